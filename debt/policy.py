@@ -1,0 +1,356 @@
+"""A bank's collection policy, read from TOML and checked before anything uses it.
+
+Every number the rules use lives here, never in code: banks differ and rules change.
+Presets ship in debt/presets/<name>.toml; a bank points DEBTDESK_POLICY at its own file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from debt.money import MoneyError, check_currency, to_decimal
+
+PRESETS = ("cn", "us", "uk")
+ARRANGEMENT_KINDS = ("cure", "full", "instalments", "settlement")
+FEE_KINDS = ("percent_of_minimum", "fixed")
+RETENTION_FROM = ("cure", "first_delinquency_plus_180", "default_date")
+FACTORS = ("dob", "id_last4")
+PAYMENT_METHODS = ("bank_transfer", "app", "branch", "card")
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be used; the message names the file, the key and the reason."""
+
+    def __init__(self, source: str, key: str, reason: str) -> None:
+        super().__init__(f"{source}: {key}: {reason}")
+        self.source, self.key, self.reason = source, key, reason
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    min_dpd: int
+    max_dpd: int | None  # None: open-ended, the last stage
+
+    def contains(self, dpd: int) -> bool:
+        return dpd >= self.min_dpd and (self.max_dpd is None or dpd <= self.max_dpd)
+
+
+@dataclass(frozen=True)
+class FeeRule:
+    """A fee each time a due date passes unpaid: at DPD 1, then every `cycle_days`."""
+
+    kind: str  # percent_of_minimum | fixed
+    cycle_days: int
+    rate: Decimal  # percent_of_minimum: share of the unpaid minimum
+    first: Decimal  # fixed: the first late fee
+    repeat: Decimal  # fixed: a repeat within repeat_window_cycles
+    repeat_window_cycles: int
+    cap_at_minimum_due: bool
+
+
+@dataclass(frozen=True)
+class InterestRule:
+    daily_rate: Decimal  # on the arrears
+    compounding: str  # monthly | none
+
+
+@dataclass(frozen=True)
+class CreditReportRule:
+    first_report_dpd: int  # the DPD at which the lateness is first reported
+    step_days: int  # later reports at this step (0: no steps)
+    retention_years: int
+    retention_from: str  # cure | first_delinquency_plus_180 | default_date
+    charge_off_dpd: int | None
+    default_dpd: int | None  # UK: a default registered at this DPD
+
+
+@dataclass(frozen=True)
+class ArrangementOffer:
+    kind: str  # cure | full | instalments | settlement
+    stages: tuple[str, ...]  # the stages it is offered in; empty: every overdue stage
+    months: tuple[int, ...] = ()
+    monthly_fee_rate: Decimal = Decimal(0)
+    max_discount: Decimal = Decimal(0)
+    needs_approval: bool = False
+
+
+@dataclass(frozen=True)
+class PromiseRule:
+    max_days_ahead: int
+    min_amount: Decimal
+    min_share_of_overdue: Decimal  # a promise must cover at least this share of the overdue
+    grace_days: int
+    max_broken: int  # this many broken promises in a row end self-service promises
+
+
+@dataclass(frozen=True)
+class ContactRule:
+    start: time
+    end: time
+    weekly_cap: int
+    reminder_time: time
+    default_timezone: str
+
+
+@dataclass(frozen=True)
+class VerificationRule:
+    factor: str  # dob | id_last4
+    alternative: str | None
+    max_chat_failures: int
+    max_account_failures: int
+    window_hours: int
+    lock_hours: int
+    binding_idle_days: int
+
+
+@dataclass(frozen=True)
+class PaymentInfo:
+    payee: str
+    bank: str
+    account_number: str
+    methods: tuple[str, ...]
+    phone: str  # the bank's collections line, for "talk to a person"
+    hours: str  # when that line answers, e.g. "09:00-18:00"
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    currency: str
+    country: str
+    stages: tuple[Stage, ...]
+    fee: FeeRule
+    interest: InterestRule
+    credit_report: CreditReportRule
+    arrangements: tuple[ArrangementOffer, ...]
+    promise: PromiseRule
+    contact: ContactRule
+    verification: VerificationRule
+    payment: PaymentInfo
+    forbearance: tuple[str, ...]  # option keys offered on hardship
+    debt_advice: str  # where free debt advice is found; empty if none
+    queue_weights: dict[str, Decimal]
+
+    def stage_for(self, dpd: int) -> Stage:
+        for stage in self.stages:
+            if stage.contains(dpd):
+                return stage
+        raise ValueError(f"no stage holds {dpd} days past due")  # validation makes this unreachable
+
+    def stage_index(self, name: str) -> int:
+        return [s.name for s in self.stages].index(name)
+
+
+class _Reader:
+    """Reads typed values out of a TOML table, naming the key on every error."""
+
+    def __init__(self, source: str, table: dict[str, Any], prefix: str = "") -> None:
+        self.source, self.table, self.prefix = source, table, prefix
+
+    def fail(self, key: str, reason: str) -> PolicyError:
+        return PolicyError(self.source, self.prefix + key, reason)
+
+    def sub(self, key: str) -> _Reader:
+        value = self.table.get(key)
+        if not isinstance(value, dict):
+            raise self.fail(key, "missing table")
+        return _Reader(self.source, value, f"{self.prefix}{key}.")
+
+    def get(self, key: str, kind: type, default: Any = ...) -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(key, "missing")
+            return default
+        value = self.table[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(key, "must be a whole number")
+        if kind in (str, bool, list) and not isinstance(value, kind):
+            raise self.fail(key, f"must be a {kind.__name__}")
+        return value
+
+    def count(self, key: str, default: Any = ..., low: int = 0) -> int:
+        value = self.get(key, int, default)
+        if value is not None and value < low:
+            raise self.fail(key, f"must be at least {low}")
+        return value
+
+    def decimal(self, key: str, default: Any = ..., high: Decimal | None = None) -> Decimal:
+        raw = self.get(key, object, default)
+        if isinstance(raw, float):
+            raise self.fail(key, 'write decimals as strings, e.g. "0.05"')
+        try:
+            value = to_decimal(raw)
+        except MoneyError as exc:
+            raise self.fail(key, str(exc)) from None
+        if value < 0 or (high is not None and value > high):
+            raise self.fail(key, f"must be between 0 and {high}" if high else "must not be negative")
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = ...) -> str:
+        value = self.get(key, str, default)
+        if value is not None and value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(choices)}")
+        return value
+
+    def clock(self, key: str) -> time:
+        try:
+            return time.fromisoformat(self.get(key, str))
+        except ValueError:
+            raise self.fail(key, "must be a time like 08:00") from None
+
+
+def _stages(r: _Reader) -> tuple[Stage, ...]:
+    rows = r.get("stages", list)
+    stages, expected = [], 0
+    for i, row in enumerate(rows):
+        s = _Reader(r.source, row, f"stages[{i}].")
+        stage = Stage(s.get("name", str), s.count("min_dpd"), s.count("max_dpd", None))
+        if stage.min_dpd != expected:
+            raise s.fail("min_dpd", f"must be {expected}, right after the stage before")
+        last = i == len(rows) - 1
+        if (stage.max_dpd is None) != last:
+            raise s.fail("max_dpd", "only the last stage is open-ended (no max_dpd)")
+        if stage.max_dpd is not None:
+            if stage.max_dpd < stage.min_dpd:
+                raise s.fail("max_dpd", "must not be below min_dpd")
+            expected = stage.max_dpd + 1
+        stages.append(stage)
+    if not stages:
+        raise r.fail("stages", "at least one stage is needed")
+    return tuple(stages)
+
+
+def _arrangements(r: _Reader, stage_names: set[str]) -> tuple[ArrangementOffer, ...]:
+    offers = []
+    for i, row in enumerate(r.get("arrangements", list)):
+        a = _Reader(r.source, row, f"arrangements[{i}].")
+        stages = tuple(a.get("stages", list, []))
+        for name in stages:
+            if name not in stage_names:
+                raise a.fail("stages", f"unknown stage {name!r}")
+        months = tuple(a.get("months", list, []))
+        if any(isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 120 for m in months):
+            raise a.fail("months", "must be whole numbers from 1 to 120")
+        kind = a.choice("kind", ARRANGEMENT_KINDS)
+        if kind == "instalments" and not months:
+            raise a.fail("months", "an instalment offer needs at least one term")
+        offers.append(
+            ArrangementOffer(
+                kind=kind,
+                stages=stages,
+                months=months,
+                monthly_fee_rate=a.decimal("monthly_fee_rate", "0", Decimal("0.1")),
+                max_discount=a.decimal("max_discount", "0", Decimal("0.9")),
+                needs_approval=a.get("needs_approval", bool, False),
+            )
+        )
+    return tuple(offers)
+
+
+def parse_policy(data: dict[str, Any], source: str) -> Policy:
+    r = _Reader(source, data)
+    stages = _stages(r)
+    fee, interest, report = r.sub("fee"), r.sub("interest"), r.sub("credit_report")
+    promise, contact = r.sub("promise"), r.sub("contact")
+    verify, pay = r.sub("verification"), r.sub("payment")
+    try:
+        currency = check_currency(r.get("currency", str))
+    except MoneyError as exc:
+        raise r.fail("currency", str(exc)) from None
+    methods = tuple(pay.get("methods", list))
+    for m in methods:
+        if m not in PAYMENT_METHODS:
+            raise pay.fail("methods", f"unknown method {m!r}; known: {', '.join(PAYMENT_METHODS)}")
+    weights = r.table.get("queue_weights", {})
+    qw = _Reader(source, weights, "queue_weights.")
+    policy = Policy(
+        name=r.get("name", str),
+        currency=currency,
+        country=r.get("country", str),
+        stages=stages,
+        fee=FeeRule(
+            kind=fee.choice("kind", FEE_KINDS),
+            cycle_days=fee.count("cycle_days", 30, low=1),
+            rate=fee.decimal("rate", "0", Decimal(1)),
+            first=fee.decimal("first", "0"),
+            repeat=fee.decimal("repeat", "0"),
+            repeat_window_cycles=fee.count("repeat_window_cycles", 0),
+            cap_at_minimum_due=fee.get("cap_at_minimum_due", bool, False),
+        ),
+        interest=InterestRule(
+            daily_rate=interest.decimal("daily_rate", high=Decimal("0.01")),
+            compounding=interest.choice("compounding", ("monthly", "none"), "none"),
+        ),
+        credit_report=CreditReportRule(
+            first_report_dpd=report.count("first_report_dpd", low=1),
+            step_days=report.count("step_days", 0),
+            retention_years=report.count("retention_years", low=1),
+            retention_from=report.choice("retention_from", RETENTION_FROM),
+            charge_off_dpd=report.count("charge_off_dpd", None, low=1),
+            default_dpd=report.count("default_dpd", None, low=1),
+        ),
+        arrangements=_arrangements(r, {s.name for s in stages}),
+        promise=PromiseRule(
+            max_days_ahead=promise.count("max_days_ahead", low=1),
+            min_amount=promise.decimal("min_amount", "0"),
+            min_share_of_overdue=promise.decimal("min_share_of_overdue", "0", Decimal(1)),
+            grace_days=promise.count("grace_days", 0),
+            max_broken=promise.count("max_broken", 2, low=1),
+        ),
+        contact=ContactRule(
+            start=contact.clock("start"),
+            end=contact.clock("end"),
+            weekly_cap=contact.count("weekly_cap", low=0),
+            reminder_time=contact.clock("reminder_time"),
+            default_timezone=contact.get("default_timezone", str),
+        ),
+        verification=VerificationRule(
+            factor=verify.choice("factor", FACTORS, "dob"),
+            alternative=verify.choice("alternative", FACTORS, None),
+            max_chat_failures=verify.count("max_chat_failures", 5, low=1),
+            max_account_failures=verify.count("max_account_failures", 10, low=1),
+            window_hours=verify.count("window_hours", 24, low=1),
+            lock_hours=verify.count("lock_hours", 24, low=1),
+            binding_idle_days=verify.count("binding_idle_days", 30, low=1),
+        ),
+        payment=PaymentInfo(
+            payee=pay.get("payee", str),
+            bank=pay.get("bank", str),
+            account_number=pay.get("account_number", str),
+            methods=methods,
+            phone=pay.get("phone", str),
+            hours=pay.get("hours", str, ""),
+        ),
+        forbearance=tuple(r.get("forbearance", list, [])),
+        debt_advice=r.get("debt_advice", str, ""),
+        queue_weights={k: qw.decimal(k) for k in weights},
+    )
+    if policy.contact.start >= policy.contact.end:
+        raise contact.fail("end", "must be after start")
+    return policy
+
+
+def load_policy(name_or_path: str) -> Policy:
+    """A preset by name (cn, us, uk) or a TOML file by path."""
+    if name_or_path in PRESETS:
+        text = resources.files("debt.presets").joinpath(f"{name_or_path}.toml").read_text("utf-8")
+        source = f"preset {name_or_path}"
+    else:
+        path = Path(name_or_path)
+        source = str(path)
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise PolicyError(source, "(file)", exc.strerror or "cannot be read") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(source, "(syntax)", str(exc)) from None
+    return parse_policy(data, source)

@@ -1,0 +1,67 @@
+"""What goes into a flow and what comes out: events in, replies out. No Telegram here.
+
+A reply never holds a finished sentence: it holds gettext message ids (the English source
+text, marked with N_ so `pybabel extract` finds it) and typed parameters. The bot renders
+them in the chat's language, formatting Money, dates and numbers with babel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(msgid: str) -> str:
+    """Marks a message for extraction; translation happens when the bot renders it."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a person did in a chat."""
+
+    chat_id: int
+    user_id: int
+    kind: str  # command | text | button | contact
+    update_id: int | None = None  # None for the console, which never redelivers
+    command: str = ""  # without the slash, lower-case
+    text: str = ""  # the text, or a command's arguments
+    data: str = ""  # a button's callback data
+    phone: str = ""  # a shared contact's number
+    contact_user_id: int | None = None  # whose number it is, as Telegram says
+    language_code: str = ""  # the Telegram user's interface language
+
+
+@dataclass(frozen=True)
+class Text:
+    """One translatable paragraph. params values may be Money, date, int, Decimal, str or Text."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    plural: str | None = None  # with n: rendered with ngettext
+    n: int | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: Text
+    data: str  # callback data, at most 64 bytes
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the chat: paragraphs joined by blank lines, with buttons under it."""
+
+    parts: tuple[Text, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of inline buttons
+    ask_contact: bool = False  # show the "share my phone number" keyboard button
+    remove_keyboard: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one event produced: the replies, and the language to render them in."""
+
+    replies: tuple[Reply, ...]
+    locale: str

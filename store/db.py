@@ -1,0 +1,94 @@
+"""The SQLite database: opening it, migrating it, and one unit of work per use case.
+
+One aiosqlite connection per process, with an asyncio lock so that units of work never
+interleave; WAL lets other processes (an import, a sweep) read and write beside the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer debtdesk; refusing to touch it."""
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, SQL) for every migration shipped, in order: files named NNNN_name.sql."""
+    found = []
+    for entry in resources.files("store.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+async def _migrate(conn: aiosqlite.Connection) -> None:
+    known = migrations()
+    latest = known[-1][0] if known else 0
+    async with conn.execute("PRAGMA user_version") as cur:
+        (current,) = await cur.fetchone()
+    if current > latest:
+        raise SchemaTooNew(
+            f"the database has schema version {current}; this debtdesk knows up to {latest}"
+        )
+    for version, sql in known:
+        if version > current:
+            # executescript commits first; the version bump rides in the same script.
+            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+
+
+class Store:
+    """An open database. Use `async with store.unit() as db:` for every change."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn, self.path = conn, path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str) -> Store:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            await _migrate(conn)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One transaction: everything inside commits together, or nothing does."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            else:
+                await self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A consistent read (a deferred transaction) for queries that change nothing."""
+        async with self._lock:
+            await self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                await self.conn.execute("ROLLBACK")

@@ -17,6 +17,15 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def NP_(singular: str, plural: str, n: int, params: Mapping[str, Any] | None = None) -> Text:
+    """A message with plural forms (`pybabel extract -k NP_:1,2` makes it one plural entry).
+
+    Write `NP_("{n} day", "{n} days", n, {"n": n})`, never Text(N_(..), plural=N_(..)):
+    two N_ calls extract two unrelated singular entries that no language can pluralise.
+    """
+    return Text(singular, params or {}, plural, n)
+
+
 @dataclass(frozen=True)
 class Event:
     """One thing a person did in a chat."""

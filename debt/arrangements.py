@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from debt.account import Account
-from debt.money import Money
-from debt.policy import Policy
+from debt.money import Money, quantum
+from debt.policy import ArrangementOffer, Policy
+from debt.timeline import add_months
+
+KEY_PATTERN = re.compile(r"[a-z0-9]{1,16}")
+LUMP_SUM_DAYS = 7  # a lump sum (and an instalment plan's first payment) is due within a week
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,82 @@ class Quote:
 
 
 def quotes(account: Account, policy: Policy, today: date) -> list[Quote]:
-    raise NotImplementedError
+    """The offers the policy allows at the account's stage today, in policy order.
+
+    Nothing when nothing is owed. An offer with no stages is open at every overdue stage (not
+    the first, current one). An offer that would come to nothing is left out: a cure with
+    nothing overdue, a settlement without a discount, an instalment term whose payments
+    would be smaller than the currency's smallest unit. A key appears once (the first offer wins).
+    """
+    if account.balance <= 0:
+        return []
+    dpd = account.days_past_due(today)
+    stage = policy.stage_for(dpd)
+    first_due = today + timedelta(days=min(LUMP_SUM_DAYS, policy.promise.max_days_ahead))
+    found: dict[str, Quote] = {}
+    for offer in policy.arrangements:
+        if not (stage.name in offer.stages if offer.stages else dpd > 0):
+            continue
+        for q in _offer_quotes(account, offer, first_due):
+            found.setdefault(q.key, q)
+    return list(found.values())
 
 
 def quote(account: Account, policy: Policy, today: date, key: str) -> Quote | None:
-    raise NotImplementedError
+    """The quote with this key if it is offered today, else None."""
+    return next((q for q in quotes(account, policy, today) if q.key == key), None)
+
+
+def _offer_quotes(account: Account, offer: ArrangementOffer, first_due: date) -> list[Quote]:
+    currency = account.currency
+    balance = Money(account.balance, currency)
+    zero = Money.zero(currency)
+    if offer.kind == "cure":
+        overdue = Money(account.overdue_amount, currency)
+        return [_lump("cure", "cure", overdue, first_due, zero, offer)] if overdue > zero else []
+    if offer.kind == "full":
+        return [_lump("full", "full", balance, first_due, zero, offer)]
+    if offer.kind == "settlement":
+        total = Money(balance.amount * (Decimal(1) - offer.max_discount), currency)
+        discount = balance - total
+        if not discount or not total:
+            return []
+        return [_lump("settlement", "settlement", total, first_due, discount, offer)]
+    return [q for months in offer.months if (q := _instalments(balance, offer, months, first_due))]
+
+
+def _lump(key: str, kind: str, total: Money, due: date, discount: Money, offer: ArrangementOffer) -> Quote:
+    return Quote(
+        key=key,
+        kind=kind,
+        months=0,
+        amount_now=total,
+        schedule=(Instalment(1, due, total),),
+        total=total,
+        fees=Money.zero(total.currency),
+        discount=discount,
+        needs_approval=offer.needs_approval,
+    )
+
+
+def _instalments(balance: Money, offer: ArrangementOffer, months: int, first_due: date) -> Quote | None:
+    """`months` monthly payments on first_due's day of the month; the last takes the rounding."""
+    fees = Money(balance.amount * offer.monthly_fee_rate * months, balance.currency)
+    total = balance + fees
+    if total.amount < quantum(total.currency) * months:
+        return None  # some payment would be zero
+    shares = total.split(months)
+    schedule = tuple(
+        Instalment(i + 1, add_months(first_due, i), amount) for i, amount in enumerate(shares)
+    )
+    return Quote(
+        key=f"inst{months}",
+        kind="instalments",
+        months=months,
+        amount_now=shares[0],
+        schedule=schedule,
+        total=total,
+        fees=fees,
+        discount=Money.zero(balance.currency),
+        needs_approval=offer.needs_approval,
+    )

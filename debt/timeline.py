@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from debt.account import Account
 from debt.money import Money
-from debt.policy import Policy, Stage
+from debt.policy import CreditReportRule, Policy, Stage
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,21 @@ class StageChange:
 
 @dataclass(frozen=True)
 class CreditReport:
-    """The credit-bureau view. status: not_reported | will_be_reported | reported |
-    default_registered | charged_off."""
+    """The credit-bureau view of the current delinquency, if nothing more is paid.
+
+    status (the renderer translates each):
+      not_reported        nothing is overdue
+      will_be_reported    overdue, but not reported yet (first report on will_be_reported_on)
+      reported            reported late since reported_since
+      default_registered  a default is on the file (UK)
+      charged_off         the account is reported charged off (US)
+    next_step (the next worse event after the first report, on next_step_on; None if none):
+      reported_<dpd>      reported <dpd> days late, one per policy step after the first report;
+                          with the presets: reported_60, reported_90, reported_120, reported_150
+      default_registered  a default will be registered
+      charged_off         the account will be charged off
+    kept_years is always the policy's retention, for "a record stays N years" sentences.
+    """
 
     status: str
     reported_since: date | None  # first reported on (already happened)
@@ -50,4 +66,164 @@ class Timeline:
 
 
 def timeline(account: Account, policy: Policy, today: date) -> Timeline:
-    raise NotImplementedError
+    """Where the account stands today and what happens next if nothing is paid."""
+    dpd = account.days_past_due(today)
+    fee = next_fee(account, policy, today)
+    stage_change = next_stage(account, policy, today)
+    deadlines = [event.on for event in (fee, stage_change) if event is not None]
+    overdue = Money(max(account.overdue_amount, Decimal(0)), account.currency)
+    return Timeline(
+        as_of=today,
+        dpd=dpd,
+        stage=policy.stage_for(dpd),
+        next_fee=fee,
+        next_stage=stage_change,
+        credit_report=credit_report(account, policy, today),
+        cure_amount=overdue,
+        cure_by=min(deadlines) - timedelta(days=1) if deadlines else None,
+        interest_per_day=Money(overdue.amount * policy.interest.daily_rate, account.currency),
+    )
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; Feb 29 becomes Feb 28 in a year without one."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later, clamped to the month's last day (Jan 31 -> Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def overdue_since(account: Account) -> date | None:
+    """The oldest unpaid due date, or None when nothing is owed past a due date."""
+    if account.oldest_due_date is None or account.overdue_amount <= 0:
+        return None
+    return account.oldest_due_date
+
+
+def fee_amount(account: Account, policy: Policy, cycle: int) -> Money:
+    """The fee for the missed due date number `cycle` (0 = the first) of this delinquency.
+
+    Only this delinquency is known, so a fixed fee is a repeat when the previous missed cycle
+    (one cycle earlier) lies inside the policy's repeat window.
+    """
+    rule, currency = policy.fee, account.currency
+    minimum = max(account.minimum_due, Decimal(0))
+    if rule.kind == "percent_of_minimum":
+        return Money(rule.rate * minimum, currency)
+    repeat = cycle >= 1 and rule.repeat_window_cycles >= 1
+    amount = rule.repeat if repeat else rule.first
+    if rule.cap_at_minimum_due:
+        amount = min(amount, minimum)
+    return Money(max(amount, Decimal(0)), currency)
+
+
+def next_fee(account: Account, policy: Policy, today: date) -> FeeEvent | None:
+    """The next fee charged after today: the day after each missed due date (DPD 1, 31, 61 ...).
+
+    None when nothing is overdue or the fee would be zero (e.g. a capped fee on a zero minimum).
+    """
+    since = overdue_since(account)
+    if since is None:
+        return None
+    cycle_days = policy.fee.cycle_days
+    days = (today - since).days  # the fee for cycle k falls on DPD k*cycle_days + 1
+    cycle = 0 if days < 1 else (days - 1) // cycle_days + 1
+    amount = fee_amount(account, policy, cycle)
+    if not amount:
+        return None
+    return FeeEvent(since + timedelta(days=cycle * cycle_days + 1), amount)
+
+
+def next_stage(account: Account, policy: Policy, today: date) -> StageChange | None:
+    """The day the DPD reaches the next stage's first day; None at the last stage or when current."""
+    since = overdue_since(account)
+    if since is None:
+        return None
+    index = policy.stage_index(policy.stage_for(account.days_past_due(today)).name)
+    if index + 1 >= len(policy.stages):
+        return None
+    stage = policy.stages[index + 1]
+    return StageChange(since + timedelta(days=stage.min_dpd), stage)
+
+
+def report_events(rule: CreditReportRule) -> Iterator[tuple[int, str]]:
+    """The bureau events of one delinquency as (dpd, name), in order.
+
+    The first report (`reported_<first_report_dpd>`), then one `reported_<dpd>` every step_days,
+    until the first final event (`default_registered` at default_dpd, `charged_off` at
+    charge_off_dpd) replaces the steps; a later final event still follows. Endless when the
+    policy has steps and no final event; callers stop early.
+    """
+    finals = sorted(
+        (dpd, name)
+        for dpd, name in ((rule.default_dpd, "default_registered"), (rule.charge_off_dpd, "charged_off"))
+        if dpd is not None
+    )
+    stop = finals[0][0] if finals else None
+    dpd = rule.first_report_dpd
+    while stop is None or dpd < stop:
+        yield dpd, f"reported_{dpd}"
+        if rule.step_days <= 0:
+            break
+        dpd += rule.step_days
+    yield from finals
+
+
+def credit_report(account: Account, policy: Policy, today: date) -> CreditReport:
+    rule = policy.credit_report
+    since = overdue_since(account)
+    if since is None:
+        return CreditReport("not_reported", None, None, None, None, None, rule.retention_years)
+    dpd = account.days_past_due(today)
+    first_on: date | None = None
+    passed: tuple[int, str] | None = None  # the worst event that already happened
+    upcoming: tuple[int, str] | None = None  # the next worse event after the first report
+    for event_dpd, name in report_events(rule):
+        if first_on is None:
+            first_on = since + timedelta(days=event_dpd)
+        if event_dpd <= dpd:
+            passed = (event_dpd, name)
+        elif name != f"reported_{rule.first_report_dpd}" or passed is not None:
+            upcoming = (event_dpd, name)
+            break
+    if passed is None:
+        status, reported_since, will_be = "will_be_reported", None, first_on
+    else:
+        status = "reported" if passed[1].startswith("reported_") else passed[1]
+        reported_since, will_be = first_on, None
+    return CreditReport(
+        status=status,
+        reported_since=reported_since,
+        will_be_reported_on=will_be,
+        next_step_on=None if upcoming is None else since + timedelta(days=upcoming[0]),
+        next_step=None if upcoming is None else upcoming[1],
+        kept_until=_kept_until(rule, since, reported_since, dpd, today),
+        kept_years=rule.retention_years,
+    )
+
+
+def _kept_until(
+    rule: CreditReportRule, since: date, reported_since: date | None, dpd: int, today: date
+) -> date | None:
+    """When the record goes if the arrears were cleared today; None: cleared today, nothing is reported.
+
+    cure: N years from the day the overdue ends (today). first_delinquency_plus_180: N years
+    from the first missed due date + 180 days; paying does not move it. default_date: N years
+    from the default (registered or, before it, the arrears markers' first report date).
+    """
+    if reported_since is None:
+        return None
+    if rule.retention_from == "cure":
+        return add_years(today, rule.retention_years)
+    if rule.retention_from == "first_delinquency_plus_180":
+        return add_years(since + timedelta(days=180), rule.retention_years)
+    if rule.default_dpd is not None and dpd >= rule.default_dpd:
+        return add_years(since + timedelta(days=rule.default_dpd), rule.retention_years)
+    return add_years(reported_since, rule.retention_years)

@@ -1,0 +1,136 @@
+"""Accounts as the bank delivered them: upsert from the portfolio file, read for everything else.
+
+Money is TEXT holding the Decimal, dates ISO TEXT, so nothing is lost between file and screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import aiosqlite
+
+from debt.account import Account
+from debt.portfolio import AccountRow
+
+_DATA = (
+    "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
+    "balance", "minimum_due", "overdue_amount", "oldest_due_date", "fees_charged",
+    "interest_charged", "last_payment_date", "last_payment_amount", "status",
+)
+_COLUMNS = ("account_ref", *_DATA, "updated_at")
+
+# Update only when some value differs, so that re-importing the same file changes nothing and
+# the changed count (sqlite's rowcount) is honest.
+_UPSERT = (
+    f"INSERT INTO accounts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+    "ON CONFLICT(account_ref) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in (*_DATA, "updated_at"))
+    + " WHERE "
+    + " OR ".join(f"accounts.{c} IS NOT excluded.{c}" for c in _DATA)
+)
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """An account with the contact details that stay in the store and never enter `debt`."""
+
+    account: Account
+    customer_name: str
+    phone: str  # E.164
+
+    @property
+    def account_ref(self) -> str:
+        return self.account.account_ref
+
+
+def _text(value: Decimal | date | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _params(row: AccountRow, now: datetime) -> tuple:
+    a = row.account
+    return (
+        a.account_ref, row.customer_name, row.phone, a.locale, a.timezone, a.currency, a.product,
+        _text(a.credit_limit), _text(a.balance), _text(a.minimum_due), _text(a.overdue_amount),
+        _text(a.oldest_due_date), _text(a.fees_charged), _text(a.interest_charged),
+        _text(a.last_payment_date), _text(a.last_payment_amount), a.status, now.isoformat(),
+    )
+
+
+async def upsert_accounts(db: aiosqlite.Connection, rows: Iterable[AccountRow], now: datetime) -> int:
+    """Insert new accounts and update changed ones; the number of accounts inserted or changed."""
+    cursor = await db.executemany(_UPSERT, [_params(row, now) for row in rows])
+    return max(cursor.rowcount, 0)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _record(row: aiosqlite.Row) -> AccountRecord:
+    last_amount = row["last_payment_amount"]
+    account = Account(
+        account_ref=row["account_ref"],
+        currency=row["currency"],
+        product=row["product"],
+        balance=Decimal(row["balance"]),
+        minimum_due=Decimal(row["minimum_due"]),
+        overdue_amount=Decimal(row["overdue_amount"]),
+        oldest_due_date=_day(row["oldest_due_date"]),
+        fees_charged=Decimal(row["fees_charged"]),
+        interest_charged=Decimal(row["interest_charged"]),
+        credit_limit=Decimal(row["credit_limit"]),
+        last_payment_date=_day(row["last_payment_date"]),
+        last_payment_amount=Decimal(last_amount) if last_amount is not None else None,
+        status=row["status"],
+        locale=row["locale"],
+        timezone=row["timezone"],
+    )
+    return AccountRecord(account, row["customer_name"], row["phone"])
+
+
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM accounts"
+
+
+async def get_account(db: aiosqlite.Connection, ref: str) -> AccountRecord | None:
+    async with db.execute(f"{_SELECT} WHERE account_ref = ?", (ref,)) as cur:
+        row = await cur.fetchone()
+    return _record(row) if row else None
+
+
+async def iter_accounts(db: aiosqlite.Connection) -> AsyncIterator[AccountRecord]:
+    """Every account in reference order, streamed so a million rows never sit in memory."""
+    async with db.execute(f"{_SELECT} ORDER BY account_ref") as cur:
+        async for row in cur:
+            yield _record(row)
+
+
+async def account_phone(db: aiosqlite.Connection, ref: str) -> str | None:
+    async with db.execute("SELECT phone FROM accounts WHERE account_ref = ?", (ref,)) as cur:
+        row = await cur.fetchone()
+    return row["phone"] if row else None
+
+
+async def account_currencies(db: aiosqlite.Connection, refs: Iterable[str]) -> dict[str, str]:
+    """account_ref -> currency for those of `refs` that exist (the payments import checks both)."""
+    wanted = sorted(set(refs))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+        chunk = wanted[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT account_ref, currency FROM accounts WHERE account_ref IN ({marks})"
+        async with db.execute(sql, chunk) as cur:
+            async for row in cur:
+                found[row["account_ref"]] = row["currency"]
+    return found
+
+
+async def count_accounts(db: aiosqlite.Connection) -> int:
+    async with db.execute("SELECT COUNT(*) FROM accounts") as cur:
+        (count,) = await cur.fetchone()
+    return count

@@ -1,0 +1,105 @@
+"""Verification factors and single-use deep-link tokens, kept only as keyed hashes.
+
+A factor's digest mixes in the account reference, so two accounts sharing a birthday never
+share a digest. A link token exists in readable form only in the value `issue_link` returns.
+"""
+
+from __future__ import annotations
+
+import secrets as _secrets
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+import aiosqlite
+
+from debt.portfolio import AccountRow, normalise_phone
+from store.hashing import keyed_hash, same
+
+FACTOR_KINDS = ("dob", "id_last4", "phone")
+_DUMMY = "0" * 64  # compared against when no digest exists, so a miss costs the same as a hit
+
+
+def _factor_digest(secret: bytes, ref: str, kind: str, value: str) -> str:
+    return keyed_hash(secret, f"factor:{kind}:{ref}", value)
+
+
+def _link_digest(secret: bytes, token: str) -> str:
+    return keyed_hash(secret, "link", token)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+
+
+def _factor_params(secret: bytes, ref: str, dob: date, id_last4: str, phone_e164: str) -> list[tuple]:
+    values = {"dob": dob.isoformat(), "id_last4": _digits(id_last4), "phone": normalise_phone(phone_e164)}
+    return [(ref, kind, _factor_digest(secret, ref, kind, value)) for kind, value in values.items()]
+
+
+_PUT_FACTOR = "INSERT OR REPLACE INTO factors (account_ref, kind, digest) VALUES (?, ?, ?)"
+
+
+async def store_factors(
+    db: aiosqlite.Connection, secret: bytes, ref: str, dob: date, id_last4: str, phone_e164: str
+) -> None:
+    """Keep the account's date of birth, ID digits and phone as keyed hashes (replacing old ones)."""
+    await db.executemany(_PUT_FACTOR, _factor_params(secret, ref, dob, id_last4, phone_e164))
+
+
+async def store_factor_rows(db: aiosqlite.Connection, secret: bytes, rows: Iterable[AccountRow]) -> None:
+    """store_factors for a batch of imported rows, in one statement."""
+    params = []
+    for row in rows:
+        params += _factor_params(secret, row.account.account_ref, row.date_of_birth,
+                                 row.national_id_last4, row.phone)
+    await db.executemany(_PUT_FACTOR, params)
+
+
+async def check_factor(db: aiosqlite.Connection, secret: bytes, ref: str, kind: str, value: str) -> bool:
+    """True when `value` (already normalised: ISO date, 4 digits, E.164) matches the stored factor."""
+    sql = "SELECT digest FROM factors WHERE account_ref = ? AND kind = ?"
+    async with db.execute(sql, (ref, kind)) as cur:
+        row = await cur.fetchone()
+    stored = row["digest"] if row else _DUMMY
+    return same(stored, _factor_digest(secret, ref, kind, value)) and row is not None
+
+
+async def issue_link(
+    db: aiosqlite.Connection, secret: bytes, ref: str, now: datetime, expires_days: int
+) -> str:
+    """A new single-use token for the account; its older unused links stop working."""
+    token = _secrets.token_urlsafe(24)  # 32 characters of A-Za-z0-9_-
+    at = now.isoformat()
+    await db.execute(
+        "UPDATE link_tokens SET revoked_at = ? "
+        "WHERE account_ref = ? AND used_at IS NULL AND revoked_at IS NULL",
+        (at, ref),
+    )
+    await db.execute(
+        "INSERT INTO link_tokens (digest, account_ref, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        (_link_digest(secret, token), ref, at, (now + timedelta(days=expires_days)).isoformat()),
+    )
+    await db.execute("INSERT INTO links_issued (account_ref, at) VALUES (?, ?)", (ref, at))
+    return token
+
+
+async def redeem_token(
+    db: aiosqlite.Connection, secret: bytes, token: str, now: datetime
+) -> tuple[str, str | None]:
+    """("ok", ref) and the token is spent; else ("expired" | "used" | "unknown", None).
+
+    A link revoked by a newer one counts as expired: the person should use the newest link.
+    """
+    digest = _link_digest(secret, token)
+    async with db.execute(
+        "SELECT account_ref, expires_at, used_at, revoked_at FROM link_tokens WHERE digest = ?", (digest,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return "unknown", None
+    if row["used_at"] is not None:
+        return "used", None
+    if row["revoked_at"] is not None or datetime.fromisoformat(row["expires_at"]) <= now:
+        return "expired", None
+    await db.execute("UPDATE link_tokens SET used_at = ? WHERE digest = ?", (now.isoformat(), digest))
+    return "ok", row["account_ref"]

@@ -1,0 +1,104 @@
+"""Notices for the collectors: one outbox row to one message in the collectors' language.
+
+Each kind has its own gettext message. The payload (JSON written by whoever caused the notice)
+carries amounts as strings beside a currency and dates as ISO text; they are turned back into
+Money and dates here so that babel formats them for the collectors' locale. Every notice ends
+with its id ("#123"), so a collector can refer to it and spot a repeat after a redelivery.
+"""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+import string
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.render import cut, render_text
+from debt.money import Money, MoneyError
+from flows.types import N_, Text
+
+# One message per kind; placeholders are payload keys (missing ones show as a dash).
+MESSAGES = {
+    "promise": N_("Promise to pay: account {account_ref} ({stage}) will pay {amount} by {due_date}."),
+    "arrangement": N_(
+        "Arrangement: account {account_ref} ({stage}) chose {arrangement}: {total} in total, "
+        "first payment {first_amount} by {first_due}. Status: {status}."
+    ),
+    "dispute": N_(
+        "Dispute: account {account_ref} ({stage}) disputes the debt ({reason}). "
+        "Collection is paused until the bank answers."
+    ),
+    "hardship": N_(
+        "Hardship: account {account_ref} ({stage}) reports hardship ({reason}). "
+        "Review forbearance before any call."
+    ),
+    "callback": N_("Call back: account {account_ref} ({stage}) asks for a person to call ({reason})."),
+    "lock": N_("Verification locked: {scope} after too many failed attempts, until {until}."),
+    "kept": N_("Promise kept: account {account_ref} paid {paid} against {amount} due {due_date}."),
+    "broken": N_(
+        "Promise broken: account {account_ref} ({stage}) promised {amount} by {due_date} and paid {paid}. "
+        "The account is back in the call queue."
+    ),
+    "partial": N_(
+        "Promise partly kept: account {account_ref} ({stage}) promised {amount} by {due_date} and paid "
+        "{paid}. The account is back in the call queue."
+    ),
+}
+UNKNOWN = N_("Notice {kind} for account {account_ref}.")
+MISSING = "—"
+
+# Payload keys that hold an amount in the payload's currency.
+AMOUNT_KEYS = frozenset(
+    {"amount", "paid", "total", "fees", "first_amount", "overdue", "balance", "discount", "amount_now"}
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _value(key: str, raw: Any, currency: str | None) -> Any:
+    """A payload value as render_text wants it: Money for amounts, date for ISO dates."""
+    if not isinstance(raw, str):
+        return raw if raw is not None else MISSING
+    if key in AMOUNT_KEYS and currency:
+        try:
+            return Money(Decimal(raw), currency)
+        except (InvalidOperation, MoneyError):
+            return raw
+    if _ISO_DATE.match(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _fields(msgid: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(msgid) if name]
+
+
+def notice_text(kind: str, payload: dict[str, Any]) -> Text:
+    """The Text for one notice; every placeholder filled so that no notice fails to render."""
+    status = payload.get("status")
+    msgid = MESSAGES.get("partial" if kind == "broken" and status == "partial" else kind, UNKNOWN)
+    currency = payload.get("currency")
+    params = {"kind": kind}
+    for name in _fields(msgid):
+        if name != "kind":
+            params[name] = _value(name, payload.get(name), currency)
+    return Text(msgid, params)
+
+
+def render_notice(row: Any, locale: str, tr: gettext.NullTranslations) -> str:
+    """One outbox row (id, kind, account_ref, payload) as the collectors read it, ending "#id"."""
+    try:
+        payload = json.loads(row["payload"] or "{}")
+    except ValueError:
+        payload = {}
+    if not isinstance(payload, dict):
+        payload = {}
+    payload.setdefault("account_ref", row["account_ref"] or MISSING)
+    text = render_text(notice_text(row["kind"], payload), locale, tr)
+    suffix = f"\n#{row['id']}"
+    return cut(text, 4096 - len(suffix)) + suffix

@@ -1,0 +1,162 @@
+"""The notifier against a real SQLite outbox, a fake `send` and a clock the test moves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.notifier import Notifier
+from store.db import Store
+from store.outbox import enqueue
+from store.outbox_drain import get_notice, unsent_count
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+COLLECTORS = -100123
+
+PROMISE = {
+    "kind": "promise", "account_ref": "A-1", "stage": "M2", "amount": "1500.00",
+    "currency": "CNY", "due_date": "2026-03-10",
+}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.at = START
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def move(self, **kwargs: float) -> None:
+        self.at += timedelta(**kwargs)
+
+
+class Chat:
+    """A send() that fails with the queued errors first, then records what it delivered."""
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.sent: list[tuple[int, str]] = []
+
+    async def __call__(self, chat_id: int, text: str) -> None:
+        if self.errors:
+            raise self.errors.pop(0)
+        self.sent.append((chat_id, text))
+
+
+async def add(store: Store, kind: str = "promise", payload: dict | None = None) -> int:
+    async with store.unit() as db:
+        return await enqueue(db, kind, "A-1", PROMISE if payload is None else payload, START)
+
+
+def notifier(store: Store, chat: Chat, clock: Clock) -> Notifier:
+    return Notifier(store, chat, clock, chat_id=COLLECTORS, locale="en")
+
+
+async def test_a_notice_is_delivered_with_amount_date_and_its_id(store):
+    notice_id = await add(store)
+    chat, clock = Chat(), Clock()
+    result = await notifier(store, chat, clock).drain()
+    assert result.sent == 1
+    [(chat_id, text)] = chat.sent
+    assert chat_id == COLLECTORS
+    assert "A-1" in text and "M2" in text
+    assert "CN¥1,500.00" in text and "Mar 10, 2026" in text
+    assert text.endswith(f"#{notice_id}")
+    async with store.read() as db:
+        assert (await get_notice(db, notice_id))["sent_at"] == START.isoformat()
+
+
+async def test_notices_go_out_in_id_order_and_only_once(store):
+    first = await add(store, "promise")
+    second = await add(store, "dispute", {"stage": "M2", "reason": "not_mine"})
+    chat, clock = Chat(), Clock()
+    sender = notifier(store, chat, clock)
+    await sender.drain()
+    await sender.drain()
+    assert [text.rsplit("#", 1)[1] for _, text in chat.sent] == [str(first), str(second)]
+    assert "Dispute" in chat.sent[1][1]
+
+
+async def test_network_error_is_retried_after_backoff(store):
+    notice_id = await add(store)
+    chat, clock = Chat(NetworkError("connection reset"), TimedOut()), Clock()
+    sender = notifier(store, chat, clock)
+    assert (await sender.drain()).sent == 0
+    async with store.read() as db:
+        row = await get_notice(db, notice_id)
+    assert row["sent_at"] is None and row["attempts"] == 1 and "NetworkError" in row["last_error"]
+    assert datetime.fromisoformat(row["next_attempt_at"]) == START + timedelta(seconds=5)
+    assert (await sender.drain()).sent == 0  # not due yet: nothing is tried
+    clock.move(seconds=5)
+    await sender.drain()  # TimedOut: the wait doubles
+    async with store.read() as db:
+        row = await get_notice(db, notice_id)
+    assert datetime.fromisoformat(row["next_attempt_at"]) == clock.at + timedelta(seconds=10)
+    clock.move(seconds=10)
+    assert (await sender.drain()).sent == 1
+    assert len(chat.sent) == 1
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter(int)
+async def test_retry_after_holds_every_send_until_telegram_allows(store):
+    await add(store)
+    await add(store)
+    chat, clock = Chat(RetryAfter(30)), Clock()
+    sender = notifier(store, chat, clock)
+    result = await sender.drain()
+    assert (result.sent, result.failed) == (0, 1)
+    assert chat.sent == []  # the second notice waited too
+    clock.move(seconds=29)
+    assert (await sender.drain()).sent == 0
+    clock.move(seconds=1)
+    assert (await sender.drain()).sent == 2
+
+
+async def test_chat_not_found_keeps_the_notice_for_later(store, caplog):
+    notice_id = await add(store)
+    chat, clock = Chat(BadRequest("Chat not found"), Forbidden("bot was kicked")), Clock()
+    sender = notifier(store, chat, clock)
+    await sender.drain()
+    async with store.read() as db:
+        row = await get_notice(db, notice_id)
+        assert await unsent_count(db) == 1
+    assert row["sent_at"] is None and "BadRequest" in row["last_error"]
+    assert "1500" not in caplog.text and "A-1" not in caplog.text  # no account data in logs
+    clock.move(minutes=10)
+    await sender.drain()  # Forbidden: still kept, the wait grows
+    clock.move(minutes=20)
+    assert (await sender.drain()).sent == 1
+
+
+async def test_a_notice_unsent_before_a_crash_is_sent_after_restart(tmp_path):
+    path = str(tmp_path / "crash.db")
+    store = await Store.open(path)
+    notice_id = await add(store)
+    await store.close()  # the process died before the notifier ran
+    store = await Store.open(path)
+    try:
+        chat = Chat()
+        await notifier(store, chat, Clock()).drain()
+        assert chat.sent and chat.sent[0][1].endswith(f"#{notice_id}")
+    finally:
+        await store.close()
+
+
+async def test_kick_drains_right_after_a_commit(store):
+    chat, clock = Chat(), Clock()
+    sender = notifier(store, chat, clock)
+    await add(store)
+    sender.kick()
+    sender.kick()  # a second kick while one is pending adds no second drain
+    await sender._pending
+    assert len(chat.sent) == 1
+
+
+async def test_every_kind_renders_with_missing_fields_as_a_dash(store):
+    for kind in ("promise", "arrangement", "dispute", "hardship", "callback", "lock", "kept", "broken"):
+        await add(store, kind, {"scope": "chat"} if kind == "lock" else {})
+    chat = Chat()
+    assert (await notifier(store, chat, Clock()).drain()).sent == 8
+    assert all("—" in text for _, text in chat.sent)

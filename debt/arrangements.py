@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
-from debt.money import Money, quantum
+from debt.money import Money, quantum, round_minor
 from debt.policy import ArrangementOffer, Policy
 from debt.timeline import add_months
 
@@ -97,7 +97,9 @@ def _lump(key: str, kind: str, total: Money, due: date, discount: Money, offer: 
 
 def _instalments(balance: Money, offer: ArrangementOffer, months: int, first_due: date) -> Quote | None:
     """`months` monthly payments on first_due's day of the month; the last takes the rounding."""
-    fees = Money(balance.amount * offer.monthly_fee_rate * months, balance.currency)
+    # rounded down: the plan fee never passes the policy's monthly rate
+    fees = Money(round_minor(balance.amount * offer.monthly_fee_rate * months, balance.currency, ROUND_DOWN),
+                 balance.currency)
     total = balance + fees
     if total.amount < quantum(total.currency) * months:
         return None  # some payment would be zero

@@ -35,8 +35,9 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
 
-def round_minor(amount: Decimal, currency: str) -> Decimal:
-    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+def round_minor(amount: Decimal, currency: str, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """Half-up by default; ROUND_DOWN for charges that must never pass a rate (fees)."""
+    return amount.quantize(quantum(currency), rounding=rounding)
 
 
 def to_decimal(text: str | int | Decimal) -> Decimal:

@@ -22,6 +22,7 @@ FEE_KINDS = ("percent_of_minimum", "fixed")
 RETENTION_FROM = ("cure", "first_delinquency_plus_180", "default_date")
 FACTORS = ("dob", "id_last4")
 PAYMENT_METHODS = ("bank_transfer", "app", "branch", "card")
+QUEUE_WEIGHTS = ("stage", "overdue_per_1000", "broken_promise", "days_since_contact")
 
 
 class PolicyError(ValueError):
@@ -212,6 +213,8 @@ def _stages(r: _Reader) -> tuple[Stage, ...]:
     for i, row in enumerate(rows):
         s = _Reader(r.source, row, f"stages[{i}].")
         stage = Stage(s.get("name", str), s.count("min_dpd"), s.count("max_dpd", None))
+        if stage.name in {s.name for s in stages}:
+            raise s.fail("name", f"stage {stage.name!r} is named twice")
         if stage.min_dpd != expected:
             raise s.fail("min_dpd", f"must be {expected}, right after the stage before")
         last = i == len(rows) - 1
@@ -270,6 +273,9 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
             raise pay.fail("methods", f"unknown method {m!r}; known: {', '.join(PAYMENT_METHODS)}")
     weights = r.table.get("queue_weights", {})
     qw = _Reader(source, weights, "queue_weights.")
+    for key in weights:
+        if key not in QUEUE_WEIGHTS:
+            raise qw.fail(key, f"unknown weight; known: {', '.join(QUEUE_WEIGHTS)}")
     policy = Policy(
         name=r.get("name", str),
         currency=currency,

@@ -6,9 +6,6 @@ from decimal import Decimal
 
 from debt.money import Money
 
-# The policy's queue_weights keys; a missing key weighs nothing.
-WEIGHT_KEYS = ("stage", "overdue_per_1000", "broken_promise", "days_since_contact")
-
 
 def priority(
     stage_index: int,
@@ -17,10 +14,13 @@ def priority(
     days_since_contact: int,
     weights: dict[str, Decimal],
 ) -> Decimal:
-    """A higher number is called first: a weighted sum of how deep the account is (stage index,
-    0 = current), how much is overdue (per 1000 of the currency's main unit), promises broken in a
-    row and days since the last contact. Exact Decimal arithmetic, rounded to 0.0001, so the same
-    facts always give the same order."""
+    """A higher number is called first.
+
+    A weighted sum of how deep the account is (stage index, 0 = current), how much is overdue
+    (per 1000 of the currency's main unit), promises broken in a row and days since the last
+    contact, with the policy's queue_weights (keys in debt.policy.QUEUE_WEIGHTS; a missing key
+    weighs nothing). Exact Decimal arithmetic rounded to 0.0001: the same facts, the same order.
+    """
 
     def weight(key: str) -> Decimal:
         return weights.get(key, Decimal(0))

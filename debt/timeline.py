@@ -6,10 +6,10 @@ import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
-from debt.money import Money
+from debt.money import Money, round_minor
 from debt.policy import CreditReportRule, Policy, Stage
 
 
@@ -111,12 +111,13 @@ def fee_amount(account: Account, policy: Policy, cycle: int) -> Money:
     """The fee for the missed due date number `cycle` (0 = the first) of this delinquency.
 
     Only this delinquency is known, so a fixed fee is a repeat when the previous missed cycle
-    (one cycle earlier) lies inside the policy's repeat window.
+    (one cycle earlier) lies inside the policy's repeat window. A percentage is rounded down,
+    so a fee never passes the contractual rate.
     """
     rule, currency = policy.fee, account.currency
     minimum = max(account.minimum_due, Decimal(0))
     if rule.kind == "percent_of_minimum":
-        return Money(rule.rate * minimum, currency)
+        return Money(round_minor(rule.rate * minimum, currency, ROUND_DOWN), currency)
     repeat = cycle >= 1 and rule.repeat_window_cycles >= 1
     amount = rule.repeat if repeat else rule.first
     if rule.cap_at_minimum_due:

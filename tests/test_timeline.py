@@ -159,9 +159,9 @@ def test_a_zero_fee_is_no_fee_and_the_stage_sets_cure_by():
     assert t.next_fee is None and t.cure_by == D(2026, 12, 14)
 
 
-def test_percent_fee_rounds_to_cents():
-    # cn 5% x 123.45 = 6.1725 -> 6.17
-    t = timeline(account("cn", 10, minimum="123.45"), load_policy("cn"), TODAY)
+def test_percent_fee_rounds_down_to_cents():
+    # cn 5% x 123.50 = 6.175 -> 6.17: rounded down, never above the contractual 5%
+    t = timeline(account("cn", 10, minimum="123.50"), load_policy("cn"), TODAY)
     assert t.next_fee.amount == money("cn", "6.17")
 
 

@@ -17,7 +17,8 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 
 from debt.account import PRODUCTS, STATUSES, Account
-from debt.money import MoneyError, check_currency, quantum, to_decimal
+from debt.money import MoneyError, check_currency, to_decimal
+from debt.money import quantum as _uncached_quantum
 
 ACCOUNT_COLUMNS = (
     "account_ref", "customer_name", "date_of_birth", "national_id_last4", "phone", "locale",
@@ -48,6 +49,10 @@ class AccountRow:
     phone: str  # E.164
     date_of_birth: date
     national_id_last4: str
+
+    @property
+    def account_ref(self) -> str:
+        return self.account.account_ref
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,9 @@ def normalise_phone(text: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValueError(f"not a valid phone number: {text!r}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+quantum = lru_cache(maxsize=64)(_uncached_quantum)  # babel's lookup is slow for a million rows
 
 
 @lru_cache(maxsize=512)

@@ -116,21 +116,42 @@ async def account_phone(db: aiosqlite.Connection, ref: str) -> str | None:
     return row["phone"] if row else None
 
 
-async def account_currencies(db: aiosqlite.Connection, refs: Iterable[str]) -> dict[str, str]:
-    """account_ref -> currency for those of `refs` that exist (the payments import checks both)."""
-    wanted = sorted(set(refs))
-    found: dict[str, str] = {}
+async def _lookup(db: aiosqlite.Connection, select: str, keys: Iterable[str]) -> dict:
+    """{first column: second column} for rows whose key is in `keys`; `select` ends in "IN"."""
+    wanted = sorted(set(keys))
+    found = {}
     for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
         chunk = wanted[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT account_ref, currency FROM accounts WHERE account_ref IN ({marks})"
-        async with db.execute(sql, chunk) as cur:
+        async with db.execute(f"{select} ({', '.join('?' * len(chunk))})", chunk) as cur:
             async for row in cur:
-                found[row["account_ref"]] = row["currency"]
+                found[row[0]] = row[1]
     return found
+
+
+async def account_currencies(db: aiosqlite.Connection, refs: Iterable[str]) -> dict[str, str]:
+    """account_ref -> currency for those of `refs` that exist (the payments import checks both)."""
+    return await _lookup(db, "SELECT account_ref, currency FROM accounts WHERE account_ref IN", refs)
 
 
 async def count_accounts(db: aiosqlite.Connection) -> int:
     async with db.execute("SELECT COUNT(*) FROM accounts") as cur:
         (count,) = await cur.fetchone()
     return count
+
+
+# Keys already seen in the file being imported, with their line numbers. A temporary table (this
+# connection only, gone when it closes) keeps memory flat however long the file is.
+async def seen_reset(db: aiosqlite.Connection) -> None:
+    await db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL)"
+    )
+    await db.execute("DELETE FROM temp.import_seen")
+
+
+async def seen_lines(db: aiosqlite.Connection, keys: Iterable[str]) -> dict[str, int]:
+    """key -> the line it was first seen on, for those of `keys` seen before."""
+    return await _lookup(db, "SELECT key, line FROM temp.import_seen WHERE key IN", keys)
+
+
+async def seen_add(db: aiosqlite.Connection, items: Iterable[tuple[str, int]]) -> None:
+    await db.executemany("INSERT OR IGNORE INTO temp.import_seen (key, line) VALUES (?, ?)", list(items))

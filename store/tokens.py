@@ -32,7 +32,7 @@ def _digits(text: str) -> str:
 
 
 def _factor_params(secret: bytes, ref: str, dob: date, id_last4: str, phone_e164: str) -> list[tuple]:
-    values = {"dob": dob.isoformat(), "id_last4": _digits(id_last4), "phone": normalise_phone(phone_e164)}
+    values = {"dob": dob.isoformat(), "id_last4": _digits(id_last4), "phone": phone_e164}
     return [(ref, kind, _factor_digest(secret, ref, kind, value)) for kind, value in values.items()]
 
 
@@ -43,11 +43,12 @@ async def store_factors(
     db: aiosqlite.Connection, secret: bytes, ref: str, dob: date, id_last4: str, phone_e164: str
 ) -> None:
     """Keep the account's date of birth, ID digits and phone as keyed hashes (replacing old ones)."""
-    await db.executemany(_PUT_FACTOR, _factor_params(secret, ref, dob, id_last4, phone_e164))
+    phone = normalise_phone(phone_e164)
+    await db.executemany(_PUT_FACTOR, _factor_params(secret, ref, dob, id_last4, phone))
 
 
 async def store_factor_rows(db: aiosqlite.Connection, secret: bytes, rows: Iterable[AccountRow]) -> None:
-    """store_factors for a batch of imported rows, in one statement."""
+    """store_factors for a batch of imported rows (their phones already E.164), in one statement."""
     params = []
     for row in rows:
         params += _factor_params(secret, row.account.account_ref, row.date_of_birth,

@@ -1,0 +1,157 @@
+"""Importing the bank's portfolio and payments files: bad rows named, good rows kept, no repeats."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.importer import import_accounts, import_payments
+from debt.portfolio import ACCOUNT_COLUMNS, RowError, parse_account_row
+from store.accounts import count_accounts, get_account
+from store.tokens import check_factor
+
+DATA = Path(__file__).parent / "data"
+
+
+async def test_broken_rows_are_named_by_line_and_column_and_the_rest_imported(store, secret, now):
+    heard: list[str] = []
+    report = await import_accounts(store, secret, str(DATA / "portfolio_broken.csv"), now,
+                                   progress=False, on_error=heard.append)
+    assert report.errors == [
+        "line 3: date_of_birth: not a date YYYY-MM-DD: '1985-13-45'",
+        "line 4: currency: unknown currency 'XYZ'",
+        "line 5: balance: must not be negative: -5000.00",
+        "line 6: customer_name: missing value",
+        "line 7: account_ref: duplicate of line 2",
+    ]
+    assert heard == report.errors
+    assert (report.read, report.changed, report.rejected, report.failed) == (7, 2, 5, True)
+    async with store.read() as db:
+        assert await count_accounts(db) == 2
+        first = await get_account(db, "CN-1001")
+        assert first.customer_name == "Good One"  # the first of the duplicates, not the second
+        assert await get_account(db, "CN-1006") is not None
+
+
+async def test_reimporting_the_same_file_changes_nothing(store, secret, now):
+    path = str(DATA / "portfolio.csv")
+    first = await import_accounts(store, secret, path, now, progress=False)
+    assert (first.changed, first.unchanged, first.failed) == (5, 0, False)
+    again = await import_accounts(store, secret, path, now, progress=False)
+    assert (again.read, again.changed, again.unchanged, again.failed) == (5, 0, 5, False)
+    assert "0 changed, 5 unchanged" in again.summary()
+
+
+async def test_imported_values_and_factors_are_usable(store, secret, now):
+    await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
+    async with store.read() as db:
+        rec = await get_account(db, "CN-0003")
+        assert rec.customer_name == "Chen, Jun" and rec.account.locale == "zh-TW"
+        assert rec.account.overdue_amount == Decimal("4500.00")
+        assert rec.account.oldest_due_date == date(2025, 11, 15)
+        assert await check_factor(db, secret, "CN-0003", "dob", "1978-02-28")
+        assert await check_factor(db, secret, "CN-0003", "id_last4", "9876")
+        assert not await check_factor(db, secret, "CN-0003", "id_last4", "1234")
+
+
+async def test_a_missing_column_is_one_clear_error_and_imports_nothing(store, secret, now, tmp_path):
+    path = tmp_path / "no_phone.csv"
+    rows = (DATA / "portfolio.csv").read_text().splitlines()
+    cut = ACCOUNT_COLUMNS.index("phone")
+    path.write_text("\n".join(",".join(c for i, c in enumerate(r.split(",")) if i != cut) for r in rows[:1]))
+    report = await import_accounts(store, secret, str(path), now, progress=False)
+    assert report.fatal == "line 1: missing column(s): phone" and report.failed
+    async with store.read() as db:
+        assert await count_accounts(db) == 0
+
+
+async def test_a_row_that_is_not_utf8_is_named_and_the_rest_imported(store, secret, now, tmp_path):
+    path = tmp_path / "latin1.csv"
+    lines = (DATA / "portfolio.csv").read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b"Wang Fang", "Jos\xe9".encode("latin-1"))
+    path.write_bytes(b"".join(lines))
+    report = await import_accounts(store, secret, str(path), now, progress=False)
+    assert report.errors == ["line 3: customer_name: not UTF-8 text"]
+    assert (report.changed, report.fatal) == (4, None)
+
+
+def _generated_row(i: int) -> dict[str, str]:
+    overdue = Decimal(i % 7) * 100
+    return {
+        "account_ref": f"G-{i:06d}", "customer_name": f"Person {i}", "date_of_birth": "1980-01-31",
+        "national_id_last4": f"{i % 10000:04d}", "phone": f"+86139{i:08d}", "locale": "zh-CN",
+        "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "10000",
+        "balance": "5000.00", "minimum_due": "300.00", "overdue_amount": str(overdue),
+        "oldest_due_date": "2026-01-05" if overdue else "", "fees_charged": "0", "interest_charged": "0",
+        "last_payment_date": "", "last_payment_amount": "", "status": "open",
+    }
+
+
+async def test_twenty_thousand_rows_stream_in_batches_and_duplicates_across_batches_are_caught(
+    store, secret, now, tmp_path
+):
+    path = tmp_path / "big.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, ACCOUNT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(_generated_row(i) for i in range(20_000))
+        writer.writerow(_generated_row(10))  # line 20002 repeats line 12, four batches earlier
+    report = await import_accounts(store, secret, str(path), now, progress=False)
+    assert report.errors == ["line 20002: account_ref: duplicate of line 12"]
+    assert (report.read, report.changed) == (20_001, 20_000)
+    async with store.read() as db:
+        assert await count_accounts(db) == 20_000
+        assert (await get_account(db, "G-019998")).account.overdue_amount == Decimal("600")
+
+
+async def test_payments_are_checked_applied_and_idempotent(store, secret, now):
+    await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
+    path = str(DATA / "payments.csv")
+    report = await import_payments(store, path, now, progress=False)
+    assert report.errors == [
+        "line 4: account_ref: unknown account CN-9999",
+        "line 5: currency: USD is not the account's CNY",
+        "line 6: amount: must be above 0",
+    ]
+    assert (report.changed, report.rejected) == (2, 3)
+    again = await import_payments(store, path, now, progress=False)
+    assert (again.changed, again.unchanged, again.rejected) == (0, 2, 3)
+    async with store.read() as db:
+        acc = (await get_account(db, "CN-0001")).account
+    assert acc.balance == Decimal("4200.00") and acc.overdue_amount == Decimal(0)
+    assert acc.oldest_due_date is None and acc.last_payment_amount == Decimal("500.00")
+
+
+def _row(**changes: str) -> dict[str, str]:
+    return {**_generated_row(1), **changes}
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "reason"),
+    [
+        ({"phone": "13912345678"}, "phone", "must start with +"),
+        ({"phone": "+86 1"}, "phone", "not a"),
+        ({"locale": "xx-QQ"}, "locale", "not a known language tag"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "not an IANA time zone"),
+        ({"oldest_due_date": ""}, "oldest_due_date", "required when overdue_amount is above 0"),
+        ({"balance": "10.001"}, "balance", "more decimals than CNY has"),
+        ({"currency": "JPY", "balance": "5000.5"}, "balance", "more decimals than JPY has"),
+        ({"overdue_amount": "6000", "balance": "5000"}, "overdue_amount", "must not exceed balance"),
+        ({"product": "mortgage"}, "product", "must be one of card, loan"),
+        ({"national_id_last4": "12a4"}, "national_id_last4", "exactly 4 digits"),
+    ],
+)
+def test_row_errors_name_the_column(changes, column, reason):
+    with pytest.raises(RowError) as caught:
+        parse_account_row(_row(**changes))
+    assert caught.value.column == column and reason in caught.value.reason
+
+
+def test_a_good_row_is_normalised():
+    row = parse_account_row(_row(phone="+86 139 0000 0001", currency="cny", locale="pt-BR", timezone=""))
+    assert row.phone == "+8613900000001" and row.account.currency == "CNY"
+    assert row.account.locale == "pt-BR" and row.account.timezone == ""

@@ -1,0 +1,190 @@
+"""Reminders the day before a promise or instalment is due, and the rules for any unprompted message.
+
+An unprompted message goes out only inside the policy's contact hours [start, end) in the
+debtor's time zone (the account's, else the policy's default), never after /stop or a 403,
+never beyond the weekly cap, and always with its opt-out line. `should_remind` is the pure
+decision; the job around it reads the candidates, renders and sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram.error import Forbidden, TelegramError
+
+from bot.i18n import translator
+from bot.render import Rendered, render
+from debt.money import Money
+from debt.policy import ContactRule, Policy
+from flows.menus import command_button, person_button
+from flows.types import N_, Reply, Text
+from store.contact_log import iter_due_soon, last_sent, mark_opted_out, record_sent, sent_since
+from store.db import Store
+
+log = logging.getLogger(__name__)
+
+OPT_OUT = N_("Reply /stop to stop these reminders.")
+WEEK = timedelta(days=7)
+SendRendered = Callable[[int, Rendered], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Unprompted:
+    """A message the debtor did not ask for, ready to render in their language."""
+
+    chat_id: int
+    locale: str
+    kind: str  # reminder | broken (store.contact_log.KINDS)
+    reply: Reply
+
+
+def debtor_zone(name: str | None, default: str) -> ZoneInfo:
+    """The account's time zone if it is a real one, else the policy's default."""
+    for candidate in (name, default):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def inside_hours(local: datetime, contact: ContactRule) -> bool:
+    return contact.start <= local.time().replace(tzinfo=None) < contact.end
+
+
+def may_contact(
+    now: datetime, zone: ZoneInfo, contact: ContactRule, opted_out: bool, sent_last_week: int
+) -> bool:
+    """Any unprompted message: inside the hours, not opted out, under the weekly cap."""
+    if opted_out or sent_last_week >= contact.weekly_cap:
+        return False
+    return inside_hours(now.astimezone(zone), contact)
+
+
+def should_remind(
+    *,
+    now: datetime,
+    due: date,
+    zone: ZoneInfo,
+    contact: ContactRule,
+    opted_out: bool,
+    sent_last_week: int,
+    last_reminder_at: datetime | None,
+) -> bool:
+    """True when a reminder for a payment due on `due` should go out at `now` (aware UTC).
+
+    The day before it is due, from reminder_time on (a late run still reminds the same day),
+    at most one reminder per local day.
+    """
+    local = now.astimezone(zone)
+    if local.date() != due - timedelta(days=1) or local.time().replace(tzinfo=None) < contact.reminder_time:
+        return False
+    if last_reminder_at is not None and last_reminder_at.astimezone(zone).date() == local.date():
+        return False
+    return may_contact(now, zone, contact, opted_out, sent_last_week)
+
+
+def reminder_reply(amount: Money, due: date) -> Reply:
+    return Reply(
+        (
+            Text(
+                N_("A friendly reminder: {amount} is due tomorrow, {due_date}."),
+                {"amount": amount, "due_date": due},
+            ),
+            Text(N_("If you have already paid, thank you, and please ignore this message.")),
+            Text(OPT_OUT),
+        ),
+        ((command_button(N_("How to pay"), "pay"), person_button()),),
+    )
+
+
+async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unprompted]:
+    """The reminders to send now: one per chat and due date, amounts due that day summed."""
+    today = now.date()
+    # Any zone is within a day of UTC: tomorrow somewhere is between today and the day after next.
+    async with store.read() as db:
+        rows = [row async for row in iter_due_soon(db, today, today + timedelta(days=2))]
+    totals: dict[tuple[int, str], tuple[Any, Money]] = {}
+    for row in rows:
+        key = (row["chat_id"], row["due_date"])
+        amount = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
+        first, total = totals.get(key, (row, None))
+        totals[key] = (first, amount if total is None else total + amount)
+    out = []
+    for (chat_id, due_text), (row, total) in totals.items():
+        zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
+        async with store.read() as db:
+            sent = await sent_since(db, chat_id, now - WEEK)
+            last = await last_sent(db, chat_id, "reminder")
+        due = date.fromisoformat(due_text)
+        if should_remind(now=now, due=due, zone=zone, contact=policy.contact, opted_out=False,
+                         sent_last_week=sent, last_reminder_at=last):
+            out.append(Unprompted(chat_id, row["locale"] or "en", "reminder", reminder_reply(total, due)))
+    return _one_per_chat(out)
+
+
+def _one_per_chat(messages: list[Unprompted]) -> list[Unprompted]:
+    """At most one unprompted message per chat per run, the first (soonest) one."""
+    seen: set[int] = set()
+    kept = []
+    for message in messages:
+        if message.chat_id not in seen:
+            seen.add(message.chat_id)
+            kept.append(message)
+    return kept
+
+
+async def deliver(
+    store: Store, send: SendRendered, messages: list[Unprompted], now: Callable[[], datetime]
+) -> int:
+    """Render and send each message; log it once sent; a 403 opts the chat out. The count sent."""
+    sent = 0
+    for message in messages:
+        rendered = render(message.reply, message.locale, translator(message.locale))
+        try:
+            await send(message.chat_id, rendered)
+        except Forbidden:
+            async with store.unit() as db:
+                await mark_opted_out(db, message.chat_id, now())
+            log.info("a chat blocked the bot; it is opted out of %s messages", message.kind)
+            continue
+        except TelegramError as exc:  # not logged as sent: the next run tries again
+            log.warning("unprompted %s message not sent: %s", message.kind, type(exc).__name__)
+            continue
+        async with store.unit() as db:
+            await record_sent(db, message.chat_id, message.kind, now())
+        sent += 1
+    return sent
+
+
+def telegram_send_rendered(bot: Any) -> SendRendered:
+    async def send(chat_id: int, rendered: Rendered) -> Any:
+        markup = rendered.inline_markup
+        return await bot.send_message(chat_id=chat_id, text=rendered.text, reply_markup=markup)
+
+    return send
+
+
+@dataclass(frozen=True)
+class JobDeps:
+    """What the scheduled jobs need; pass as `data=` to run_repeating."""
+
+    store: Store
+    policy: Policy
+    now: Callable[[], datetime]
+
+
+async def reminder_job(context: Any) -> None:
+    """For PTB's JobQueue.run_repeating(reminder_job, interval=600, data=JobDeps(...))."""
+    deps: JobDeps = context.job.data
+    messages = await due_reminders(deps.store, deps.policy, deps.now())
+    if messages:
+        sent = await deliver(deps.store, telegram_send_rendered(context.bot), messages, deps.now)
+        log.info("reminders: %d of %d sent", sent, len(messages))

@@ -1,0 +1,69 @@
+"""Seed data for the collectors'-loop tests, written through the store modules that own each table."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from debt.money import Money
+from debt.portfolio import PaymentRow, parse_account_row
+from store.accounts import upsert_accounts
+from store.arrangements import insert_promise
+from store.cases import open_case
+from store.chats import Chat, save_chat
+from store.db import Store
+from store.payments import insert_payments
+
+SEEDED = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+
+
+async def add_account(store: Store, ref: str, **changes: str) -> None:
+    row = {
+        "account_ref": ref, "customer_name": "Li Wei", "date_of_birth": "1985-04-12",
+        "national_id_last4": "1234", "phone": "+8613812345678", "locale": "en",
+        "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "20000",
+        "balance": "5000.00", "minimum_due": "500.00", "overdue_amount": "800.00",
+        "oldest_due_date": "2026-02-01", "fees_charged": "25", "interest_charged": "12.50",
+        "last_payment_date": "", "last_payment_amount": "", "status": "open",
+    }
+    row.update(changes)
+    async with store.unit() as db:
+        await upsert_accounts(db, [parse_account_row(row)], SEEDED)
+
+
+async def bind_chat(store: Store, chat_id: int, ref: str, *, opted_out: bool = False, locale: str = "en"):
+    chat = Chat(chat_id, ref, verified_at=SEEDED, locale=locale, state="menu", opted_out=opted_out)
+    async with store.unit() as db:
+        await save_chat(db, chat, SEEDED)
+
+
+async def add_promise(store: Store, ref: str, amount: str, due: date, created: datetime = SEEDED) -> int:
+    async with store.unit() as db:
+        return await insert_promise(db, ref, Money(Decimal(amount), "CNY"), due, "chat", created)
+
+
+async def add_case(store: Store, ref: str, kind: str, status: str = "open") -> None:
+    async with store.unit() as db:
+        case_id = await open_case(db, ref, kind, "other", "", SEEDED)
+        if status != "open":  # no store function closes a case yet; tests mimic the bank's answer
+            await db.execute("UPDATE cases SET status = ? WHERE id = ?", (status, case_id))
+
+
+async def add_payments(store: Store, *payments: tuple[str, str, str, str]) -> list[str]:
+    """(payment_id, account_ref, amount, paid_at) rows, as the importer records them."""
+    rows = [PaymentRow(pid, ref, Decimal(amount), "CNY", paid_at) for pid, ref, amount, paid_at in payments]
+    async with store.unit() as db:
+        return await insert_payments(db, rows, SEEDED)
+
+
+async def promise_row(store: Store, promise_id: int):
+    async with store.read() as db:
+        async with db.execute("SELECT * FROM promises WHERE id = ?", (promise_id,)) as cur:
+            return await cur.fetchone()
+
+
+async def outbox_rows(store: Store, kind: str | None = None):
+    async with store.read() as db:
+        sql = "SELECT * FROM outbox" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+        async with db.execute(sql, (kind,) if kind else ()) as cur:
+            return list(await cur.fetchall())

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from debt.account import Account
 from debt.arrangements import quotes
+from debt.matching import PaymentIn, PromiseState, apply_payments, sweep
 from debt.money import Money, quantum
 from debt.policy import load_policy
 from debt.promises import check_promise
@@ -105,3 +106,34 @@ def test_a_promise_is_never_in_the_past_or_above_the_balance(policy, drawn, mino
         assert today <= due <= today + timedelta(days=policy.promise.max_days_ahead)
         assert Decimal(0) < amount.amount <= account.balance
         assert broken < policy.promise.max_broken
+
+
+def _gbp(n: int) -> Money:
+    return Money(Decimal(n) / 100, "GBP")
+
+
+promise_states = st.builds(
+    PromiseState,
+    id=st.integers(0, 10**6),
+    amount=st.integers(1, 10**6).map(_gbp),
+    due=days,
+    paid=st.just(_gbp(0)),
+    status=st.sampled_from(["pending", "pending", "kept", "broken", "cancelled"]),
+)
+payments_in = st.builds(PaymentIn, payment_id=st.integers(0, 10**6), amount=st.integers(1, 10**6).map(_gbp),
+                        paid_on=days)
+
+
+@SETTINGS
+@given(st.lists(promise_states, max_size=5), st.lists(payments_in, max_size=5), st.integers(0, 5))
+def test_matching_never_invents_money(promises, payments, grace):
+    after = apply_payments(promises, payments, grace)
+    matched = sum((a.paid.amount - b.paid.amount for a, b in zip(after, promises, strict=True)), Decimal(0))
+    assert 0 <= matched <= sum((p.amount.amount for p in payments), Decimal(0))
+    for old, new in zip(promises, after, strict=True):
+        if old.status != "pending":
+            assert new == old
+        else:
+            assert new.paid <= new.amount and (new.status == "kept") == (new.paid >= new.amount)
+    swept = sweep(after, BASE + timedelta(days=1000), grace)  # every grace is over by then
+    assert all(p.status != "pending" for p in swept)

@@ -1,0 +1,109 @@
+"""`debtdesk run`: the bot, by long polling or behind a webhook, until SIGTERM or SIGINT.
+
+PTB's async API is used step by step (initialize, start, updater, stop, shutdown) instead of
+run_polling, so the Store opens and closes around the bot in the same event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Config, ConfigError
+from bot.telegram_app import build_application, register_commands
+from flows.engine import Flows
+from store.db import Store
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+POLL_TIMEOUT_SECONDS = 30
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts
+
+
+@dataclass(frozen=True)
+class WebhookOptions:
+    """Where PTB's webhook server listens, and the public HTTPS URL Telegram posts to."""
+
+    listen: str
+    port: int
+    url_path: str
+    webhook_url: str
+
+
+def utc_now() -> datetime:
+    """The real clock, aware and in UTC: the only place the bot reads wall time for flows."""
+    return datetime.now(UTC)
+
+
+@asynccontextmanager
+async def running(
+    application: Application,
+    webhook: WebhookOptions | None = None,
+    *,
+    secret_token: str | None = None,
+    poll_timeout: int = POLL_TIMEOUT_SECONDS,
+) -> AsyncIterator[Application]:
+    """The application receiving updates inside the block, stopped cleanly after it."""
+    async with application:  # initialize() ... shutdown()
+        # post_init only runs under run_polling/run_webhook, so the command menu is set here.
+        await register_commands(application.bot)
+        await application.start()
+        updater = application.updater
+        if webhook is None:
+            await updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        else:
+            # PTB's webhook server answers 403 to a request without this X-Telegram-Bot-Api-Secret-Token.
+            await updater.start_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                url_path=webhook.url_path,
+                webhook_url=webhook.webhook_url,
+                secret_token=secret_token,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        try:
+            yield application
+        finally:
+            if updater.running:
+                await updater.stop()
+            await application.stop()
+
+
+async def until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
+    secret = config.require_secret()
+    if webhook is not None and not config.webhook_secret:
+        raise ConfigError("a webhook needs DEBTDESK_WEBHOOK_SECRET, or anyone could post fake updates to it")
+    if webhook is not None and not WEBHOOK_SECRET.fullmatch(config.webhook_secret or ""):
+        raise ConfigError("DEBTDESK_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+    store = await Store.open(config.db_path)
+    try:
+        flows = Flows(store, config.policy, secret, utc_now)
+        application = build_application(config, flows, now=utc_now)
+        async with running(application, webhook, secret_token=config.webhook_secret):
+            log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
+            await until_signalled()
+        log.info("debtdesk stopped")
+    finally:
+        await store.close()

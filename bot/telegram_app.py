@@ -1,0 +1,147 @@
+"""The Telegram side: one Application, every handler wired here, in order.
+
+An update becomes a flow Event; Flows answers with replies, which are rendered in the chat's
+language and sent. Flows records the update id in its own transaction, so this module keeps
+no state of its own: a restarted bot, or a second one, carries on from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.config import Config, ConfigError
+from bot.errors import on_error
+from bot.i18n import translator
+from bot.notifier import Notifier, notifier_job, telegram_send
+from bot.render import render
+from flows.commands import COMMANDS
+from flows.engine import Flows
+from flows.languages import locale_from_language_code
+from flows.types import N_, Event, Outcome
+
+log = logging.getLogger(__name__)
+
+NOTIFIER_INTERVAL_SECONDS = 5
+PRIVATE_ONLY = N_("I only talk about accounts in a private chat. Please write to me directly.")
+
+# setMyCommands scopes command lists by a two-letter ISO 639-1 code, so it cannot tell
+# Simplified from Traditional Chinese: "zh" gets Simplified (the larger audience) and
+# Traditional readers switch with /language. English is the default for every other code.
+COMMAND_LANGUAGES = {"en": "", "zh_Hans": "zh", "es": "es", "ru": "ru", "pt_BR": "pt", "id": "id"}
+
+
+def split_command(text: str) -> tuple[str, str] | None:
+    """("start", "abc") for "/start@debtdesk_bot abc"; None for text that is no command."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, rest = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return (name, rest.strip()) if name else None
+
+
+def event_from_update(update: Update) -> Event | None:
+    """The flow event for a private-chat message or button press; None for anything else."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    base = {
+        "chat_id": chat.id,
+        "user_id": user.id,
+        "update_id": update.update_id,
+        "language_code": user.language_code or "",
+    }
+    if update.callback_query is not None:
+        return Event(kind="button", data=update.callback_query.data or "", **base)
+    message = update.message
+    if message is None:
+        return None  # edits, channel posts, membership changes: nothing to answer
+    if message.contact is not None:
+        contact = message.contact
+        return Event(kind="contact", phone=contact.phone_number, contact_user_id=contact.user_id, **base)
+    command = split_command(message.text or "")
+    if command is not None:
+        return Event(kind="command", command=command[0], text=command[1], **base)
+    # Stickers, photos, voice: no words to read, so the flow answers as to empty text.
+    return Event(kind="text", text=message.text or "", **base)
+
+
+async def send_outcome(bot, chat_id: int, outcome: Outcome) -> None:
+    tr = translator(outcome.locale)
+    for reply in outcome.replies:
+        rendered = render(reply, outcome.locale, tr)
+        # One message carries one markup: inline buttons win over the contact keyboard.
+        markup = rendered.inline_markup or rendered.reply_markup
+        await bot.send_message(chat_id=chat_id, text=rendered.text, reply_markup=markup)
+
+
+def make_update_handler(flows: Flows, after: Callable[[], None] | None = None):
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            # Stop the button's spinner first, whatever the flow then takes.
+            await update.callback_query.answer()
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            if update.message is not None:
+                language = update.effective_user.language_code if update.effective_user else ""
+                tr = translator(locale_from_language_code(language or ""))
+                await context.bot.send_message(chat_id=chat.id, text=tr.gettext(PRIVATE_ONLY))
+            return
+        event = event_from_update(update)
+        if event is None:
+            return
+        outcome = await flows.handle(event)
+        await send_outcome(context.bot, event.chat_id, outcome)
+        if after is not None:
+            after()
+
+    return on_update
+
+
+async def register_commands(bot) -> None:
+    """The command menu in every language Telegram can tell apart; a failure is not fatal."""
+    for locale, language_code in COMMAND_LANGUAGES.items():
+        tr = translator(locale)
+        commands = [BotCommand(name, tr.gettext(description)) for name, description in COMMANDS]
+        try:
+            await bot.set_my_commands(commands, language_code=language_code or None)
+        except TelegramError as exc:
+            log.warning("setMyCommands for %s failed: %s", language_code or "default", type(exc).__name__)
+
+
+def build_application(config: Config, flows: Flows, *, now: Callable[[], datetime]) -> Application:
+    if not config.bot_token:
+        raise ConfigError("DEBTDESK_BOT_TOKEN is not set: the bot needs its token from @BotFather")
+    builder = ApplicationBuilder().token(config.bot_token)
+    if config.bot_api_url:
+        # PTB appends the token: "http://host:8081/bot" becomes ".../bot<token>/<method>".
+        builder = builder.base_url(config.bot_api_url)
+    # concurrent_updates(False): updates run one at a time, so one chat never races itself.
+    application = builder.rate_limiter(AIORateLimiter()).concurrent_updates(False).build()
+    notifier = _notifier(config, flows, application, now)
+    on_update = make_update_handler(flows, notifier.kick if notifier else None)
+    application.add_handler(TypeHandler(Update, on_update))
+    application.add_error_handler(on_error)
+    return application
+
+
+def _notifier(config: Config, flows: Flows, application: Application, now) -> Notifier | None:
+    """Collectors' notices drain every few seconds and right after an update that made one."""
+    if config.collectors_chat is None:
+        log.warning("DEBTDESK_COLLECTORS_CHAT is not set: notices wait in the outbox")
+        return None
+    notifier = Notifier(
+        flows.store,
+        telegram_send(application.bot),
+        now,
+        chat_id=config.collectors_chat,
+        locale=config.collectors_locale,
+    )
+    application.job_queue.run_repeating(notifier_job, interval=NOTIFIER_INTERVAL_SECONDS, data=notifier)
+    return notifier

@@ -1,0 +1,106 @@
+"""One step's working set: the event, the chat's session, the verified account, and the replies.
+
+Flow functions read and change a Ctx; the engine loads it, and saves what they changed in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiosqlite
+
+from debt.account import Account
+from debt.money import Money
+from debt.policy import Policy
+from flows.types import Button, Event, Reply, Text
+from store import audit, outbox
+from store.accounts import AccountRecord
+from store.chats import Chat
+
+# Keys of chat.data that survive a change of state: the button nonce and a command waiting
+# for verification to finish.
+_KEPT = ("after",)
+
+
+@dataclass
+class Ctx:
+    db: aiosqlite.Connection
+    policy: Policy
+    secret: bytes
+    now: datetime
+    event: Event
+    chat: Chat
+    record: AccountRecord | None = None  # set only while the chat is verified
+    replies: list[Reply] = field(default_factory=list)
+    continue_with: str | None = None  # a command to run once this step is done (after verification)
+
+    # --- the account -------------------------------------------------------------------
+    @property
+    def verified(self) -> bool:
+        return self.record is not None
+
+    @property
+    def account(self) -> Account:
+        assert self.record is not None, "only verified steps read the account"
+        return self.record.account
+
+    @property
+    def ref(self) -> str:
+        return self.account.account_ref
+
+    def money(self, amount: Any) -> Money:
+        return Money(amount, self.account.currency)
+
+    @property
+    def today(self) -> date:
+        """Today where the debtor lives: the account's time zone, else the policy's."""
+        name = (self.record.account.timezone if self.record else "") or self.policy.contact.default_timezone
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo(self.policy.contact.default_timezone)
+        return self.now.astimezone(zone).date()
+
+    @property
+    def locale(self) -> str:
+        return self.chat.locale or "en"
+
+    # --- the session -------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self.chat.state
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.chat.data
+
+    def go(self, state: str, **data: Any) -> None:
+        """Enter a state with fresh data and a fresh nonce, so buttons of older messages go stale."""
+        kept = {k: self.chat.data[k] for k in _KEPT if k in self.chat.data}
+        self.chat.state = state
+        self.chat.data = {**kept, **data, "n": secrets.token_hex(3)}
+
+    def btn(self, label: Text, payload: str) -> Button:
+        """A button of the current state: its data carries the state's nonce ("<nonce>.<payload>")."""
+        return Button(label, f"{self.chat.data.get('n', '')}.{payload}")
+
+    # --- output ------------------------------------------------------------------------
+    def say(self, *parts: Text, buttons: tuple[tuple[Button, ...], ...] = (), ask_contact: bool = False,
+            remove_keyboard: bool = False) -> None:
+        self.replies.append(Reply(tuple(parts), tuple(buttons), ask_contact, remove_keyboard))
+
+    # --- records -----------------------------------------------------------------------
+    @property
+    def actor(self) -> str:
+        return f"chat:{self.chat.chat_id}"
+
+    async def audit(self, action: str, account_ref: str | None, **detail: Any) -> None:
+        await audit.append(self.db, self.actor, action, account_ref, self.now, detail)
+
+    async def notify(self, kind: str, account_ref: str | None, payload: dict[str, Any]) -> int:
+        return await outbox.enqueue(self.db, kind, account_ref, {"kind": kind, **payload}, self.now)

@@ -1,0 +1,152 @@
+"""Flows: one event in, replies out, in one transaction.
+
+The update id, the session, any domain change, its outbox notice and its audit row commit
+together or not at all; a redelivered update returns no replies and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from debt.policy import Policy
+from flows import overview, plans, promise, support, verify
+from flows.commands import NEEDS_VERIFICATION
+from flows.context import Ctx
+from flows.languages import locale_from_language_code
+from flows.menus import PERSON, not_understood, show_menu, stale
+from flows.types import N_, Event, Outcome, Reply, Text
+from store import chats, updates
+from store.accounts import get_account
+from store.db import Store
+
+log = logging.getLogger("debtdesk.flows")
+
+Handler = Callable[[Ctx, str], Awaitable[None]]
+ButtonHandler = Callable[[Ctx, str], Awaitable[bool]]
+
+COMMAND_HANDLERS: dict[str, Handler] = {
+    "start": lambda ctx, args: _start(ctx, args),
+    **overview.COMMANDS,
+    **plans.COMMANDS,
+    **promise.COMMANDS,
+    **support.COMMANDS,
+}
+
+# state -> handler; a button handler answers False when the payload is not one of its own.
+BUTTONS: dict[str, ButtonHandler] = {
+    verify.ASK_FACTOR: verify.on_factor_button,
+    **plans.BUTTONS,
+    **promise.BUTTONS,
+    **support.BUTTONS,
+}
+TEXTS: dict[str, Handler] = {
+    verify.ASK_REF: verify.on_ref_text,
+    verify.ASK_FACTOR: verify.on_factor_text,
+    **promise.TEXTS,
+    **support.TEXTS,
+}
+GUEST_STATES = frozenset({"start", verify.ASK_REF, verify.ASK_FACTOR})
+
+
+async def _start(ctx: Ctx, args: str) -> None:
+    if ctx.verified and not args.strip():
+        ctx.go("menu")
+        show_menu(ctx, Text(N_("Welcome back.")))
+        return
+    await verify.start(ctx, args)
+
+
+class Flows:
+    def __init__(self, store: Store, policy: Policy, secret: bytes, now: Callable[[], datetime]) -> None:
+        self.store, self.policy, self.secret, self.now = store, policy, secret, now
+
+    async def handle(self, event: Event) -> Outcome:
+        """Never raises for anything a user sends; a fault rolls the step back and says sorry."""
+        fallback = locale_from_language_code(event.language_code)
+        try:
+            async with self.store.unit() as db:
+                if event.update_id is not None and await updates.seen(db, event.update_id):
+                    chat = await chats.load_chat(db, event.chat_id)
+                    return Outcome((), (chat.locale if chat else None) or fallback)
+                now = self.now()
+                chat = await chats.load_chat(db, event.chat_id) or chats.Chat(event.chat_id)
+                chat.locale = chat.locale or fallback
+                ctx = Ctx(db, self.policy, self.secret, now, event, chat)
+                await _load_binding(ctx)
+                await _step(ctx)
+                while ctx.continue_with:
+                    command, ctx.continue_with = ctx.continue_with, None
+                    await run_command(ctx, command, "")
+                if ctx.verified:
+                    chat.last_seen_at = now
+                await chats.save_chat(db, chat, now)
+                if event.update_id is not None:
+                    await updates.mark(db, event.update_id, now)
+                return Outcome(tuple(ctx.replies), ctx.locale)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a user's chat
+            # Only the type and where: messages and locals may carry what a person typed.
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            log.error("flow step failed: %s at %s:%s (%s event)", type(exc).__name__, where.filename,
+                      where.lineno, event.kind)
+            sorry = Text(N_("Sorry, something went wrong on our side. Nothing was changed. Please try again "
+                            "in a minute."))
+            return Outcome((Reply((sorry,)),), fallback)
+
+
+async def _load_binding(ctx: Ctx) -> None:
+    """The chat's account, if its binding still holds; an idle or orphaned binding is dropped."""
+    chat = ctx.chat
+    if chat.account_ref:
+        record = await get_account(ctx.db, chat.account_ref)
+        idle_days = ctx.policy.verification.binding_idle_days
+        idle = chat.last_seen_at is None or ctx.now - chat.last_seen_at > timedelta(days=idle_days)
+        if record is not None and not idle:
+            ctx.record = record
+        else:
+            await ctx.audit("binding_expired", chat.account_ref)
+            chat.account_ref, chat.verified_at = None, None
+            ctx.go("start")
+    if not ctx.verified and chat.state not in GUEST_STATES:
+        ctx.go("start")
+
+
+async def _step(ctx: Ctx) -> None:
+    event = ctx.event
+    if event.kind == "command":
+        await run_command(ctx, event.command, event.text)
+    elif event.kind == "button":
+        await _button(ctx, event.data)
+    elif event.kind == "contact" and ctx.state == verify.ASK_FACTOR:
+        await verify.on_contact(ctx)
+    elif event.kind == "text" and ctx.state in TEXTS:
+        await TEXTS[ctx.state](ctx, event.text)
+    else:
+        not_understood(ctx)
+
+
+async def run_command(ctx: Ctx, name: str, args: str) -> None:
+    handler = COMMAND_HANDLERS.get(name)
+    if handler is None:
+        show_menu(ctx, Text(N_("I do not know that command.")))
+    elif name in NEEDS_VERIFICATION and not ctx.verified:
+        await verify.begin(ctx, after=name)
+    else:
+        await handler(ctx, args)
+
+
+async def _button(ctx: Ctx, data: str) -> None:
+    if data.startswith("cmd:"):
+        await run_command(ctx, data[4:], "")
+    elif data.startswith("lang:"):
+        await support.choose_language(ctx, data[5:])
+    elif data == PERSON:
+        await support.person(ctx)
+    else:
+        nonce, _, payload = data.partition(".")
+        handler = BUTTONS.get(ctx.state)
+        # A button of another message, state or session: recognised, answered, nothing changed.
+        if not nonce or nonce != ctx.data.get("n") or handler is None or not await handler(ctx, payload):
+            stale(ctx)

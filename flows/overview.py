@@ -1,0 +1,137 @@
+"""/balance, /next and /pay: where the account stands, what happens next, how to pay.
+
+Facts with dates and amounts, never threats: each consequence is said once, with the date it
+would happen and what avoids it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from debt.policy import Stage
+from debt.timeline import CreditReport, Timeline, timeline
+from flows.context import Ctx
+from flows.menus import person_row, show_menu, verified_buttons
+from flows.types import N_, NP_, Text
+
+_METHODS = {
+    "bank_transfer": N_("By bank transfer"),
+    "app": N_("In the bank's app"),
+    "branch": N_("At any branch of the bank"),
+    "card": N_("By debit card"),
+}
+
+
+def stage_words(stage: Stage) -> Text:
+    """A stage in plain words, from its day range (the names are the policy's)."""
+    if stage.max_dpd == 0:
+        return Text(N_("{stage}: your account is up to date"), {"stage": stage.name})
+    if stage.max_dpd is None:
+        return Text(N_("{stage}: your payment is more than {days} days late"),
+                    {"stage": stage.name, "days": stage.min_dpd - 1})
+    return Text(N_("{stage}: your payment is {low} to {high} days late"),
+                {"stage": stage.name, "low": stage.min_dpd, "high": stage.max_dpd})
+
+
+async def balance(ctx: Ctx, args: str = "") -> None:
+    account = ctx.account
+    dpd = account.days_past_due(ctx.today)
+    stage = ctx.policy.stage_for(dpd)
+    parts = [
+        Text(N_("Total outstanding: {amount}"), {"amount": ctx.money(account.balance)}),
+        Text(N_("Overdue now: {amount}"), {"amount": ctx.money(account.overdue_amount)}),
+        Text(N_("Minimum payment due: {amount}"), {"amount": ctx.money(account.minimum_due)}),
+    ]
+    if dpd > 0:
+        parts.append(NP_("Your oldest unpaid payment is {days} day late.",
+                         "Your oldest unpaid payment is {days} days late.", dpd, {"days": dpd}))
+    parts += [
+        Text(N_("Stage: {stage}"), {"stage": stage_words(stage)}),
+        Text(N_("Fees charged so far: {fees}. Interest charged so far: {interest}."),
+             {"fees": ctx.money(account.fees_charged), "interest": ctx.money(account.interest_charged)}),
+    ]
+    ctx.go("menu")
+    ctx.say(*parts, buttons=verified_buttons())
+
+
+def _report_step(step: str) -> Text:
+    match = re.fullmatch(r"reported_(\d+)", step)
+    if match:
+        return Text(N_("reported as {days} days late"), {"days": int(match.group(1))})
+    if step == "default_registered":
+        return Text(N_("a default is registered"))
+    return Text(N_("the account is charged off"))
+
+
+def _credit_report(report: CreditReport) -> list[Text]:
+    parts: list[Text] = []
+    if report.status == "not_reported":
+        parts.append(Text(N_("Credit report: nothing is reported about this account.")))
+    elif report.status == "will_be_reported" and report.will_be_reported_on:
+        parts.append(Text(N_("Credit report: if the overdue amount is still unpaid on {date}, the late "
+                             "payment will be reported to the credit bureau."),
+                          {"date": report.will_be_reported_on}))
+    elif report.reported_since:
+        parts.append(Text(N_("Credit report: the late payment has been reported since {date}."),
+                          {"date": report.reported_since}))
+        if report.status in ("default_registered", "charged_off"):
+            parts.append(Text(N_("Credit report status now: {status}."),
+                              {"status": _report_step(report.status)}))
+    if report.next_step_on and report.next_step:
+        parts.append(Text(N_("If nothing is paid, on {date}: {step}."),
+                          {"date": report.next_step_on, "step": _report_step(report.next_step)}))
+    if report.kept_until:
+        parts.append(Text(N_("If you clear the arrears today, the record stays on your credit report "
+                             "until {date} ({years} years)."),
+                          {"date": report.kept_until, "years": report.kept_years}))
+    return parts
+
+
+def _cure(ctx: Ctx, line: Timeline) -> list[Text]:
+    if not line.cure_amount:
+        return []
+    if line.cure_by:
+        return [Text(N_("Pay {amount} by {date} and no new fee is charged and your account does not move to "
+                        "the next stage."), {"amount": line.cure_amount, "date": line.cure_by})]
+    return [Text(N_("Pay {amount} to bring your account up to date."), {"amount": line.cure_amount})]
+
+
+async def next_steps(ctx: Ctx, args: str = "") -> None:
+    line = timeline(ctx.account, ctx.policy, ctx.today)
+    parts: list[Text] = []
+    if line.dpd == 0 and not line.cure_amount:
+        parts.append(Text(N_("Your account is up to date. Nothing is scheduled to happen.")))
+    if line.next_fee:
+        parts.append(Text(N_("On {date}, a fee of {amount} is charged if the overdue amount is still "
+                             "unpaid."),
+                          {"date": line.next_fee.on, "amount": line.next_fee.amount}))
+    if line.next_stage:
+        parts.append(Text(N_("On {date}, your account moves to {stage}."),
+                          {"date": line.next_stage.on, "stage": stage_words(line.next_stage.stage)}))
+    if line.interest_per_day:
+        parts.append(Text(N_("Interest on the overdue amount: {amount} a day."),
+                          {"amount": line.interest_per_day}))
+    parts += _credit_report(line.credit_report)
+    parts += _cure(ctx, line)
+    ctx.go("menu")
+    ctx.say(*parts, buttons=verified_buttons())
+
+
+def pay_parts(ctx: Ctx) -> list[Text]:
+    pay = ctx.policy.payment
+    parts = [Text(N_("Pay to {payee} at {bank}, account {number}. Write your reference {reference} with the "
+                     "payment so that it reaches your account."),
+                  {"payee": pay.payee, "bank": pay.bank, "number": pay.account_number, "reference": ctx.ref})]
+    if pay.methods:
+        parts.append(Text(N_("You can pay:")))
+        parts += [Text(_METHODS[method]) for method in pay.methods if method in _METHODS]
+    return parts
+
+
+async def pay(ctx: Ctx, args: str = "") -> None:
+    ctx.go("menu")
+    ctx.say(*pay_parts(ctx), buttons=(person_row(),))
+    show_menu(ctx)
+
+
+COMMANDS = {"balance": balance, "next": next_steps, "pay": pay}

@@ -1,0 +1,121 @@
+"""/plans: the arrangements the policy offers at this stage, side by side; choose, see the full
+schedule, confirm. A confirmed plan becomes an arrangement with one promise per instalment and
+a notice to the collectors, all in the step's transaction."""
+
+from __future__ import annotations
+
+from debt.arrangements import Quote, quote, quotes
+from flows.context import Ctx
+from flows.menus import person_row, show_menu
+from flows.notices import account_fields, money_fields
+from flows.types import N_, NP_, Text
+from store.arrangements import insert_arrangement, open_arrangement
+
+CHOOSE, CONFIRM = "plans", "plan_confirm"
+
+
+def _label(q: Quote) -> Text:
+    if q.kind == "instalments":
+        return NP_("{months} month", "{months} months", q.months, {"months": q.months})
+    return {
+        "cure": Text(N_("Pay the overdue amount")),
+        "full": Text(N_("Pay in full")),
+        "settlement": Text(N_("Settle for less")),
+    }.get(q.kind, Text(N_("Plan")))
+
+
+def _summary(q: Quote) -> Text:
+    if q.kind == "instalments":
+        return NP_("{months} monthly payment: {amount} now, total {total} including {fees} in fees.",
+                   "{months} monthly payments: {amount} now, total {total} including {fees} in fees.",
+                   q.months, {"months": q.months, "amount": q.amount_now, "total": q.total, "fees": q.fees})
+    if q.kind == "settlement":
+        return Text(N_("Settle for less: pay {amount} once, {discount} less than you owe. The bank "
+                       "must approve it first."), {"amount": q.amount_now, "discount": q.discount})
+    if q.kind == "cure":
+        return Text(N_("Pay the overdue amount: {amount} once, and the account is up to date."),
+                    {"amount": q.amount_now})
+    return Text(N_("Pay in full: {amount} once, and the debt is cleared."), {"amount": q.amount_now})
+
+
+async def show(ctx: Ctx, args: str = "") -> None:
+    existing = await open_arrangement(ctx.db, ctx.ref)
+    if existing is not None:
+        ctx.go("menu")
+        ctx.say(Text(N_("You already have a repayment plan. To change it, please talk to a person.")),
+                buttons=(person_row(),))
+        return
+    offered = quotes(ctx.account, ctx.policy, ctx.today)
+    if not offered:
+        ctx.go("menu")
+        show_menu(ctx, Text(N_("There is no repayment plan to choose at the moment.")))
+        return
+    ctx.go(CHOOSE)
+    rows = [(ctx.btn(_label(q), f"plan:{q.key}"),) for q in offered]
+    ctx.say(Text(N_("These are the ways you can repay:")), *[_summary(q) for q in offered],
+            Text(N_("Choose one to see its full schedule.")), buttons=(*rows, person_row()))
+
+
+def _schedule(q: Quote) -> list[Text]:
+    lines = [Text(N_("{number}. {date}: {amount}"), {"number": i.number, "date": i.due, "amount": i.amount})
+             for i in q.schedule]
+    return [Text(N_("Total: {total}, of which fees: {fees}."), {"total": q.total, "fees": q.fees}), *lines]
+
+
+async def on_choose(ctx: Ctx, payload: str) -> bool:
+    kind, _, key = payload.partition(":")
+    if kind != "plan":
+        return False
+    chosen = quote(ctx.account, ctx.policy, ctx.today, key)
+    if chosen is None:
+        return False
+    ctx.go(CONFIRM, quote=key)
+    buttons = ((ctx.btn(Text(N_("Confirm this plan")), f"ok:{key}"), ctx.btn(Text(N_("Back")), "back")),
+               person_row())
+    ctx.say(_summary(chosen), *_schedule(chosen), Text(N_("Do you want this plan?")), buttons=buttons)
+    return True
+
+
+async def on_confirm(ctx: Ctx, payload: str) -> bool:
+    if payload == "back":
+        await show(ctx)
+        return True
+    kind, _, key = payload.partition(":")
+    if kind != "ok" or key != ctx.data.get("quote"):
+        return False
+    chosen = quote(ctx.account, ctx.policy, ctx.today, key)
+    if chosen is None:  # the account changed since the schedule was shown
+        ctx.go("menu")
+        show_menu(ctx, Text(N_("That plan is no longer available. Please look at the plans again.")))
+        return True
+    await _record(ctx, chosen)
+    return True
+
+
+async def _record(ctx: Ctx, q: Quote) -> None:
+    status = "pending_approval" if q.needs_approval else "active"
+    arrangement_id = await insert_arrangement(ctx.db, ctx.ref, q, status, ctx.now)
+    await ctx.notify("arrangement", ctx.ref, {
+        **account_fields(ctx),
+        "arrangement_id": arrangement_id,
+        "plan": q.key,
+        "plan_kind": q.kind,
+        "months": q.months,
+        "status": status,
+        **money_fields(amount_now=q.amount_now, total=q.total, fees=q.fees, discount=q.discount),
+        "schedule": [{"number": i.number, "due": i.due.isoformat(), "amount": str(i.amount.amount)}
+                     for i in q.schedule],
+    })
+    await ctx.audit("arrangement", ctx.ref, plan=q.key, status=status, arrangement_id=arrangement_id)
+    ctx.go("menu")
+    if status == "pending_approval":
+        lead = Text(N_("Thank you. A person at the bank will look at this plan and confirm it with you. "
+                       "Please wait for their answer before you pay."))
+    else:
+        lead = Text(N_("Thank you. Your plan is set up. The first payment is {amount} by {date}."),
+                    {"amount": q.schedule[0].amount, "date": q.schedule[0].due})
+    show_menu(ctx, lead, Text(N_("Use /pay to see how to pay.")))
+
+
+COMMANDS = {"plans": show}
+BUTTONS = {CHOOSE: on_choose, CONFIRM: on_confirm}

@@ -1,0 +1,187 @@
+"""/promise: an amount (a button or typed in the person's own number format), a date (a button
+or typed), a confirmation. A refusal names its reason and the limit, and asks again."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from debt.money import Money
+from debt.promises import Refusal, amount_choices, check_promise, promise_dates
+from flows.context import Ctx
+from flows.menus import person_row, show_menu
+from flows.notices import account_fields, money_fields
+from flows.parsing import parse_amount, parse_date_text
+from flows.types import N_, NP_, Button, Text
+from store.arrangements import broken_in_row, insert_promise
+
+AMOUNT, DATE, CONFIRM = "promise_amount", "promise_date", "promise_confirm"
+DATE_BUTTONS = 7
+_AMOUNT_REASONS = ("too_small", "too_much")
+_CHOICE_LABELS = {
+    "overdue": N_("The overdue amount: {amount}"),
+    "minimum": N_("The minimum payment: {amount}"),
+    "full": N_("Everything you owe: {amount}"),
+}
+
+
+def refusal_text(refusal: Refusal) -> Text:
+    limit = refusal.limit
+    if refusal.reason == "too_many_broken":
+        n = int(limit or 0)
+        return NP_("After {n} broken promise in a row, a new promise needs a person. "
+                   "Please talk to a person.",
+                   "After {n} broken promises in a row, a new promise needs a person. "
+                   "Please talk to a person.",
+                   n, {"n": n})
+    msgid = {
+        "in_past": N_("That date has already passed. Please choose a date from {limit} on."),
+        "too_far": N_("That date is too far ahead. The latest date I can accept is {limit}."),
+        "too_small": N_("That amount is too small. The smallest promise I can accept is {limit}."),
+        "too_much": N_("That is more than you owe. The most you can promise is {limit}."),
+        "nothing_owed": N_("There is nothing to pay on this account at the moment."),
+    }[refusal.reason]
+    return Text(msgid, {"limit": limit} if limit is not None else {})
+
+
+async def _broken(ctx: Ctx) -> int:
+    return await broken_in_row(ctx.db, ctx.ref)
+
+
+def _example_amount(ctx: Ctx) -> Money:
+    return ctx.money(Decimal("1234.50"))
+
+
+async def start(ctx: Ctx, args: str = "") -> None:
+    account = ctx.account
+    probe = ctx.money(max(account.balance, Decimal(0)))
+    refusal = check_promise(account, ctx.policy, ctx.today, probe, ctx.today, await _broken(ctx))
+    if refusal and refusal.reason in ("too_many_broken", "nothing_owed"):
+        ctx.go("menu")
+        ctx.say(refusal_text(refusal), buttons=(person_row(),))
+        return
+    ask_amount(ctx)
+
+
+def ask_amount(ctx: Ctx, *lead: Text) -> None:
+    ctx.go(AMOUNT)
+    rows = [(ctx.btn(Text(_CHOICE_LABELS[key], {"amount": amount}), f"amt:{key}"),)
+            for key, amount in amount_choices(ctx.account) if key in _CHOICE_LABELS]
+    ctx.say(*lead, Text(N_("How much will you pay?")),
+            Text(N_("Choose an amount, or type one, for example {example}."),
+                 {"example": _example_amount(ctx)}),
+            buttons=(*rows, person_row()))
+
+
+async def on_amount_button(ctx: Ctx, payload: str) -> bool:
+    kind, _, key = payload.partition(":")
+    chosen = dict(amount_choices(ctx.account)).get(key) if kind == "amt" else None
+    if chosen is None:
+        return False
+    await _amount_chosen(ctx, chosen)
+    return True
+
+
+async def on_amount_text(ctx: Ctx, text: str) -> None:
+    value = parse_amount(text, ctx.locale, ctx.account.currency)
+    if value is None:
+        ask_amount(ctx, Text(N_("I could not read that amount. Please type it like {example}."),
+                             {"example": _example_amount(ctx)}))
+        return
+    await _amount_chosen(ctx, ctx.money(value))
+
+
+async def _amount_chosen(ctx: Ctx, amount: Money) -> None:
+    # The date is not known yet: check the amount against today, keep only the amount's reasons.
+    refusal = check_promise(ctx.account, ctx.policy, ctx.today, amount, ctx.today, await _broken(ctx))
+    if refusal and refusal.reason in _AMOUNT_REASONS:
+        ask_amount(ctx, refusal_text(refusal))
+        return
+    if refusal:
+        ctx.go("menu")
+        ctx.say(refusal_text(refusal), buttons=(person_row(),))
+        return
+    ask_date(ctx, str(amount.amount))
+
+
+def _date_choices(ctx: Ctx) -> list[date]:
+    dates = promise_dates(ctx.policy, ctx.today)
+    if len(dates) <= DATE_BUTTONS:
+        return dates
+    return dates[: DATE_BUTTONS - 1] + [dates[-1]]  # the next days, and the last allowed one
+
+
+def ask_date(ctx: Ctx, amount: str, *lead: Text) -> None:
+    ctx.go(DATE, amount=amount)
+    buttons = [ctx.btn(Text(N_("{date}"), {"date": d}), f"date:{d.isoformat()}") for d in _date_choices(ctx)]
+    rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
+    example = ctx.today + timedelta(days=3)
+    ctx.say(*lead, Text(N_("By which date will you pay {amount}?"), {"amount": ctx.money(Decimal(amount))}),
+            Text(N_("Choose a date, or type one, for example {example} or {iso}."),
+                 {"example": example, "iso": example.isoformat()}),
+            buttons=(*rows, person_row()))
+
+
+async def on_date_button(ctx: Ctx, payload: str) -> bool:
+    kind, _, value = payload.partition(":")
+    if kind != "date":
+        return False
+    try:
+        due = date.fromisoformat(value)
+    except ValueError:
+        return False
+    await _date_chosen(ctx, due)
+    return True
+
+
+async def on_date_text(ctx: Ctx, text: str) -> None:
+    due = parse_date_text(text, ctx.locale)
+    if due is None:
+        ask_date(ctx, ctx.data["amount"], Text(N_("I could not read that date.")))
+        return
+    await _date_chosen(ctx, due)
+
+
+async def _date_chosen(ctx: Ctx, due: date) -> None:
+    amount = ctx.money(Decimal(ctx.data["amount"]))
+    refusal = check_promise(ctx.account, ctx.policy, ctx.today, amount, due, await _broken(ctx))
+    if refusal and refusal.reason in ("in_past", "too_far"):
+        ask_date(ctx, ctx.data["amount"], refusal_text(refusal))
+        return
+    if refusal:
+        ask_amount(ctx, refusal_text(refusal))
+        return
+    ctx.go(CONFIRM, amount=str(amount.amount), due=due.isoformat())
+    buttons: tuple[tuple[Button, ...], ...] = (
+        (ctx.btn(Text(N_("Yes, I promise")), "ok"), ctx.btn(Text(N_("Change it")), "change")),
+        person_row(),
+    )
+    ctx.say(Text(N_("You promise to pay {amount} by {date}. Is that right?"),
+                 {"amount": amount, "date": due}), buttons=buttons)
+
+
+async def on_confirm(ctx: Ctx, payload: str) -> bool:
+    if payload == "change":
+        ask_amount(ctx)
+        return True
+    if payload != "ok":
+        return False
+    amount, due = ctx.money(Decimal(ctx.data["amount"])), date.fromisoformat(ctx.data["due"])
+    refusal = check_promise(ctx.account, ctx.policy, ctx.today, amount, due, await _broken(ctx))
+    if refusal:  # a day passed, or a payment or a broken promise arrived, since the question
+        ask_amount(ctx, refusal_text(refusal))
+        return True
+    promise_id = await insert_promise(ctx.db, ctx.ref, amount, due, "chat", ctx.now)
+    await ctx.notify("promise", ctx.ref, {**account_fields(ctx), "promise_id": promise_id,
+                                          "due": due.isoformat(), **money_fields(amount=amount)})
+    await ctx.audit("promise", ctx.ref, promise_id=promise_id)
+    ctx.go("menu")
+    show_menu(ctx, Text(N_("Thank you. Your promise to pay {amount} by {date} is recorded, and the bank's "
+                           "collectors can see it."), {"amount": amount, "date": due}),
+              Text(N_("Use /pay to see how to pay.")))
+    return True
+
+
+COMMANDS = {"promise": start}
+BUTTONS = {AMOUNT: on_amount_button, DATE: on_date_button, CONFIRM: on_confirm}
+TEXTS = {AMOUNT: on_amount_text, DATE: on_date_text}

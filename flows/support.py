@@ -1,0 +1,219 @@
+"""Help, a person, disputes, hardship, callbacks, opting out, language and signing out.
+
+A person is always one step away: every menu has the "talk to a person" button, which asks
+for a callback when the chat is verified and gives the bank's number when it is not.
+"""
+
+from __future__ import annotations
+
+from flows.context import Ctx
+from flows.languages import LANGUAGE_NAMES, SUPPORTED_LOCALES
+from flows.menus import bank_contact_text, person_row, show_menu
+from flows.notices import account_fields
+from flows.types import N_, Button, Text
+from store import cases
+
+DISPUTE_REASON, DISPUTE_DETAIL = "dispute_reason", "dispute_detail"
+HARDSHIP_REASON, CALLBACK_WINDOW = "hardship_reason", "callback_window"
+MAX_DETAIL = 1000
+
+DISPUTE_REASONS = {
+    "not_mine": N_("This debt is not mine"),
+    "wrong_amount": N_("The amount is wrong"),
+    "already_paid": N_("I have already paid"),
+    "fraud": N_("Someone used my card or account (fraud)"),
+    "other": N_("Something else"),
+}
+HARDSHIP_REASONS = {
+    "job_loss": N_("I lost my job"),
+    "illness": N_("Illness or injury"),
+    "income_drop": N_("My income went down"),
+    "family": N_("A family change (a birth, a death, a separation)"),
+    "other": N_("Something else"),
+}
+WINDOWS = {
+    "morning": N_("In the morning"),
+    "afternoon": N_("In the afternoon"),
+    "evening": N_("In the evening"),
+}
+FORBEARANCE = {
+    "longer_term": N_("More time: a longer repayment plan with smaller payments"),
+    "fee_waiver": N_("Reduced or waived fees and interest"),
+    "token_payment": N_("Small token payments for a while"),
+    "payment_holiday": N_("A short break from payments"),
+    "reduced_rate": N_("A lower interest rate"),
+}
+
+
+def _choice_rows(ctx: Ctx, labels: dict[str, str], prefix: str) -> tuple[tuple[Button, ...], ...]:
+    return (*((ctx.btn(Text(label), f"{prefix}:{key}"),) for key, label in labels.items()), person_row())
+
+
+def _picked(payload: str, prefix: str, labels: dict[str, str]) -> str | None:
+    kind, _, key = payload.partition(":")
+    return key if kind == prefix and key in labels else None
+
+
+async def help_(ctx: Ctx, args: str = "") -> None:
+    if ctx.state in ("start", "menu"):
+        ctx.go(ctx.state)
+    show_menu(ctx, Text(N_("I can show your balance and what happens next, set up a repayment plan or a "
+                           "promise to pay, record a dispute or hardship, and put you in touch with a "
+                           "person.")))
+
+
+# --- a person ---------------------------------------------------------------------------
+async def person(ctx: Ctx) -> None:
+    if not ctx.verified:
+        ctx.say(bank_contact_text(ctx), buttons=(person_row(),))
+        return
+    await callback(ctx)
+
+
+async def callback(ctx: Ctx, args: str = "") -> None:
+    ctx.go(CALLBACK_WINDOW)
+    ctx.say(Text(N_("A person from the bank can call you. When suits you best?")), bank_contact_text(ctx),
+            buttons=tuple((ctx.btn(Text(label), f"win:{key}"),) for key, label in WINDOWS.items()))
+
+
+async def on_window(ctx: Ctx, payload: str) -> bool:
+    window = _picked(payload, "win", WINDOWS)
+    if window is None:
+        return False
+    case_id = await cases.open_case(ctx.db, ctx.ref, "callback", window, "", ctx.now)
+    record = ctx.record
+    assert record is not None
+    # The collectors need the number to call; the notice is for them and stays inside the bank.
+    await ctx.notify("callback", ctx.ref, {**account_fields(ctx), "case_id": case_id, "window": window,
+                                           "phone": record.phone, "locale": ctx.locale})
+    await ctx.audit("callback", ctx.ref, case_id=case_id, window=window)
+    ctx.go("menu")
+    show_menu(ctx, Text(N_("Thank you. A person from the bank will call you: {window}."),
+                        {"window": Text(WINDOWS[window])}))
+    return True
+
+
+# --- disputes ---------------------------------------------------------------------------
+async def dispute(ctx: Ctx, args: str = "") -> None:
+    if await cases.has_open(ctx.db, ctx.ref, "dispute"):
+        ctx.go("menu")
+        ctx.say(Text(N_("Your dispute is already open. The bank will answer it; until then collection on "
+                        "this account is paused.")), buttons=(person_row(),))
+        return
+    ctx.go(DISPUTE_REASON)
+    ctx.say(Text(N_("What is wrong with this debt?")), buttons=_choice_rows(ctx, DISPUTE_REASONS, "why"))
+
+
+async def on_dispute_reason(ctx: Ctx, payload: str) -> bool:
+    reason = _picked(payload, "why", DISPUTE_REASONS)
+    if reason is None:
+        return False
+    ctx.go(DISPUTE_DETAIL, reason=reason)
+    ctx.say(Text(N_("Please tell us in a few words what happened, or press Skip.")),
+            buttons=((ctx.btn(Text(N_("Skip")), "skip"),), person_row()))
+    return True
+
+
+async def on_dispute_skip(ctx: Ctx, payload: str) -> bool:
+    if payload != "skip":
+        return False
+    await _open_dispute(ctx, "")
+    return True
+
+
+async def on_dispute_text(ctx: Ctx, text: str) -> None:
+    detail = text.strip()
+    if not detail:
+        ctx.say(Text(N_("Please type a few words, or press Skip.")),
+                buttons=((ctx.btn(Text(N_("Skip")), "skip"),), person_row()))
+        return
+    if detail.lower() in ("skip", "/skip"):
+        detail = ""
+    await _open_dispute(ctx, detail[:MAX_DETAIL])
+
+
+async def _open_dispute(ctx: Ctx, detail: str) -> None:
+    reason = ctx.data["reason"]
+    case_id = await cases.open_case(ctx.db, ctx.ref, "dispute", reason, detail, ctx.now)
+    await ctx.notify("dispute", ctx.ref, {**account_fields(ctx), "case_id": case_id, "reason": reason,
+                                          "detail": detail})
+    await ctx.audit("dispute", ctx.ref, case_id=case_id, reason=reason)
+    ctx.go("menu")
+    show_menu(ctx, Text(N_("Your dispute is recorded. Collection on this account is paused until the bank "
+                           "has looked into it and answered you. Promises you already made stay as they "
+                           "are.")))
+
+
+# --- hardship ---------------------------------------------------------------------------
+async def hardship(ctx: Ctx, args: str = "") -> None:
+    ctx.go(HARDSHIP_REASON)
+    ctx.say(Text(N_("I am sorry things are hard. What has changed?")),
+            buttons=_choice_rows(ctx, HARDSHIP_REASONS, "why"))
+
+
+async def on_hardship_reason(ctx: Ctx, payload: str) -> bool:
+    reason = _picked(payload, "why", HARDSHIP_REASONS)
+    if reason is None:
+        return False
+    case_id = await cases.open_case(ctx.db, ctx.ref, "hardship", reason, "", ctx.now)
+    await ctx.notify("hardship", ctx.ref, {**account_fields(ctx), "case_id": case_id, "reason": reason})
+    await ctx.audit("hardship", ctx.ref, case_id=case_id, reason=reason)
+    parts = [Text(N_("Thank you for telling us. A person at the bank will review your situation and contact "
+                     "you. The bank can offer, for example:"))]
+    parts += [Text(FORBEARANCE[key]) for key in ctx.policy.forbearance if key in FORBEARANCE]
+    if ctx.policy.debt_advice:
+        parts.append(Text(N_("Free, independent debt advice: {advice}"), {"advice": ctx.policy.debt_advice}))
+    ctx.go("menu")
+    show_menu(ctx, *parts)
+    return True
+
+
+# --- opting out, language, signing out -------------------------------------------------
+async def stop(ctx: Ctx, args: str = "") -> None:
+    ctx.chat.opted_out = True
+    await ctx.audit("opt_out", ctx.chat.account_ref)
+    ctx.say(Text(N_("Done: I will not send you messages you did not ask for. You can still use me at any "
+                    "time; send /resume to receive reminders again.")))
+
+
+async def resume(ctx: Ctx, args: str = "") -> None:
+    ctx.chat.opted_out = False
+    await ctx.audit("opt_in", ctx.chat.account_ref)
+    ctx.say(Text(N_("Done: you will receive reminders again. Send /stop at any time to end them.")))
+
+
+async def language(ctx: Ctx, args: str = "") -> None:
+    """The language buttons; the conversation stays where it was."""
+    buttons = [Button(Text(N_("{name}"), {"name": LANGUAGE_NAMES[code]}), f"lang:{code}")
+               for code in SUPPORTED_LOCALES]
+    ctx.say(Text(N_("Choose your language.")), buttons=tuple((b,) for b in buttons))
+
+
+async def choose_language(ctx: Ctx, code: str) -> None:
+    if code not in SUPPORTED_LOCALES:
+        show_menu(ctx, Text(N_("That button belongs to an older message. Here is the menu again.")))
+        return
+    ctx.chat.locale, ctx.chat.locale_chosen = code, True
+    ctx.say(Text(N_("Done. I will write to you in {name}."), {"name": LANGUAGE_NAMES[code]}))
+
+
+async def logout(ctx: Ctx, args: str = "") -> None:
+    ref = ctx.chat.account_ref
+    ctx.chat.account_ref, ctx.chat.verified_at = None, None
+    ctx.record = None
+    ctx.go("start")
+    ctx.data.pop("after", None)
+    if ref:
+        await ctx.audit("logout", ref)
+    show_menu(ctx, Text(N_("This chat is no longer linked to your account.")))
+
+
+COMMANDS = {
+    "help": help_, "dispute": dispute, "hardship": hardship, "callback": callback, "stop": stop,
+    "resume": resume, "language": language, "logout": logout,
+}
+BUTTONS = {
+    DISPUTE_REASON: on_dispute_reason, DISPUTE_DETAIL: on_dispute_skip,
+    HARDSHIP_REASON: on_hardship_reason, CALLBACK_WINDOW: on_window,
+}
+TEXTS = {DISPUTE_DETAIL: on_dispute_text}

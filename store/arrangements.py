@@ -1,0 +1,105 @@
+"""Arrangements (plans the debtor chose) and promises to pay, one row per amount and date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import aiosqlite
+
+from debt.arrangements import Quote
+from debt.money import Money
+
+ARRANGEMENT_STATUSES = ("active", "pending_approval", "cancelled", "completed")
+PROMISE_SOURCES = ("chat", "plan")
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    id: int
+    account_ref: str
+    arrangement_id: int | None
+    amount: Money
+    due_date: date
+    status: str
+    source: str
+
+
+async def insert_arrangement(
+    db: aiosqlite.Connection, account_ref: str, quote: Quote, status: str, now: datetime
+) -> int:
+    """The arrangement and one pending promise per instalment (source "plan"); returns its id."""
+    if status not in ARRANGEMENT_STATUSES:
+        raise ValueError(f"unknown arrangement status {status!r}")
+    cur = await db.execute(
+        """INSERT INTO arrangements (account_ref, kind, quote_key, months, total, fees, currency, status,
+                                     created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (account_ref, quote.kind, quote.key, quote.months, str(quote.total.amount), str(quote.fees.amount),
+         quote.total.currency, status, now.isoformat()),
+    )
+    arrangement_id = cur.lastrowid
+    for instalment in quote.schedule:
+        await insert_promise(db, account_ref, instalment.amount, instalment.due, "plan", now, arrangement_id)
+    return arrangement_id
+
+
+async def insert_promise(
+    db: aiosqlite.Connection,
+    account_ref: str,
+    amount: Money,
+    due: date,
+    source: str,
+    now: datetime,
+    arrangement_id: int | None = None,
+) -> int:
+    if source not in PROMISE_SOURCES:
+        raise ValueError(f"unknown promise source {source!r}")
+    cur = await db.execute(
+        """INSERT INTO promises (account_ref, arrangement_id, amount, currency, due_date, status, source,
+                                 created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)""",
+        (account_ref, arrangement_id, str(amount.amount), amount.currency, due.isoformat(), source,
+         now.isoformat()),
+    )
+    return cur.lastrowid
+
+
+async def promises_for(
+    db: aiosqlite.Connection, account_ref: str, status: str | None = None
+) -> list[PromiseRow]:
+    sql = "SELECT * FROM promises WHERE account_ref = ?" + (" AND status = ?" if status else "")
+    args = (account_ref, status) if status else (account_ref,)
+    async with db.execute(sql + " ORDER BY due_date, id", args) as cur:
+        rows = await cur.fetchall()
+    return [
+        PromiseRow(r["id"], r["account_ref"], r["arrangement_id"], Money(Decimal(r["amount"]), r["currency"]),
+                   date.fromisoformat(r["due_date"]), r["status"], r["source"])
+        for r in rows
+    ]
+
+
+async def broken_in_row(db: aiosqlite.Connection, account_ref: str) -> int:
+    """How many of the latest resolved promises were broken, counting back to the last one kept."""
+    async with db.execute(
+        """SELECT status FROM promises WHERE account_ref = ? AND status IN ('kept', 'partial', 'broken')
+           ORDER BY due_date DESC, id DESC""",
+        (account_ref,),
+    ) as cur:
+        rows = await cur.fetchall()
+    count = 0
+    for row in rows:
+        if row["status"] != "broken":
+            break
+        count += 1
+    return count
+
+
+async def open_arrangement(db: aiosqlite.Connection, account_ref: str) -> tuple[int, str, str] | None:
+    """(id, quote key, status) of the account's active or pending arrangement, if any."""
+    async with db.execute(
+        """SELECT id, quote_key, status FROM arrangements
+           WHERE account_ref = ? AND status IN ('active', 'pending_approval') ORDER BY id DESC LIMIT 1""",
+        (account_ref,),
+    ) as cur:
+        row = await cur.fetchone()
+    return (row["id"], row["quote_key"], row["status"]) if row else None

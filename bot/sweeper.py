@@ -1,0 +1,212 @@
+"""Promises meet payments and the calendar: kept when paid, broken when grace runs out.
+
+- `apply_new_payments` runs inside the payments import's transaction, with the ids it recorded:
+  each payment goes to the account's pending promises, oldest due first (debt.matching), and a
+  promise that is paid in full becomes kept, with a "kept" notice for the collectors.
+- `sweep` turns pending promises past due + grace into broken (or partial, if something was
+  paid), each with a "broken" notice; the account is back in the call queue (store.queue reads
+  the statuses). The debtor gets one kind message offering a new plan, inside contact hours
+  only: outside them it waits, because the message owed is derived from the rows, not memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import aiosqlite
+
+from bot.reminders import (
+    OPT_OUT,
+    WEEK,
+    JobDeps,
+    Unprompted,
+    debtor_zone,
+    deliver,
+    may_contact,
+    telegram_send_rendered,
+)
+from debt import matching
+from debt.money import Money
+from debt.policy import Policy
+from flows.menus import command_button, person_button
+from flows.types import N_, Reply, Text
+from store import audit, outbox
+from store.accounts import get_account
+from store.contact_log import sent_since
+from store.db import Store
+from store.promise_status import (
+    owed_broken_messages,
+    past_grace,
+    payments_by_id,
+    pending_promises,
+    promise_state,
+    save_state,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+ACTOR = "scheduler"
+
+
+@dataclass
+class SweepReport:
+    broken: int = 0
+    partial: int = 0
+    notices: list[int] = field(default_factory=list)
+    messages: list[Unprompted] = field(default_factory=list)  # for the shell to send now
+
+
+async def _notice(
+    db: aiosqlite.Connection, policy: Policy, kind: str, row: aiosqlite.Row,
+    state: matching.PromiseState, as_of: date, now: datetime,
+) -> int:
+    """A self-contained kept/broken notice: amounts as strings with their currency, dates ISO."""
+    record = await get_account(db, row["account_ref"])
+    stage = policy.stage_for(record.account.days_past_due(as_of)).name if record else ""
+    payload = {
+        "kind": kind, "account_ref": row["account_ref"], "stage": stage, "promise_id": row["id"],
+        "source": row["source"], "status": state.status, "amount": str(state.amount.amount),
+        "paid": str(state.paid.amount), "currency": state.amount.currency, "due_date": state.due.isoformat(),
+    }
+    detail = {"promise_id": row["id"]}
+    await audit.append(db, ACTOR, f"promise_{state.status}", row["account_ref"], now, detail)
+    return await outbox.enqueue(db, kind, row["account_ref"], payload, now)
+
+
+def _match_account(
+    promises: list[aiosqlite.Row], payments: Iterable[aiosqlite.Row], grace_days: int
+) -> dict[int, matching.PromiseState]:
+    """Each payment, in date order, against the promises already made on its date."""
+    states = {row["id"]: promise_state(row) for row in promises}
+    made_on = {row["id"]: datetime.fromisoformat(row["created_at"]).date() for row in promises}
+    for pay in sorted(payments, key=lambda p: (p["paid_at"][:10], p["payment_id"])):
+        paid_on = date.fromisoformat(pay["paid_at"][:10])
+        # A payment made before a promise existed does not keep that promise.
+        open_ids = [pid for pid, made in made_on.items() if made <= paid_on]
+        amount = Money(Decimal(pay["amount"]), pay["currency"])
+        payment = matching.PaymentIn(pay["payment_id"], amount, paid_on)
+        after = matching.apply_payments([states[pid] for pid in open_ids], [payment], grace_days)
+        states.update(zip(open_ids, after, strict=True))
+    return states
+
+
+async def apply_new_payments(
+    db: aiosqlite.Connection, payment_ids: Iterable[str], policy: Policy, now: datetime
+) -> list[int]:
+    """Match newly recorded payments (call once per payment, in the import's transaction).
+    Returns the ids of the "kept" notices enqueued."""
+    by_account: dict[str, list[aiosqlite.Row]] = defaultdict(list)
+    for pay in await payments_by_id(db, payment_ids):
+        by_account[pay["account_ref"]].append(pay)
+    notices = []
+    for ref, payments in sorted(by_account.items()):
+        promises = await pending_promises(db, ref)
+        if not promises:
+            continue
+        states = _match_account(promises, payments, policy.promise.grace_days)
+        for row in promises:
+            state = states[row["id"]]
+            if state.paid == promise_state(row).paid:
+                continue
+            await save_state(db, state, now)
+            if state.status == "kept":
+                notices.append(await _notice(db, policy, "kept", row, state, now.date(), now))
+    return notices
+
+
+async def _break_due(store: Store, policy: Policy, as_of: date, now: Callable[[], datetime]) -> SweepReport:
+    report = SweepReport()
+    due_before = as_of - timedelta(days=policy.promise.grace_days)  # due + grace < as_of
+    while True:
+        async with store.unit() as db:
+            rows = await past_grace(db, due_before, BATCH)
+            after = matching.sweep([promise_state(r) for r in rows], as_of, policy.promise.grace_days)
+            for row, state in zip(rows, after, strict=True):
+                await save_state(db, state, now())
+                report.notices.append(await _notice(db, policy, "broken", row, state, as_of, now()))
+                if state.status == "partial":
+                    report.partial += 1
+                else:
+                    report.broken += 1
+        if len(rows) < BATCH:
+            return report
+
+
+def broken_reply(amount: Money, due: date) -> Reply:
+    return Reply(
+        (
+            Text(
+                N_("Your payment of {amount} due {due_date} has not arrived in full. That can happen."),
+                {"amount": amount, "due_date": due},
+            ),
+            Text(N_("If you like, you can pick a new plan that suits you better, or talk to a person.")),
+            Text(OPT_OUT),
+        ),
+        ((command_button(N_("Repayment plans"), "plans"),), (person_button(),)),
+    )
+
+
+async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Unprompted]:
+    """One kind message per chat for promises broken in the last week, if it may be sent now."""
+    async with store.read() as db:
+        rows = await owed_broken_messages(db, now - WEEK)
+    out, seen = [], set()
+    for row in rows:
+        if row["chat_id"] in seen:
+            continue
+        seen.add(row["chat_id"])
+        zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
+        async with store.read() as db:
+            sent = await sent_since(db, row["chat_id"], now - WEEK)
+        if may_contact(now, zone, policy.contact, False, sent):
+            unpaid = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
+            reply = broken_reply(unpaid, date.fromisoformat(row["due_date"]))
+            out.append(Unprompted(row["chat_id"], row["locale"] or "en", "broken", reply))
+    return out
+
+
+async def sweep(store: Store, policy: Policy, as_of: date, now: Callable[[], datetime]) -> SweepReport:
+    """Break what grace no longer covers; return the debtor messages that may go out now."""
+    report = await _break_due(store, policy, as_of, now)
+    report.messages = await owed_messages(store, policy, now())
+    return report
+
+
+def bank_today(policy: Policy, now: datetime) -> date:
+    """The date in the bank's own zone (the policy's default), which grace days count in."""
+    return now.astimezone(debtor_zone(None, policy.contact.default_timezone)).date()
+
+
+async def run_sweep(config: Any, as_of: date | None, out: Any = None) -> int:
+    """`debtdesk sweep [--as-of DATE]`: break overdue promises; debtor messages wait for the bot."""
+    import sys
+
+    out = out or sys.stdout
+    clock = lambda: datetime.now(UTC)  # noqa: E731 - the shell owns the wall clock
+    store = await Store.open(config.db_path)
+    try:
+        day = as_of or bank_today(config.policy, clock())
+        report = await sweep(store, config.policy, day, clock)
+    finally:
+        await store.close()
+    print(
+        f"sweep as of {day.isoformat()}: {report.broken} broken, {report.partial} partly kept, "
+        f"{len(report.notices)} notices queued, {len(report.messages)} debtor messages left for the bot",
+        file=out,
+    )
+    return 0
+
+
+async def sweep_job(context: Any) -> None:
+    """For PTB's JobQueue.run_repeating(sweep_job, interval=3600, data=JobDeps(...))."""
+    deps: JobDeps = context.job.data
+    report = await sweep(deps.store, deps.policy, bank_today(deps.policy, deps.now()), deps.now)
+    sent = await deliver(deps.store, telegram_send_rendered(context.bot), report.messages, deps.now)
+    log.info("sweep: %d broken, %d partial, %d debtor messages sent", report.broken, report.partial, sent)

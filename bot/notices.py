@@ -18,32 +18,36 @@ from typing import Any
 
 from bot.render import cut, render_text
 from debt.money import Money, MoneyError
+from flows.support import DISPUTE_REASONS, HARDSHIP_REASONS, WINDOWS
 from flows.types import N_, Text
 
-# One message per kind; placeholders are payload keys (missing ones show as a dash).
+# One message per kind; placeholders are payload keys (flows/notices.py, bot/sweeper.py); a
+# missing one shows as a dash rather than losing the notice.
 MESSAGES = {
-    "promise": N_("Promise to pay: account {account_ref} ({stage}) will pay {amount} by {due_date}."),
+    "promise": N_(
+        "Promise to pay: account {account_ref} ({stage}, {dpd} days late, {overdue} overdue) "
+        "will pay {amount} by {due}."
+    ),
     "arrangement": N_(
-        "Arrangement: account {account_ref} ({stage}) chose {arrangement}: {total} in total, "
-        "first payment {first_amount} by {first_due}. Status: {status}."
+        "Arrangement: account {account_ref} ({stage}) chose {plan}: {total} in total, "
+        "first payment {amount_now} by {first_due}. Status: {status}."
     ),
     "dispute": N_(
-        "Dispute: account {account_ref} ({stage}) disputes the debt ({reason}). "
+        "Dispute: account {account_ref} ({stage}): {reason}. Details: {detail}. "
         "Collection is paused until the bank answers."
     ),
     "hardship": N_(
-        "Hardship: account {account_ref} ({stage}) reports hardship ({reason}). "
-        "Review forbearance before any call."
+        "Hardship: account {account_ref} ({stage}): {reason}. Review forbearance before any call."
     ),
-    "callback": N_("Call back: account {account_ref} ({stage}) asks for a person to call ({reason})."),
-    "lock": N_("Verification locked: {scope} after too many failed attempts, until {until}."),
-    "kept": N_("Promise kept: account {account_ref} paid {paid} against {amount} due {due_date}."),
+    "callback": N_("Call back: account {account_ref} ({stage}) asks for a call on {phone}: {window}."),
+    "lock": N_("Verification locked: {scope} after too many failed attempts, until {until} (UTC)."),
+    "kept": N_("Promise kept: account {account_ref} paid {paid} against {amount} due {due}."),
     "broken": N_(
-        "Promise broken: account {account_ref} ({stage}) promised {amount} by {due_date} and paid {paid}. "
+        "Promise broken: account {account_ref} ({stage}) promised {amount} by {due} and paid {paid}. "
         "The account is back in the call queue."
     ),
     "partial": N_(
-        "Promise partly kept: account {account_ref} ({stage}) promised {amount} by {due_date} and paid "
+        "Promise partly kept: account {account_ref} ({stage}) promised {amount} by {due} and paid "
         "{paid}. The account is back in the call queue."
     ),
 }
@@ -52,15 +56,22 @@ MISSING = "—"
 
 # Payload keys that hold an amount in the payload's currency.
 AMOUNT_KEYS = frozenset(
-    {"amount", "paid", "total", "fees", "first_amount", "overdue", "balance", "discount", "amount_now"}
+    {"amount", "paid", "total", "fees", "overdue", "balance", "discount", "amount_now"}
 )
+# Payload keys holding a key of one of the flows' labelled choices: shown as that label.
+LABELS = {"reason": {**DISPUTE_REASONS, **HARDSHIP_REASONS}, "window": WINDOWS}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _value(key: str, raw: Any, currency: str | None) -> Any:
-    """A payload value as render_text wants it: Money for amounts, date for ISO dates."""
+    """A payload value as render_text wants it: Money for amounts, date for ISO dates, a label
+    for a choice key, the minute for an instant."""
+    if raw is None or raw == "":
+        return MISSING
     if not isinstance(raw, str):
-        return raw if raw is not None else MISSING
+        return raw
+    if raw in LABELS.get(key, {}):
+        return Text(LABELS[key][raw])
     if key in AMOUNT_KEYS and currency:
         try:
             return Money(Decimal(raw), currency)
@@ -71,6 +82,8 @@ def _value(key: str, raw: Any, currency: str | None) -> Any:
             return date.fromisoformat(raw)
         except ValueError:
             return raw
+    if "T" in raw and key in ("until",):
+        return raw[:16].replace("T", " ")
     return raw
 
 
@@ -83,7 +96,10 @@ def notice_text(kind: str, payload: dict[str, Any]) -> Text:
     status = payload.get("status")
     msgid = MESSAGES.get("partial" if kind == "broken" and status == "partial" else kind, UNKNOWN)
     currency = payload.get("currency")
-    params = {"kind": kind}
+    schedule = payload.get("schedule")
+    if isinstance(schedule, list) and schedule and isinstance(schedule[0], dict):
+        payload = {**payload, "first_due": schedule[0].get("due")}
+    params: dict[str, Any] = {"kind": kind}
     for name in _fields(msgid):
         if name != "kind":
             params[name] = _value(name, payload.get(name), currency)

@@ -73,7 +73,7 @@ async def _notice(
     payload = {
         "kind": kind, "account_ref": row["account_ref"], "stage": stage, "promise_id": row["id"],
         "source": row["source"], "status": state.status, "amount": str(state.amount.amount),
-        "paid": str(state.paid.amount), "currency": state.amount.currency, "due_date": state.due.isoformat(),
+        "paid": str(state.paid.amount), "currency": state.amount.currency, "due": state.due.isoformat(),
     }
     detail = {"promise_id": row["id"]}
     await audit.append(db, ACTOR, f"promise_{state.status}", row["account_ref"], now, detail)

@@ -17,7 +17,7 @@ COLLECTORS = -100123
 
 PROMISE = {
     "kind": "promise", "account_ref": "A-1", "stage": "M2", "amount": "1500.00",
-    "currency": "CNY", "due_date": "2026-03-10",
+    "currency": "CNY", "due": "2026-03-10", "dpd": 33, "overdue": "800.00",
 }
 
 
@@ -76,7 +76,7 @@ async def test_notices_go_out_in_id_order_and_only_once(store):
     await sender.drain()
     await sender.drain()
     assert [text.rsplit("#", 1)[1] for _, text in chat.sent] == [str(first), str(second)]
-    assert "Dispute" in chat.sent[1][1]
+    assert "Dispute" in chat.sent[1][1] and "This debt is not mine" in chat.sent[1][1]
 
 
 async def test_network_error_is_retried_after_backoff(store):
@@ -152,6 +152,17 @@ async def test_kick_drains_right_after_a_commit(store):
     sender.kick()  # a second kick while one is pending adds no second drain
     await sender._pending
     assert len(chat.sent) == 1
+
+
+async def test_an_arrangement_names_its_first_payment_date(store):
+    await add(store, "arrangement", {
+        "stage": "M2", "plan": "inst12", "status": "active", "total": "1200.00", "amount_now": "100.00",
+        "currency": "CNY", "schedule": [{"number": 1, "due": "2026-03-15", "amount": "100.00"}],
+    })
+    chat = Chat()
+    await notifier(store, chat, Clock()).drain()
+    text = chat.sent[0][1]
+    assert "inst12" in text and "CN¥1,200.00" in text and "CN¥100.00 by Mar 15, 2026" in text
 
 
 async def test_every_kind_renders_with_missing_fields_as_a_dash(store):

@@ -40,7 +40,7 @@ async def test_payments_covering_a_promise_keep_it_and_tell_the_collectors(store
     payload = json.loads(notice["payload"])
     assert notice["id"] == notice_id
     expected = {"account_ref": "A-1", "amount": "500.00", "paid": "500.00", "currency": "CNY",
-                "due_date": "2026-03-05", "status": "kept"}
+                "due": "2026-03-05", "status": "kept"}
     assert {key: payload.get(key) for key in expected} == expected
 
 

@@ -19,9 +19,8 @@ from flows.types import N_
 
 log = logging.getLogger("debtdesk.errors")
 
-SORRY = N_(
-    "Sorry, something went wrong on our side and nothing was changed. Please try again, or send /help."
-)
+# It does not promise that nothing changed: the failure may come after the step was saved.
+SORRY = N_("Sorry, something went wrong on our side. Please try again, or send /help.")
 
 
 def where(error: BaseException) -> str:

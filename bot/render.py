@@ -27,7 +27,7 @@ from bot.i18n import babel_locale
 from debt.money import Money
 from flows.types import N_, Button, Reply, Text
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("debtdesk.render")
 
 MAX_TEXT = 4096  # Telegram's limit, counted in UTF-16 code units
 ELLIPSIS = "…"

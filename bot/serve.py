@@ -23,7 +23,7 @@ from bot.telegram_app import build_application, register_commands
 from flows.engine import Flows
 from store.db import Store
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("debtdesk.serve")
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLL_TIMEOUT_SECONDS = 30

@@ -26,9 +26,10 @@ from flows.engine import Flows
 from flows.languages import locale_from_language_code
 from flows.types import N_, Event, Outcome
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("debtdesk.telegram")
 
 NOTIFIER_INTERVAL_SECONDS = 5
+SEND_RETRIES = 3
 PRIVATE_ONLY = N_("I only talk about accounts in a private chat. Please write to me directly.")
 
 # setMyCommands scopes command lists by a two-letter ISO 639-1 code, so it cannot tell
@@ -123,7 +124,9 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
         # PTB appends the token: "http://host:8081/bot" becomes ".../bot<token>/<method>".
         builder = builder.base_url(config.bot_api_url)
     # concurrent_updates(False): updates run one at a time, so one chat never races itself.
-    application = builder.rate_limiter(AIORateLimiter()).concurrent_updates(False).build()
+    # On a 429 the limiter waits retry_after and tries again, a few times, before giving up.
+    limiter = AIORateLimiter(max_retries=SEND_RETRIES)
+    application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
     on_update = make_update_handler(flows, notifier.kick if notifier else None)
     application.add_handler(TypeHandler(Update, on_update))

@@ -38,8 +38,13 @@ class BotUnderTest:
     async def start(self) -> BotUnderTest:
         if not self.api.port:
             await self.api.start()
-        env = {"DEBTDESK_BOT_TOKEN": self.api.token, "DEBTDESK_BOT_API_URL": self.api.base_url,
-               "DEBTDESK_DB": self.db_path, "DEBTDESK_POLICY": "uk", **self.env}
+        env = {
+            "DEBTDESK_BOT_TOKEN": self.api.token,
+            "DEBTDESK_BOT_API_URL": self.api.base_url,
+            "DEBTDESK_DB": self.db_path,
+            "DEBTDESK_POLICY": "uk",
+            **self.env,
+        }
         config = load_config(env=env)
         self.config = replace(config, secret=SECRET)
         self.store = await Store.open(self.db_path)
@@ -77,7 +82,7 @@ class BotUnderTest:
         return await link(self.store, self.clock, ref)
 
     # --- talking ---------------------------------------------------------------------------
-    async def _exchange(self, update: dict, chat_id: int, timeout: float = 5.0) -> list[Sent]:
+    async def deliver(self, update: dict, chat_id: int, timeout: float = 5.0) -> list[Sent]:
         done = self._done.setdefault(update["update_id"], asyncio.Event())
         await asyncio.wait_for(done.wait(), timeout)
         done.clear()  # a redelivery of the same id is waited for afresh
@@ -87,19 +92,19 @@ class BotUnderTest:
         return replies
 
     async def text(self, chat_id: int, text: str, **kw) -> list[Sent]:
-        return await self._exchange(self.api.push_text(chat_id, text, **kw), chat_id)
+        return await self.deliver(self.api.push_text(chat_id, text, **kw), chat_id)
 
     async def command(self, chat_id: int, command: str, args: str = "", **kw) -> list[Sent]:
-        return await self._exchange(self.api.push_command(chat_id, command, args, **kw), chat_id)
+        return await self.deliver(self.api.push_command(chat_id, command, args, **kw), chat_id)
 
     async def press(self, chat_id: int, data: str, **kw) -> list[Sent]:
-        return await self._exchange(self.api.push_button(chat_id, data, **kw), chat_id)
+        return await self.deliver(self.api.push_button(chat_id, data, **kw), chat_id)
 
     async def contact(self, chat_id: int, phone: str, owner: int | None) -> list[Sent]:
-        return await self._exchange(self.api.push_contact(chat_id, phone, contact_user_id=owner), chat_id)
+        return await self.deliver(self.api.push_contact(chat_id, phone, contact_user_id=owner), chat_id)
 
     async def raw(self, update: dict, chat_id: int) -> list[Sent]:
-        return await self._exchange(self.api.push_raw(update), chat_id)
+        return await self.deliver(self.api.push_raw(update), chat_id)
 
 
 def texts(messages: list[Sent]) -> str:
@@ -112,4 +117,3 @@ def with_buttons(messages: list[Sent]) -> Sent:
     found = [m for m in messages if m.buttons]
     assert len(found) == 1, f"{len(found)} messages with buttons: {texts(messages)}"
     return found[0]
-

@@ -39,10 +39,11 @@ class Sent:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
 
-    def data_for(self, label_part: str) -> str:
-        """The callback data of the one button whose label contains label_part."""
-        found = [data for label, data in self.buttons if label_part in label]
-        assert len(found) == 1, f"{len(found)} buttons match {label_part!r}: {self.buttons}"
+    def data_for(self, label: str) -> str:
+        """The callback data of the button labelled exactly so, else of the one whose label holds it."""
+        exact = [data for text, data in self.buttons if text == label]
+        found = exact or [data for text, data in self.buttons if label in text]
+        assert len(found) == 1, f"{len(found)} buttons match {label!r}: {self.buttons}"
         return found[0]
 
     @property
@@ -179,10 +180,11 @@ class FakeBotAPI:
         return update
 
     def _message(self, chat_id: int, user_id: int | None, language: str, **content: Any) -> dict:
+        chat_type = "private" if chat_id > 0 else "group"  # Telegram's group ids are negative
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": {"id": chat_id, "type": chat_type},
             "from": user(user_id or chat_id, language),
             **content,
         }

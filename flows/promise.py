@@ -13,7 +13,8 @@ from flows.menus import person_row, show_menu
 from flows.notices import account_fields, money_fields
 from flows.parsing import parse_amount, parse_date_text
 from flows.types import N_, NP_, Button, Text
-from store.arrangements import broken_in_row, insert_promise
+from store.arrangements import insert_promise
+from store.promise_status import broken_in_row
 
 AMOUNT, DATE, CONFIRM = "promise_amount", "promise_date", "promise_confirm"
 DATE_BUTTONS = 7

@@ -78,22 +78,6 @@ async def promises_for(
     ]
 
 
-async def broken_in_row(db: aiosqlite.Connection, account_ref: str) -> int:
-    """How many of the latest resolved promises were broken, counting back to the last one kept."""
-    async with db.execute(
-        """SELECT status FROM promises WHERE account_ref = ? AND status IN ('kept', 'partial', 'broken')
-           ORDER BY due_date DESC, id DESC""",
-        (account_ref,),
-    ) as cur:
-        rows = await cur.fetchall()
-    count = 0
-    for row in rows:
-        if row["status"] != "broken":
-            break
-        count += 1
-    return count
-
-
 async def open_arrangement(db: aiosqlite.Connection, account_ref: str) -> tuple[int, str, str] | None:
     """(id, quote key, status) of the account's active or pending arrangement, if any."""
     async with db.execute(

@@ -143,3 +143,28 @@ async def rows(store: Store, sql: str, *args: Any) -> list[dict[str, Any]]:
 
 def make_flows(store: Store, clock: Clock, policy: str = "uk") -> Flows:
     return Flows(store, load_policy(policy), SECRET, clock)
+
+
+async def verified(flows: Flows, ref: str, chat_id: int = 42, language_code: str = "en",
+                   dob: str = "1985-04-12") -> Chat:
+    """A chat that has confirmed who it is for ref (by reference and date of birth)."""
+    chat = Chat(flows, chat_id=chat_id, language_code=language_code)
+    await chat.cmd("start")
+    await chat.text(ref)
+    out = await chat.text(dob)
+    assert any("You are confirmed" in m for m in msgids(out)), msgids(out)
+    return chat
+
+
+def param(outcome: Outcome, msgid_fragment: str, name: str) -> Any:
+    for text in texts(outcome):
+        if msgid_fragment in text.msgid:
+            return text.params[name]
+    raise AssertionError(f"no {msgid_fragment!r} in {msgids(outcome)}")
+
+
+async def promise_asked(chat: Chat, amount: str = "50", due: str = "2026-03-05") -> Outcome:
+    """/promise with a typed amount and date, up to (not including) the confirmation."""
+    await chat.cmd("promise")
+    await chat.text(amount)
+    return await chat.text(due)

@@ -9,19 +9,11 @@ import pytest
 from flows_kit import Chat, Clock, buttons, has, link, make_flows, msgids, rendered, rows, seed
 
 from flows.commands import COMMANDS
-from store.db import Store
-
-
-@pytest.fixture
-async def store(tmp_path):
-    opened = await Store.open(str(tmp_path / "flows.db"))
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return Clock()  # `store` comes from conftest: a real SQLite file in tmp_path
 
 
 async def bound_ref(store) -> list:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
 
 from debt.policy import Policy
 from flows import overview, plans, promise, support, verify
@@ -68,24 +70,7 @@ class Flows:
         fallback = locale_from_language_code(event.language_code)
         try:
             async with self.store.unit() as db:
-                if event.update_id is not None and await updates.seen(db, event.update_id):
-                    chat = await chats.load_chat(db, event.chat_id)
-                    return Outcome((), (chat.locale if chat else None) or fallback)
-                now = self.now()
-                chat = await chats.load_chat(db, event.chat_id) or chats.Chat(event.chat_id)
-                chat.locale = chat.locale or fallback
-                ctx = Ctx(db, self.policy, self.secret, now, event, chat)
-                await _load_binding(ctx)
-                await _step(ctx)
-                while ctx.continue_with:
-                    command, ctx.continue_with = ctx.continue_with, None
-                    await run_command(ctx, command, "")
-                if ctx.verified:
-                    chat.last_seen_at = now
-                await chats.save_chat(db, chat, now)
-                if event.update_id is not None:
-                    await updates.mark(db, event.update_id, now)
-                return Outcome(tuple(ctx.replies), ctx.locale)
+                return await self._run(db, event, fallback)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a user's chat
             # Only the type and where: messages and locals may carry what a person typed.
             where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -94,6 +79,29 @@ class Flows:
             sorry = Text(N_("Sorry, something went wrong on our side. Nothing was changed. Please try again "
                             "in a minute."))
             return Outcome((Reply((sorry,)),), fallback)
+
+    async def _run(self, db: aiosqlite.Connection, event: Event, fallback: str) -> Outcome:
+        if event.update_id is not None and await updates.seen(db, event.update_id):
+            chat = await chats.load_chat(db, event.chat_id)
+            return Outcome((), (chat.locale if chat else None) or fallback)
+        # Stored instants are compared as ISO text, so they must all be in UTC.
+        now = self.now().astimezone(UTC)
+        chat = await chats.load_chat(db, event.chat_id) or chats.Chat(event.chat_id)
+        # Telegram's language until the person picks one or the account says which.
+        if not chat.locale or (event.language_code and not chat.locale_chosen and not chat.account_ref):
+            chat.locale = fallback
+        ctx = Ctx(db, self.policy, self.secret, now, event, chat)
+        await _load_binding(ctx)
+        await _step(ctx)
+        while ctx.continue_with:
+            command, ctx.continue_with = ctx.continue_with, None
+            await run_command(ctx, command, "")
+        if ctx.verified:
+            chat.last_seen_at = now
+        await chats.save_chat(db, chat, now)
+        if event.update_id is not None:
+            await updates.mark(db, event.update_id, now)
+        return Outcome(tuple(ctx.replies), ctx.locale)
 
 
 async def _load_binding(ctx: Ctx) -> None:

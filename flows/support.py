@@ -71,6 +71,11 @@ async def person(ctx: Ctx) -> None:
 
 
 async def callback(ctx: Ctx, args: str = "") -> None:
+    if await cases.has_open(ctx.db, ctx.ref, "callback"):
+        ctx.go("menu")
+        show_menu(ctx, Text(N_("You have already asked for a call; a person from the bank will call you.")),
+                  bank_contact_text(ctx))
+        return
     ctx.go(CALLBACK_WINDOW)
     ctx.say(Text(N_("A person from the bank can call you. When suits you best?")), bank_contact_text(ctx),
             buttons=tuple((ctx.btn(Text(label), f"win:{key}"),) for key, label in WINDOWS.items()))

@@ -67,6 +67,8 @@ async def test_the_person_button_asks_for_a_callback_window(store, clock):
     assert await rows(store, "SELECT kind, reason FROM cases") == [{"kind": "callback", "reason": "evening"}]
     [notice] = await rows(store, "SELECT kind, payload FROM outbox")
     assert json.loads(notice["payload"])["window"] == "evening"
+    out = await chat.cmd("callback")  # asking twice does not queue a second call
+    assert has(out, "already asked for a call") and len(await rows(store, "SELECT id FROM cases")) == 1
 
 
 async def test_a_stranger_pressing_person_gets_the_banks_number_only(store, clock):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
+from debt.policy import Policy
 from debt.portfolio import (
     ACCOUNT_COLUMNS,
     PAYMENT_COLUMNS,
@@ -223,7 +224,7 @@ def _account_writer(secret: bytes, now: datetime) -> Writer:
     return write
 
 
-def _payment_writer(now: datetime) -> Writer:
+def _payment_writer(now: datetime, policy: Policy | None) -> Writer:
     async def write(db: Any, rows: list[tuple[int, Any]]) -> tuple[int, Rejects]:
         currencies = await account_currencies(db, (item.account_ref for _, item in rows))
         good, refused = [], []
@@ -235,7 +236,12 @@ def _payment_writer(now: datetime) -> Writer:
                 refused.append((line, f"line {line}: currency: {item.currency} is not the account's {have}"))
             else:
                 good.append(item)
-        return len(await insert_payments(db, good, now)), refused
+        inserted = await insert_payments(db, good, now)
+        if policy is not None and inserted:  # same transaction: a payment and the promise it keeps
+            from bot.sweeper import apply_new_payments
+
+            await apply_new_payments(db, inserted, policy, now)
+        return len(inserted), refused
     return write
 
 
@@ -257,9 +263,12 @@ async def import_accounts(
 
 async def import_payments(
     store: Store, path: str, now: datetime, progress: bool | None = None,
-    on_error: Callable[[str], None] | None = None,
+    on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
 ) -> ImportReport:
-    """Import a payments file; a payment already recorded (same payment_id) is left alone."""
-    report = await _import(store, path, PAYMENTS, _payment_writer(now), progress, on_error)
+    """Import a payments file; a payment already recorded (same payment_id) is left alone.
+
+    With a policy, each new payment is also matched to the account's pending promises.
+    """
+    report = await _import(store, path, PAYMENTS, _payment_writer(now, policy), progress, on_error)
     await _audit(store, report, now)
     return report

@@ -110,6 +110,14 @@ async def iter_accounts(db: aiosqlite.Connection) -> AsyncIterator[AccountRecord
             yield _record(row)
 
 
+async def account_page(db: aiosqlite.Connection, after: str, limit: int) -> list[AccountRecord]:
+    """Up to `limit` accounts with references after `after`, in order: walk a big portfolio in
+    pages, each in its own short transaction, so writes can happen between them."""
+    sql = f"{_SELECT} WHERE account_ref > ? ORDER BY account_ref LIMIT ?"
+    async with db.execute(sql, (after, limit)) as cur:
+        return [_record(row) for row in await cur.fetchall()]
+
+
 async def account_phone(db: aiosqlite.Connection, ref: str) -> str | None:
     async with db.execute("SELECT phone FROM accounts WHERE account_ref = ?", (ref,)) as cur:
         row = await cur.fetchone()

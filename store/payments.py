@@ -21,7 +21,9 @@ _INSERT = (
 
 
 def _less(value: str, amount: Decimal) -> Decimal:
-    return max(Decimal(value) - amount, Decimal(0))
+    """value - amount, never below zero; zero keeps value's decimals ("0.00", not "0")."""
+    before = Decimal(value)
+    return max(before - amount, before * 0)
 
 
 async def _apply(db: aiosqlite.Connection, row: PaymentRow, now: datetime) -> None:

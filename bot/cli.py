@@ -1,0 +1,285 @@
+"""The `debtdesk` command: one entry point for the bank's operators.
+
+Every command reads its settings through bot.config; a bad setting, an unknown account or a
+database from a newer debtdesk ends with one line `debtdesk: <message>` and exit status 2.
+Only this shell reads the wall clock; everything below it is handed `now`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sqlite3
+import sys
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+from bot.config import Config, ConfigError, load_config
+from bot.logging_setup import setup_logging
+from debt.policy import PRESETS, PolicyError, load_policy
+from store.db import SchemaTooNew, Store
+
+log = logging.getLogger("debtdesk.cli")
+
+
+class CliError(Exception):
+    """A request that cannot be met: printed as one line, exit status 2."""
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _today(config: Config, as_of: date | None) -> date:
+    """--as-of, or today in the bank's zone (the policy's default time zone)."""
+    return as_of or _utc_now().astimezone(ZoneInfo(config.policy.contact.default_timezone)).date()
+
+
+async def _open(config: Config) -> Store:
+    try:
+        return await Store.open(config.db_path)
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"database {config.db_path}: {exc}") from None
+
+
+@contextmanager
+def _output(path: str | None):
+    """The --out file, or stdout when there is none."""
+    if not path:
+        yield sys.stdout
+        return
+    try:
+        handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror or 'cannot be written'}") from None
+    with handle:
+        yield handle
+
+
+async def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from bot.importer import import_accounts, import_payments
+
+    store = await _open(config)
+    try:
+        def tell(message: str) -> None:
+            print(message, file=sys.stderr)
+
+        progress = False if args.no_progress else None
+        if args.kind == "accounts":
+            report = await import_accounts(store, config.require_secret(), args.file, _utc_now(),
+                                           progress, on_error=tell)
+        else:
+            report = await import_payments(store, args.file, _utc_now(), progress, on_error=tell,
+                                           policy=config.policy)
+    finally:
+        await store.close()
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+async def cmd_links(config: Config, args: argparse.Namespace) -> int:
+    from bot.links import LinkError, write_links
+
+    store = await _open(config)
+    try:
+        with _output(args.out) as out:
+            count = await write_links(store, config.require_secret(), out, _utc_now(),
+                                      username=args.bot_username or config.bot_username,
+                                      expires_days=args.expires_days, refs=args.account)
+    except LinkError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        await store.close()
+    print(f"links: {count} issued", file=sys.stderr)
+    return 0
+
+
+async def cmd_show(config: Config, args: argparse.Namespace) -> int:
+    from bot.staff_view import account_view, as_json, as_text
+
+    store = await _open(config)
+    try:
+        view = await account_view(store, config.policy, args.ref, _today(config, args.as_of))
+    finally:
+        await store.close()
+    if view is None:
+        raise CliError(f"unknown account {args.ref}")
+    print(as_json(view) if args.format == "json" else as_text(view))
+    return 0
+
+
+async def cmd_export(config: Config, args: argparse.Namespace) -> int:
+    from bot.exports import PROMISE_COLUMNS, promise_rows, write_rows
+    from bot.queue_export import write_queue
+
+    store = await _open(config)
+    try:
+        with _output(args.out) as out:
+            if args.what == "queue":  # streamed: a million accounts, sorted on disk by SQLite
+                day = _today(config, args.as_of)
+                await write_queue(store, config.policy, day, args.format, out, sys.stderr)
+            else:
+                rows = await promise_rows(store)
+                write_rows(rows, PROMISE_COLUMNS, out, args.format)
+                print(f"promises: {len(rows)} rows", file=sys.stderr)
+    finally:
+        await store.close()
+    return 0
+
+
+async def cmd_report(config: Config, args: argparse.Namespace) -> int:
+    from bot.exports import report, report_text
+
+    store = await _open(config)
+    try:
+        data = await report(store, config.policy, _today(config, args.as_of))
+    finally:
+        await store.close()
+    print(json.dumps(data, indent=2) if args.format == "json" else report_text(data))
+    return 0
+
+
+async def cmd_sweep(config: Config, args: argparse.Namespace) -> int:
+    from bot.sweeper import run_sweep
+
+    return await run_sweep(config, args.as_of)
+
+
+async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    if target.exists():
+        raise CliError(f"{target} exists; choose a new file name for the backup")
+    store = await _open(config)
+    try:
+        dest = sqlite3.connect(target, check_same_thread=False)  # used from aiosqlite's thread
+    except sqlite3.Error as exc:
+        await store.close()
+        raise CliError(f"{target}: {exc}") from None
+    try:
+        await store.conn.backup(dest)  # SQLite's online backup: a consistent copy while others write
+    finally:
+        dest.close()
+        await store.close()
+    print(f"backup written to {target}")
+    return 0
+
+
+async def cmd_run(config: Config, args: argparse.Namespace) -> int:
+    from bot.serve import WebhookOptions, serve
+
+    webhook = None
+    if args.webhook:
+        if not args.url:
+            raise CliError("--webhook needs --url, the public HTTPS address Telegram posts to")
+        url = urlparse(args.url)
+        if url.scheme != "https" or not url.hostname:
+            raise CliError(f"--url must be an https:// address, not {args.url!r}")
+        webhook = WebhookOptions(args.listen, args.port, url.path.strip("/"), args.url)
+    await serve(config, webhook)
+    return 0
+
+
+async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from bot.demo_data import DEMO_SECRET
+
+    policy_name = args.policy or config.policy_name
+    try:
+        policy = config.policy if policy_name == config.policy_name else load_policy(policy_name)
+    except PolicyError as exc:
+        raise CliError(str(exc)) from None
+    # Never the bank's secret or database: the demo holds invented people under its own key.
+    demo = replace(config, db_path=args.db, secret=DEMO_SECRET, policy=policy, policy_name=policy_name)
+    try:
+        from bot.console import run_demo  # seeds the demo database once, then chats in this terminal
+    except ImportError as exc:
+        raise CliError(f"the console demo cannot start: {exc}") from None
+    await (await _open(demo)).close()  # a database from a newer debtdesk: one line, not a traceback
+    await run_demo(demo, sys.stdin, sys.stdout)
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
+    "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="debtdesk",
+        description="A self-hosted Telegram bot that lets people behind on a card or loan sort it out.",
+        epilog="Settings come from --config FILE (TOML) and DEBTDESK_* environment variables.",
+    )
+    parser.add_argument("--config", metavar="FILE", help="a TOML settings file (else DEBTDESK_CONFIG)")
+    sub = parser.add_subparsers(dest="command", metavar="<command>", required=True)
+
+    p = sub.add_parser("import", help="load the bank's portfolio or payments CSV file")
+    p.add_argument("kind", choices=("accounts", "payments"))
+    p.add_argument("file")
+    p.add_argument("--no-progress", action="store_true", help="no progress counter on stderr")
+
+    p = sub.add_parser("links", help="issue single-use Telegram deep links as CSV (account_ref,phone,link)")
+    p.add_argument("--account", action="append", metavar="REF", help="only this account (repeatable)")
+    p.add_argument("--bot-username", metavar="NAME", help="the bot's username (else DEBTDESK_BOT_USERNAME)")
+    p.add_argument("--expires-days", type=int, default=30, metavar="N", help="days a link stays valid (30)")
+    p.add_argument("--out", metavar="FILE", help="write the CSV here instead of stdout")
+
+    p = sub.add_parser("show", help="one account as staff see it: balances, stage, timeline, offers, flags")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--as-of", type=_day, metavar="DATE", help="the day to compute for (YYYY-MM-DD)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("export", help="the collection queue or every promise, as CSV or JSON")
+    p.add_argument("what", choices=("queue", "promises"))
+    p.add_argument("--as-of", type=_day, metavar="DATE", help="the day to compute for (YYYY-MM-DD)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+
+    p = sub.add_parser("report", help="counts: links, verified chats, promises by status, stages")
+    p.add_argument("--as-of", type=_day, metavar="DATE", help="the day to compute for (YYYY-MM-DD)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("sweep", help="mark promises past their grace days broken and queue the notices")
+    p.add_argument("--as-of", type=_day, metavar="DATE", help="the day to sweep for (YYYY-MM-DD)")
+
+    p = sub.add_parser("backup", help="copy the database safely while the bot runs (SQLite backup API)")
+    p.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("run", help="serve the bot: long polling, or a webhook with --webhook")
+    p.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+    p.add_argument("--listen", default="127.0.0.1", metavar="ADDR", help="webhook listen address")
+    p.add_argument("--port", type=int, default=8443, metavar="N", help="webhook port (8443)")
+    p.add_argument("--url", metavar="URL", help="the public https:// URL Telegram posts updates to")
+
+    p = sub.add_parser("demo", help="try the bot in this terminal on invented accounts (no secret needed)")
+    p.add_argument("--policy", choices=PRESETS, help="the preset to demonstrate (else DEBTDESK_POLICY)")
+    p.add_argument("--db", default="./debtdesk-demo.db", metavar="PATH", help="the demo database file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        setup_logging(config.log_format)
+        if args.command != "demo":
+            config.require_secret()
+        return asyncio.run(COMMANDS[args.command](config, args))
+    except (ConfigError, CliError, SchemaTooNew) as exc:
+        print(f"debtdesk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,68 @@
+"""Logging for every command: plain text for a terminal, JSON lines for a log collector.
+
+Callers never log personal data (names, dates of birth, ID digits, phone numbers, tokens).
+As a second line of defence, international phone numbers are masked, and the HTTP client's
+request lines are silenced: they carry the bot token in the URL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import traceback
+from datetime import UTC, datetime
+
+_PHONE = re.compile(r"\+\d[\d ()-]{5,}\d")  # international numbers, as the bank's files carry them
+_HANDLER = "debtdesk"
+_NOISY = ("httpx", "httpcore", "apscheduler")  # httpx logs every Bot API URL, token included
+
+
+def mask(text: str) -> str:
+    """International phone numbers (+ and 7 or more digits) become '***'; chat ids stay readable."""
+    return _PHONE.sub("***", text)
+
+
+class MaskingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask(record.getMessage())
+        record.args = None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message (and where an error was raised)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            frames = traceback.extract_tb(error.__traceback__)
+            # The type and the place, not the message: a message may quote the bad value.
+            entry["error"] = type(error).__name__
+            if frames:
+                entry["where"] = f"{frames[-1].filename}:{frames[-1].lineno}"
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(format: str = "text", level: int = logging.INFO) -> None:  # noqa: A002 - the brief's name
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(MaskingFilter())
+    if format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.set_name(_HANDLER)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER]:  # calling twice: one handler
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in _NOISY:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,143 @@
+"""`debtdesk show REF`: one account as the bank's staff see it, as text or JSON.
+
+Everything the bot could tell the debtor, plus what staff need besides: balances, days past
+due, stage, what happens next (debt.timeline), the plans on offer (debt.arrangements), the
+promises made and the flags that change how the account is handled. Amounts are strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from debt.arrangements import quotes
+from debt.money import Money
+from debt.policy import Policy, Stage
+from debt.timeline import timeline
+from store.accounts import AccountRecord, get_account
+from store.arrangements import open_arrangement, promises_for
+from store.db import Store
+from store.promise_status import broken_in_row
+from store.reports import chat_summary, open_cases
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready: Money and Decimal as strings, dates ISO, a Stage by name, dataclasses as dicts."""
+    if isinstance(value, Money):
+        return str(value.amount)
+    if isinstance(value, Stage):
+        return value.name
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def _flags(record: AccountRecord, promises: list, cases: list, broken: int, policy: Policy,
+           chats: Any, arrangement: Any) -> list[str]:
+    status = record.account.status
+    kinds = {case.kind for case in cases}
+    flags = [status] if status != "open" else []
+    if "dispute" in kinds and status != "disputed":
+        flags.append("disputed")
+    flags += [name for kind, name in (("hardship", "hardship_review"), ("callback", "callback_requested"))
+              if kind in kinds]
+    if any(p.status == "pending" for p in promises):
+        flags.append("promise_pending")
+    if arrangement is not None:
+        flags.append(f"arrangement_{arrangement[2]}")
+    if broken >= policy.promise.max_broken:
+        flags.append("self_service_promises_paused")
+    if chats.verified:
+        flags.append("chat_verified")
+    if chats.opted_out:
+        flags.append("opted_out")
+    return flags
+
+
+async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> dict[str, Any] | None:
+    """The account's view as plain data, or None when there is no such account."""
+    async with store.read() as db:
+        record = await get_account(db, ref)
+        if record is None:
+            return None
+        promises = await promises_for(db, ref)
+        cases = await open_cases(db, ref)
+        broken = await broken_in_row(db, ref)
+        chats = await chat_summary(db, ref)
+        arrangement = await open_arrangement(db, ref)
+    account = record.account
+    line = timeline(account, policy, as_of)
+    return {
+        "account_ref": account.account_ref,
+        "customer_name": record.customer_name,
+        "as_of": as_of.isoformat(),
+        "currency": account.currency,
+        "product": account.product,
+        "status": account.status,
+        "locale": account.locale,
+        **{name: plain(getattr(account, name)) for name in (
+            "balance", "overdue_amount", "minimum_due", "fees_charged", "interest_charged", "credit_limit",
+            "oldest_due_date", "last_payment_date", "last_payment_amount")},
+        "dpd": line.dpd,
+        "stage": line.stage.name,
+        "timeline": plain(line),
+        "arrangements": plain(quotes(account, policy, as_of)),
+        "promises": [
+            {"id": p.id, "amount": str(p.amount.amount), "due_date": p.due_date.isoformat(),
+             "status": p.status, "source": p.source}
+            for p in promises
+        ],
+        "cases": plain(cases),
+        "broken_promises_in_row": broken,
+        "flags": _flags(record, promises, cases, broken, policy, chats, arrangement),
+    }
+
+
+def as_json(view: dict[str, Any]) -> str:
+    return json.dumps(view, ensure_ascii=False, indent=2)
+
+
+def _next_steps(view: dict[str, Any]) -> list[str]:
+    line, cur = view["timeline"], view["currency"]
+    out = []
+    if line["next_fee"]:
+        out.append(f"  next fee      {line['next_fee']['amount']} {cur} on {line['next_fee']['on']}")
+    if line["next_stage"]:
+        out.append(f"  next stage    {line['next_stage']['stage']} on {line['next_stage']['on']}")
+    if line["cure_by"]:
+        out.append(f"  cure          pay {line['cure_amount']} {cur} by {line['cure_by']}")
+    report = line["credit_report"]
+    out.append(f"  credit report {report['status']}"
+               + (f", next: {report['next_step']} on {report['next_step_on']}" if report["next_step"] else "")
+               + (f", kept until {report['kept_until']}" if report["kept_until"] else ""))
+    return out
+
+
+def as_text(view: dict[str, Any]) -> str:
+    """A plain English page for an operator's terminal."""
+    cur = view["currency"]
+    lines = [
+        f"{view['account_ref']}  {view['customer_name']}  ({view['product']}, {view['status']})",
+        f"  as of         {view['as_of']}",
+        f"  balance       {view['balance']} {cur}",
+        f"  overdue       {view['overdue_amount']} {cur} since {view['oldest_due_date'] or '-'}",
+        f"  minimum due   {view['minimum_due']} {cur}",
+        f"  dpd / stage   {view['dpd']} / {view['stage']}",
+        *_next_steps(view),
+        "  offers        " + (", ".join(f"{q['key']} {q['total']}" for q in view["arrangements"]) or "-"),
+        "  promises      " + (", ".join(f"{p['amount']} by {p['due_date']} ({p['status']})"
+                                        for p in view["promises"]) or "-"),
+        "  flags         " + (", ".join(view["flags"]) or "-"),
+    ]
+    return "\n".join(lines)

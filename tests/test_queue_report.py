@@ -5,18 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import struct
+import zlib
 from datetime import UTC, date, datetime, timedelta
 
-from loop_seed import SEEDED, add_account, add_case, add_promise
+from loop_seed import SEEDED, add_account, add_case, add_payments, add_promise, bind_chat
 
 from bot.queue_export import top_entries, write_queue
-from bot.sweeper import sweep
+from bot.report import KEPT_COLOUR, MADE_COLOUR, as_text, bar_chart, gather, run_report
+from bot.sweeper import apply_new_payments, sweep
+from debt.arrangements import quote
 from debt.policy import load_policy
 from debt.portfolio import parse_account_row
-from store.accounts import upsert_accounts
+from store.accounts import get_account, upsert_accounts
+from store.arrangements import insert_arrangement
+from store.tokens import issue_link
 
 POLICY = load_policy("cn")  # grace 3 days; weights: stage 10, per 1000 overdue 1, broken 50
 AS_OF = date(2026, 3, 10)
+SECRET = b"test-secret-0123456789abcdef"
 
 
 async def export(store, fmt="csv", as_of=AS_OF):
@@ -87,3 +94,70 @@ async def test_thousands_of_accounts_stream_through_the_disk_sort_in_order(store
     assert keys == sorted(keys)
     top, _ = await top_entries(store, POLICY, AS_OF, 10)
     assert [e.account_ref for e in top] == [r["account_ref"] for r in listed[:10]]
+
+
+async def seed_report(store):
+    """Three chat promises (kept, broken, pending), a plan, a dispute, a link, a verified chat."""
+    await add_account(store, "A-1")
+    await add_account(store, "A-2")
+    await add_account(store, "A-3")
+    await bind_chat(store, 101, "A-1")
+    async with store.unit() as db:
+        await issue_link(db, SECRET, "A-1", SEEDED, 30)
+    await add_promise(store, "A-1", "300.00", date(2026, 3, 2))
+    await add_promise(store, "A-2", "200.00", date(2026, 3, 3))
+    await add_promise(store, "A-3", "100.00", date(2026, 3, 20), created=SEEDED + timedelta(days=7))
+    ids = await add_payments(store, ("P1", "A-1", "300.00", "2026-03-02"))
+    async with store.unit() as db:
+        await apply_new_payments(db, ids, POLICY, SEEDED)
+        plan = quote((await get_account(db, "A-3")).account, POLICY, date(2026, 3, 1), "inst6")
+        await insert_arrangement(db, "A-3", plan, "active", SEEDED)
+    await add_case(store, "A-2", "dispute")
+    await sweep(store, POLICY, AS_OF, lambda: datetime(2026, 3, 10, 4, tzinfo=UTC))
+
+
+async def test_the_report_counts_what_self_service_did(store):
+    await seed_report(store)
+    data = await gather(store, POLICY, AS_OF)
+    assert (data["links_issued"], data["chats_verified"], data["self_served"]) == (1, 1, 3)
+    p = data["promises"]
+    assert (p["made"], p["kept"], p["broken"], p["pending"]) == (3, 1, 1, 1)
+    assert p["kept_rate"] == "0.500"  # one kept of two resolved
+    assert p["promised"] == {"CNY": "600.00"} and p["collected"] == {"CNY": "300.00"}
+    assert data["instalments"]["made"] == 6 and data["arrangements"] == {"instalments": 1}
+    assert data["disputes"] == 1
+    assert data["calls_saved"] == 2 and data["left_out"] == {"dispute": 1, "pending_promise": 1}
+    assert data["weeks"] == [{"week": "2026-W09", "made": 2, "kept": 1},
+                             {"week": "2026-W10", "made": 1, "kept": 0}]
+    text = as_text(data)
+    assert "kept rate 50.0%" in text and "calls saved:         2" in text and "2026-W09     2     1" in text
+    earlier = await gather(store, POLICY, date(2026, 2, 28))  # before anything happened
+    assert earlier["promises"]["made"] == 0 and earlier["links_issued"] == 0
+
+
+async def test_the_chart_is_a_png_with_one_pair_of_bars_per_week(store, tmp_path):
+    chart = bar_chart([(4, 2), (2, 2)], bar=3, gap=2, height=20, margin=2)
+    assert chart.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", chart[16:24])
+    assert (width, height) == (2 * 2 + 2 * (2 * 3 + 2), 20)
+    idat = chart.index(b"IDAT")
+    (length,) = struct.unpack(">I", chart[idat - 4:idat])
+    raw = zlib.decompress(chart[idat + 4:idat + 4 + length])
+    rows = [raw[y * (1 + width * 3) + 1:(y + 1) * (1 + width * 3)] for y in range(height)]
+
+    def pixel(x, y):
+        return tuple(rows[y][x * 3:x * 3 + 3])
+
+    base = height - 2
+    assert pixel(2, base - 1) == MADE_COLOUR and pixel(5, base - 1) == KEPT_COLOUR
+    assert pixel(2, 2) == MADE_COLOUR and pixel(5, 2) != KEPT_COLOUR  # the first kept bar is half as tall
+    await seed_report(store)
+    path = tmp_path / "weeks.png"
+
+    class Settings:
+        db_path, policy = store.path, POLICY
+
+    out = io.StringIO()
+    assert await run_report(Settings, AS_OF, "json", str(path), out) == 0
+    assert json.loads(out.getvalue())["promises"]["made"] == 3
+    assert path.read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,198 @@
+"""The bank's report: what self-service did, as text or JSON, with an optional bar chart (PNG).
+
+`debtdesk report [--as-of DATE] [--format text|json] [--chart FILE.png]`. Counts run up to the
+end of as_of (UTC). Promises made in the chat and plan instalments are counted apart, so a
+12-month plan does not count as twelve promises. Calls saved are the accounts the call queue
+leaves out on that day. The chart is written by a few lines of zlib and struct: bars only,
+no fonts, no matplotlib.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.queue_export import summarise
+from debt.policy import Policy
+from store import report as stats
+from store.db import Store
+
+RESOLVED = ("kept", "partial", "broken")
+
+
+@dataclass
+class PromiseStats:
+    by_status: Counter = field(default_factory=Counter)
+    promised: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))  # by currency
+    collected: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    @property
+    def made(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def kept_rate(self) -> Decimal | None:
+        resolved = sum(self.by_status[s] for s in RESOLVED)
+        return (Decimal(self.by_status["kept"]) / resolved).quantize(Decimal("0.001")) if resolved else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "made": self.made, **{s: self.by_status[s] for s in ("pending", *RESOLVED, "cancelled")},
+            "kept_rate": str(self.kept_rate) if self.kept_rate is not None else None,
+            "promised": {c: str(v) for c, v in sorted(self.promised.items())},
+            "collected": {c: str(v) for c, v in sorted(self.collected.items())},
+        }
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+async def gather(store: Store, policy: Policy, as_of: date) -> dict[str, Any]:
+    before = stats.end_of(as_of)
+    promises: dict[str, PromiseStats] = defaultdict(PromiseStats)
+    weeks: dict[str, Counter] = defaultdict(Counter)
+    async with store.read() as db:
+        links = await stats.links_issued(db, before)
+        verified = await stats.accounts_verified(db, before)
+        served = await stats.accounts_self_served(db, before)
+        arrangements = await stats.grouped(db, "arrangements", "kind", before)
+        cases = await stats.grouped(db, "cases", "kind", before)
+        async for row in stats.iter_promises(db, before):
+            s = promises[row["source"]]
+            s.by_status[row["status"]] += 1
+            s.promised[row["currency"]] += Decimal(row["amount"])
+            s.collected[row["currency"]] += Decimal(row["paid_amount"])
+            if row["source"] == "chat":
+                week = weeks[iso_week(date.fromisoformat(row["made_on"]))]
+                week["made"] += 1
+                week["kept"] += row["status"] == "kept"
+    queue = await summarise(store, policy, as_of)
+    rate = (Decimal(served) / verified).quantize(Decimal("0.001")) if verified else None
+    return {
+        "as_of": as_of.isoformat(),
+        "links_issued": links,
+        "chats_verified": verified,
+        "self_served": served,
+        "self_service_rate": str(rate) if rate is not None else None,
+        "promises": promises["chat"].as_dict(),
+        "instalments": promises["plan"].as_dict(),
+        "arrangements": arrangements,
+        "disputes": cases.get("dispute", 0),
+        "hardship": cases.get("hardship", 0),
+        "callbacks": cases.get("callback", 0),
+        "calls_saved": sum(queue.left_out.values()),
+        "left_out": dict(sorted(queue.left_out.items())),
+        "weeks": [{"week": w, "made": c["made"], "kept": c["kept"]} for w, c in sorted(weeks.items())],
+    }
+
+
+def _money(amounts: dict[str, str]) -> str:
+    return ", ".join(f"{v} {c}" for c, v in amounts.items()) or "0"
+
+
+def _percent(rate: str | None) -> str:
+    return f"{Decimal(rate) * 100:.1f}%" if rate is not None else "n/a"
+
+
+def _statuses(counts: dict[str, Any]) -> str:
+    return f"kept {counts['kept']}, partly kept {counts['partial']}, broken {counts['broken']}"
+
+
+def as_text(data: dict[str, Any]) -> str:
+    """Plain English for the bank's operators (a CLI report, not a message to a debtor)."""
+    p, i = data["promises"], data["instalments"]
+    lines = [
+        f"debtdesk report as of {data['as_of']}",
+        f"links issued:        {data['links_issued']}",
+        f"chats verified:      {data['chats_verified']}",
+        f"self-served:         {data['self_served']} ({_percent(data['self_service_rate'])} of verified)",
+        f"promises made:       {p['made']} ({_statuses(p)}, pending {p['pending']}); "
+        f"kept rate {_percent(p['kept_rate'])}",
+        f"  promised:          {_money(p['promised'])}",
+        f"  collected:         {_money(p['collected'])}",
+        f"plan instalments:    {i['made']} ({_statuses(i)}); collected {_money(i['collected'])}",
+        "arrangements:        " + (", ".join(f"{k} {v}" for k, v in data["arrangements"].items()) or "none"),
+        f"disputes:            {data['disputes']}",
+        f"hardship reviews:    {data['hardship']}",
+        f"call-back requests:  {data['callbacks']}",
+        f"calls saved:         {data['calls_saved']} accounts left out of the queue "
+        f"({', '.join(f'{k} {v}' for k, v in data['left_out'].items()) or 'none'})",
+        "",
+        "week       made  kept",
+    ]
+    lines += [f"{w['week']}  {w['made']:>4}  {w['kept']:>4}" for w in data["weeks"]]
+    return "\n".join(lines) + "\n"
+
+
+# --- a bar chart as PNG, by hand -------------------------------------------------------------
+
+MADE_COLOUR, KEPT_COLOUR = (120, 144, 156), (46, 125, 50)
+AXIS_COLOUR, BACKGROUND = (60, 60, 60), (255, 255, 255)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def png(width: int, height: int, pixels: list[bytearray]) -> bytes:
+    """An 8-bit RGB PNG from rows of width*3 bytes (filter 0 on every row)."""
+    raw = b"".join(b"\x00" + bytes(row) for row in pixels)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def bar_chart(
+    pairs: list[tuple[int, int]], bar: int = 12, gap: int = 8, height: int = 160, margin: int = 10
+) -> bytes:
+    """Two bars per group (made, kept), heights to scale, on a base line."""
+    groups = max(len(pairs), 1)
+    width = margin * 2 + groups * (2 * bar + gap)
+    top = max((max(pair) for pair in pairs), default=0) or 1
+    rows = [bytearray(BACKGROUND * width) for _ in range(height)]
+    base = height - margin
+
+    def fill(x0: int, x1: int, y0: int, y1: int, colour: tuple[int, int, int]) -> None:
+        for y in range(max(y0, 0), min(y1, height)):
+            rows[y][x0 * 3:x1 * 3] = bytes(colour) * (x1 - x0)
+
+    plot = base - margin
+    for i, (made, kept) in enumerate(pairs):
+        x = margin + i * (2 * bar + gap)
+        fill(x, x + bar, base - made * plot // top, base, MADE_COLOUR)
+        fill(x + bar, x + 2 * bar, base - kept * plot // top, base, KEPT_COLOUR)
+    fill(margin // 2, width - margin // 2, base, base + 1, AXIS_COLOUR)
+    return png(width, height, rows)
+
+
+async def run_report(config: Any, as_of: date | None, fmt: str = "text", chart: str | None = None,
+                     out: TextIO | None = None) -> int:
+    """`debtdesk report`; the exit code."""
+    out = out or sys.stdout
+    if fmt not in ("text", "json"):
+        print(f"unknown format {fmt!r}: use text or json", file=sys.stderr)
+        return 2
+    store = await Store.open(config.db_path)
+    try:
+        data = await gather(store, config.policy, as_of or datetime.now(UTC).date())
+    finally:
+        await store.close()
+    out.write(as_text(data) if fmt == "text" else json.dumps(data, indent=2) + "\n")
+    if chart:
+        try:
+            Path(chart).write_bytes(bar_chart([(w["made"], w["kept"]) for w in data["weeks"]]))
+        except OSError as exc:
+            print(f"cannot write the chart to {chart}: {exc.strerror}", file=sys.stderr)
+            return 1
+    return 0

@@ -1,0 +1,64 @@
+"""Counts for the bank's report, each up to the end of a day (instants are ISO UTC text).
+
+Aggregates only: no names, phones or references leave here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import aiosqlite
+
+
+async def _scalar(db: aiosqlite.Connection, sql: str, *args: object) -> int:
+    async with db.execute(sql, args) as cur:
+        (value,) = await cur.fetchone()
+    return value or 0
+
+
+async def links_issued(db: aiosqlite.Connection, before: str) -> int:
+    return await _scalar(db, "SELECT COUNT(*) FROM links_issued WHERE at < ?", before)
+
+
+async def accounts_verified(db: aiosqlite.Connection, before: str) -> int:
+    return await _scalar(
+        db, "SELECT COUNT(DISTINCT account_ref) FROM chats WHERE verified_at IS NOT NULL AND verified_at < ?",
+        before,
+    )
+
+
+async def accounts_self_served(db: aiosqlite.Connection, before: str) -> int:
+    """Accounts that made a promise in the chat or chose an arrangement there."""
+    return await _scalar(
+        db,
+        """SELECT COUNT(*) FROM (
+             SELECT account_ref FROM promises WHERE source = 'chat' AND created_at < ?
+             UNION SELECT account_ref FROM arrangements WHERE created_at < ?)""",
+        before, before,
+    )
+
+
+async def grouped(db: aiosqlite.Connection, table: str, column: str, before: str) -> dict[str, int]:
+    """{value: count} of arrangements by kind, cases by kind, ... (table and column are ours)."""
+    async with db.execute(
+        f"SELECT {column}, COUNT(*) FROM {table} WHERE created_at < ? GROUP BY {column} ORDER BY {column}",
+        (before,),
+    ) as cur:
+        return {row[0]: row[1] for row in await cur.fetchall()}
+
+
+async def iter_promises(db: aiosqlite.Connection, before: str) -> AsyncIterator[aiosqlite.Row]:
+    """(source, status, amount, paid_amount, currency, created date) of every promise made, streamed."""
+    async with db.execute(
+        "SELECT source, status, amount, paid_amount, currency, substr(created_at, 1, 10) AS made_on"
+        " FROM promises WHERE created_at < ?",
+        (before,),
+    ) as cur:
+        async for row in cur:
+            yield row
+
+
+def end_of(day: date) -> str:
+    """The text every ISO instant on or before `day` sorts below: the next day's date."""
+    return (day + timedelta(days=1)).isoformat()

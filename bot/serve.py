@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import signal
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import Application
 
+from bot import health
 from bot.config import Config, ConfigError
 from bot.telegram_app import build_application, register_commands
 from flows.engine import Flows
@@ -91,6 +93,22 @@ async def until_signalled() -> None:
             loop.remove_signal_handler(sig)
 
 
+async def _health(store: Store, ready) -> asyncio.Server | None:
+    """GET /healthz on DEBTDESK_HEALTH_HOST:DEBTDESK_HEALTH_PORT (127.0.0.1:8080), for probes.
+
+    A port already taken is logged, not fatal: the bot itself matters more than its probe.
+    """
+    host = os.environ.get("DEBTDESK_HEALTH_HOST") or "127.0.0.1"
+    port = os.environ.get("DEBTDESK_HEALTH_PORT") or str(health.DEFAULT_PORT)
+    if not port.isdigit():
+        raise ConfigError(f"DEBTDESK_HEALTH_PORT must be a port number, not {port!r}")
+    try:
+        return await health.start_health_server(store, host, int(port), ready=ready)
+    except OSError as exc:
+        log.error("health endpoint %s:%s not started: %s", host, port, exc.strerror or type(exc).__name__)
+        return None
+
+
 async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
     secret = config.require_secret()
     if webhook is not None and not config.webhook_secret:
@@ -102,8 +120,13 @@ async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
         flows = Flows(store, config.policy, secret, utc_now)
         application = build_application(config, flows, now=utc_now)
         async with running(application, webhook, secret_token=config.webhook_secret):
+            probe_server = await _health(store, lambda: application.updater.running)
             log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
-            await until_signalled()
+            try:
+                await until_signalled()
+            finally:
+                if probe_server is not None:
+                    probe_server.close()
         log.info("debtdesk stopped")
     finally:
         await store.close()

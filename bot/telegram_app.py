@@ -20,7 +20,9 @@ from bot.config import Config, ConfigError
 from bot.errors import on_error
 from bot.i18n import translator
 from bot.notifier import Notifier, notifier_job, telegram_send
+from bot.reminders import JobDeps, reminder_job
 from bot.render import render
+from bot.sweeper import sweep_job
 from flows.commands import COMMANDS
 from flows.engine import Flows
 from flows.languages import locale_from_language_code
@@ -30,6 +32,8 @@ log = logging.getLogger("debtdesk.telegram")
 
 NOTIFIER_INTERVAL_SECONDS = 5
 SEND_RETRIES = 3
+REMINDER_INTERVAL_SECONDS = 600
+SWEEP_INTERVAL_SECONDS = 3600
 PRIVATE_ONLY = N_("I only talk about accounts in a private chat. Please write to me directly.")
 
 # setMyCommands scopes command lists by a two-letter ISO 639-1 code, so it cannot tell
@@ -128,10 +132,18 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     limiter = AIORateLimiter(max_retries=SEND_RETRIES)
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
+    _schedule(flows, application, now)
     on_update = make_update_handler(flows, notifier.kick if notifier else None)
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
     return application
+
+
+def _schedule(flows: Flows, application: Application, now: Callable[[], datetime]) -> None:
+    """Reminders before due dates, and the sweep that settles promises as payments arrive."""
+    deps = JobDeps(flows.store, flows.policy, now)
+    application.job_queue.run_repeating(reminder_job, interval=REMINDER_INTERVAL_SECONDS, data=deps)
+    application.job_queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL_SECONDS, data=deps)
 
 
 def _notifier(config: Config, flows: Flows, application: Application, now) -> Notifier | None:

@@ -3,6 +3,7 @@ helpers that send events through Flows.handle and read what came back."""
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -69,6 +70,7 @@ class Chat:
         event = Event(chat_id=self.chat_id, user_id=self.chat_id, kind=kind, update_id=update_id,
                       language_code=self.language_code, **fields)
         self.last = await self.flows.handle(event)
+        check_placeholders(self.last)
         return self.last
 
     async def cmd(self, command: str, args: str = "") -> Outcome:
@@ -101,6 +103,17 @@ def texts(outcome: Outcome) -> Iterator[Text]:
         for row in reply.buttons:
             for button in row:
                 yield from walk(button.label)
+
+
+def check_placeholders(outcome: Outcome) -> None:
+    """Every placeholder of every message (and plural) has its parameter, and no button's data
+    passes Telegram's 64 bytes: a reply that would fail to render fails the test instead."""
+    for text in texts(outcome):
+        for pattern in (text.msgid, text.plural or ""):
+            names = {field for _, field, _, _ in string.Formatter().parse(pattern) if field}
+            assert names <= set(text.params), (pattern, text.params)
+    for button in buttons(outcome):
+        assert 1 <= len(button.data.encode()) <= 64, button.data
 
 
 def msgids(outcome: Outcome) -> list[str]:

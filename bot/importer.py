@@ -157,12 +157,12 @@ async def _import(
         raw = open(path, "rb")  # closed below; its byte position drives the progress bar
     except OSError as exc:
         run.report.fatal = f"{path}: {exc.strerror or 'cannot be read'}"
-        return run.report
-    with raw:
-        stream = sys.stderr
-        bar = Progress(spec.kind, raw, stream.isatty() if progress is None else progress, stream)
-        await _read(run, raw, spec, write, bar)
-        bar.clear()
+    else:
+        with raw:
+            stream = sys.stderr
+            bar = Progress(spec.kind, raw, stream.isatty() if progress is None else progress, stream)
+            await _read(run, raw, spec, write, bar)
+            bar.clear()
     if run.report.fatal and on_error:
         on_error(run.report.fatal)
     return run.report

@@ -1,0 +1,107 @@
+"""The `debtdesk` command as an operator meets it: help, settings errors, import exit codes, backup."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+DATA = Path(__file__).parent / "data"
+COMMANDS = ("import", "links", "show", "export", "report", "sweep", "backup", "run", "demo")
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
+    return subprocess.run([sys.executable, "-m", "bot", *args], env={**base, **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def settings(tmp_path, secret, monkeypatch) -> Path:
+    for key in [k for k in os.environ if k.startswith("DEBTDESK_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
+    monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
+    return tmp_path / "cli.db"
+
+
+def test_help_lists_every_command_with_a_description():
+    result = _run("--help")
+    assert result.returncode == 0
+    listed = {line.split()[0]: line for line in result.stdout.splitlines()
+              if line.startswith("    ") and line.split()[0] in COMMANDS}
+    assert set(listed) == set(COMMANDS)
+    assert all(len(line.split()) > 2 for line in listed.values())  # a name and words about it
+
+
+def test_a_bad_policy_is_one_line_without_a_traceback(tmp_path, secret):
+    result = _run("report", DEBTDESK_SECRET=secret.decode(), DEBTDESK_DB=str(tmp_path / "x.db"),
+                  DEBTDESK_POLICY=str(tmp_path / "missing.toml"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("debtdesk: DEBTDESK_POLICY: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_every_command_but_the_demo_needs_the_secret(settings, monkeypatch, capsys):
+    monkeypatch.delenv("DEBTDESK_SECRET")
+    assert main(["report"]) == 2
+    assert capsys.readouterr().err == (
+        "debtdesk: DEBTDESK_SECRET is not set: every command but the demo needs it\n")
+    assert not settings.exists()  # refused before touching the database
+
+
+def test_import_exits_1_naming_bad_rows_and_a_second_import_changes_nothing(settings, capsys):
+    assert main(["import", "accounts", str(DATA / "portfolio_broken.csv")]) == 1
+    out, err = capsys.readouterr()
+    assert out == "accounts: 7 rows read, 2 changed, 0 unchanged, 5 rejected\n"
+    assert err.splitlines()[0] == "line 3: date_of_birth: not a date YYYY-MM-DD: '1985-13-45'"
+    assert len(err.splitlines()) == 5
+    assert main(["import", "accounts", str(DATA / "portfolio.csv")]) == 0
+    assert main(["import", "accounts", str(DATA / "portfolio.csv")]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == "accounts: 5 rows read, 0 changed, 5 unchanged, 0 rejected"
+
+
+def test_a_missing_file_is_one_line_and_exit_1(settings, capsys, tmp_path):
+    assert main(["import", "payments", str(tmp_path / "nope.csv")]) == 1
+    assert capsys.readouterr().err == f"{tmp_path / 'nope.csv'}: No such file or directory\n"
+
+
+def test_a_database_from_a_newer_debtdesk_is_refused(settings, capsys):
+    with sqlite3.connect(settings) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    assert main(["show", "CN-0001"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("debtdesk: the database has schema version 999") and err.count("\n") == 1
+
+
+def test_backup_copies_the_database_and_never_overwrites(settings, capsys, tmp_path):
+    main(["import", "accounts", str(DATA / "portfolio.csv")])
+    target = tmp_path / "backup.db"
+    assert main(["backup", str(target)]) == 0
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM accounts").fetchone()[0] == 5
+    capsys.readouterr()
+    assert main(["backup", str(target)]) == 2
+    assert "exists" in capsys.readouterr().err
+
+
+def test_links_promises_and_report_run_on_the_data_there_is(settings, capsys, tmp_path):
+    main(["import", "accounts", str(DATA / "portfolio.csv")])
+    links = tmp_path / "links.csv"
+    assert main(["links", "--bot-username", "debtdesk_demo_bot", "--out", str(links)]) == 0
+    lines = links.read_text().splitlines()
+    assert lines[0] == "account_ref,phone,link" and len(lines) == 3  # the two open overdue accounts
+    capsys.readouterr()
+    assert main(["export", "promises", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["report", "--as-of", "2026-03-01", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["accounts"], report["links_issued"], report["chats_verified"]) == (5, 2, 0)

@@ -86,11 +86,19 @@ async def send_outcome(bot, chat_id: int, outcome: Outcome) -> None:
         await bot.send_message(chat_id=chat_id, text=rendered.text, reply_markup=markup)
 
 
+async def _answer(query) -> None:
+    """Stop the button's spinner first. Telegram refuses answers to presses older than a few
+    minutes (after downtime, say); the press itself still deserves its reply."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.info("callback query not answered: %s", type(exc).__name__)
+
+
 def make_update_handler(flows: Flows, after: Callable[[], None] | None = None):
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
-            # Stop the button's spinner first, whatever the flow then takes.
-            await update.callback_query.answer()
+            await _answer(update.callback_query)
         chat = update.effective_chat
         if chat is not None and chat.type != ChatType.PRIVATE:
             if update.message is not None:

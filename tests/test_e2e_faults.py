@@ -108,3 +108,10 @@ async def test_a_failed_send_gets_an_apology_and_leaves_no_personal_data_in_the_
     assert "BadRequest" in logged
     for personal in ("1985", "Alice", "April", ref):
         assert personal not in logged
+
+
+async def test_a_press_too_old_to_answer_still_gets_its_reply(bot):
+    # After downtime Telegram refuses to answer old button presses; the press itself still counts.
+    bot.api.failures["answerCallbackQuery"] = [(400, "Bad Request: query is too old")]
+    said = await bot.press(CHAT, "cmd:help")
+    assert "I can show your balance" in texts(said)

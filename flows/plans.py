@@ -62,6 +62,11 @@ def _schedule(q: Quote) -> list[Text]:
     return [Text(N_("Total: {total}, of which fees: {fees}."), {"total": q.total, "fees": q.fees}), *lines]
 
 
+def _fingerprint(q: Quote) -> list[list[str]]:
+    """What the debtor saw: each instalment's date and amount, to notice a changed plan."""
+    return [[i.due.isoformat(), str(i.amount.amount)] for i in q.schedule]
+
+
 async def on_choose(ctx: Ctx, payload: str) -> bool:
     kind, _, key = payload.partition(":")
     if kind != "plan":
@@ -69,11 +74,16 @@ async def on_choose(ctx: Ctx, payload: str) -> bool:
     chosen = quote(ctx.account, ctx.policy, ctx.today, key)
     if chosen is None:
         return False
-    ctx.go(CONFIRM, quote=key)
+    _ask_confirm(ctx, chosen)
+    return True
+
+
+def _ask_confirm(ctx: Ctx, chosen: Quote, *lead: Text) -> None:
+    key = chosen.key
+    ctx.go(CONFIRM, quote=key, shown=_fingerprint(chosen))
     buttons = ((ctx.btn(Text(N_("Confirm this plan")), f"ok:{key}"), ctx.btn(Text(N_("Back")), "back")),
                person_row())
-    ctx.say(_summary(chosen), *_schedule(chosen), Text(N_("Do you want this plan?")), buttons=buttons)
-    return True
+    ctx.say(*lead, _summary(chosen), *_schedule(chosen), Text(N_("Do you want this plan?")), buttons=buttons)
 
 
 async def on_confirm(ctx: Ctx, payload: str) -> bool:
@@ -87,6 +97,10 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
     if chosen is None:  # the account changed since the schedule was shown
         ctx.go("menu")
         show_menu(ctx, Text(N_("That plan is no longer available. Please look at the plans again.")))
+        return True
+    if _fingerprint(chosen) != ctx.data.get("shown"):  # a payment or a new day changed the schedule
+        _ask_confirm(ctx, chosen, Text(N_("Your account has changed, so the plan has too. Here it is as it "
+                                          "stands now.")))
         return True
     await _record(ctx, chosen)
     return True

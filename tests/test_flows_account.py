@@ -104,3 +104,16 @@ async def test_an_account_up_to_date_has_nothing_scheduled(store, clock):
     assert not any(t.plural for r in out.replies for t in r.parts)
     out = await chat.cmd("next")
     assert has(out, "Nothing is scheduled") and not has(out, "fee of")
+
+
+async def test_a_plan_that_changed_since_it_was_shown_is_shown_again_before_it_counts(store, clock):
+    ref = await seed(store, clock)
+    chat = await verified(make_flows(store, clock), ref)
+    await chat.cmd("plans")
+    await chat.tap("Pay in full")
+    clock.advance(days=1)  # a new day: the schedule's dates move
+    out = await chat.tap("Confirm this plan")
+    assert has(out, "Your account has changed") and await rows(store, "SELECT id FROM arrangements") == []
+    out = await chat.tap("Confirm this plan")
+    assert has(out, "Your plan is set up")
+    assert len(await rows(store, "SELECT id FROM arrangements")) == 1

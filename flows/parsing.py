@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,12 @@ from babel.dates import parse_date as babel_parse_date
 from babel.numbers import NumberFormatError, parse_decimal
 
 from debt.money import MoneyError, round_minor
+
+
+def normal(text: str) -> str:
+    """NFKC: full-width digits and letters (as Chinese and Japanese keyboards type them) become ASCII."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMBER_CHARS = re.compile(r"[^0-9.,'\u00a0\u202f\u2019 -]")
@@ -24,7 +31,7 @@ def parse_amount(text: str, locale: str, currency: str) -> Decimal | None:
     "1.234,50" in es and "1,234.50" in en are both 1234.50. More decimals than the currency
     has (e.g. "1.234" in en for a 2-decimal currency) is refused rather than silently rounded.
     """
-    cleaned = _SPACES.sub("", _NUMBER_CHARS.sub("", text or ""))
+    cleaned = _SPACES.sub("", _NUMBER_CHARS.sub("", normal(text)))
     if not cleaned or not any(c.isdigit() for c in cleaned):
         return None
     try:
@@ -71,7 +78,7 @@ def _with_month_name(text: str, locale: str) -> date | None:
 def parse_date_text(text: str, locale: str) -> date | None:
     """An ISO date (2026-11-29) or the locale's own short or long way of writing one; None when
     it is unreadable or incomplete (a missing year is never guessed)."""
-    text = (text or "").strip()
+    text = normal(text)
     match = _ISO.match(text)
     if match:
         try:

@@ -17,7 +17,7 @@ import phonenumbers
 from flows.context import Ctx
 from flows.languages import locale_from_account
 from flows.menus import bank_contact_text, person_row, show_menu
-from flows.parsing import parse_date_text
+from flows.parsing import normal, parse_date_text
 from flows.types import N_, Button, Text
 from store import chats, tokens
 from store.accounts import get_account
@@ -99,7 +99,7 @@ def _prompt_factor(ctx: Ctx, *lead: Text) -> None:
 
 
 async def on_ref_text(ctx: Ctx, text: str) -> None:
-    ref = text.strip()
+    ref = normal(text)
     if not ref:
         ask_ref(ctx, Text(N_("I need the reference as text.")), after=ctx.data.get("after"))
         return
@@ -124,8 +124,8 @@ async def on_factor_button(ctx: Ctx, payload: str) -> bool:
 def _normal_factor(kind: str, text: str, locale: str) -> str | None:
     """The factor as tokens.check_factor wants it, or None when it cannot be read."""
     if kind == "id_last4":
-        digits = re.sub(r"\s", "", text)
-        return digits if re.fullmatch(r"\d{4}", digits) else None
+        digits = re.sub(r"\s", "", normal(text))
+        return digits if re.fullmatch(r"[0-9]{4}", digits) else None
     found = parse_date_text(text, locale)
     return found.isoformat() if found else None
 

@@ -42,7 +42,7 @@ async def test_without_a_link_the_reference_then_the_factor(store, clock):
     assert has(out, "date of birth")
     await chat.tap("last 4 digits")
     assert has(chat.last, "last 4 digits of your ID")
-    out = await chat.text("12 34")
+    out = await chat.text("１２ ３４")  # full-width digits, as a Chinese keyboard types them
     assert has(out, "You are confirmed")
 
 

@@ -99,3 +99,13 @@ async def owed_broken_messages(db: aiosqlite.Connection, since: datetime) -> lis
         (since.isoformat(),),
     ) as cur:
         return list(await cur.fetchall())
+
+
+async def due_on(db: aiosqlite.Connection, day: date, limit: int) -> list[aiosqlite.Row]:
+    """Pending promises and instalments due on `day`, at most `limit` (promises_due index)."""
+    async with db.execute(
+        "SELECT id, account_ref, amount, paid_amount, currency, source FROM promises"
+        " WHERE status = 'pending' AND due_date = ? ORDER BY account_ref, id LIMIT ?",
+        (day.isoformat(), limit),
+    ) as cur:
+        return list(await cur.fetchall())

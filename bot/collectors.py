@@ -1,0 +1,184 @@
+"""The collectors' commands, answered only in the collectors' chat, in the collectors' language.
+
+/queue [N]   the first N accounts to call, each with its reason
+/account REF one account: stage, amounts, promises, open cases, flags
+/today       promises and instalments due today
+/stats       the report's headline numbers
+
+Every handler carries `filters.Chat(collectors_chat)`: in any other chat it does not match, so
+a debtor typing /queue reaches the ordinary flow and never sees staff data. Register the list
+in a group before the debtor handlers; each callback ends with ApplicationHandlerStop so that
+the debtor handler (which answers group chats with "private chat only") stays silent there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_percent
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.i18n import babel_locale, translator
+from bot.queue_export import top_entries
+from bot.render import cut, render_text
+from bot.report import gather
+from bot.staff_view import account_view
+from bot.sweeper import bank_today
+from debt.money import Money
+from flows.types import N_, Text
+from store.db import Store
+from store.promise_status import due_on
+
+log = logging.getLogger(__name__)
+
+DEFAULT_N, MAX_N, MAX_TODAY = 10, 50, 50
+REASONS = {
+    "broken_promise": N_("broken promise"),
+    "overdue": N_("overdue"),
+    "dispute": N_("dispute"),
+    "hardship": N_("hardship review"),
+    "callback": N_("call-back request"),
+    "pending_promise": N_("promise pending"),
+}
+
+
+class Collectors:
+    """The four commands over one store, policy and clock, rendered in one locale."""
+
+    def __init__(self, config: Any, store: Store, now: Callable[[], datetime]) -> None:
+        self.config, self.store, self.now = config, store, now
+        self.locale = config.collectors_locale
+        self.tr = translator(self.locale)
+
+    def text(self, msgid: str, **params: Any) -> str:
+        return render_text(Text(msgid, params), self.locale, self.tr)
+
+    def reason(self, key: str) -> Text:
+        return Text(REASONS.get(key, key))
+
+    @property
+    def today(self) -> date:
+        return bank_today(self.config.policy, self.now())
+
+    async def queue(self, args: list[str]) -> str:
+        try:
+            n = min(max(int(args[0]), 1), MAX_N) if args else DEFAULT_N
+        except ValueError:
+            return self.text(N_("Use /queue or /queue N, with N a number from 1 to {max}."), max=MAX_N)
+        entries, summary = await top_entries(self.store, self.config.policy, self.today, n)
+        lines = [self.text(
+            N_("Call queue for {date}: {listed} to call, {left_out} left out."),
+            date=self.today, listed=sum(summary.listed.values()), left_out=sum(summary.left_out.values()),
+        )]
+        for rank, e in enumerate(entries, start=1):
+            lines.append(self.text(
+                N_("{rank}. {account_ref}: {reason}; {stage}, {dpd} days late, {overdue} overdue"),
+                rank=rank, account_ref=e.account_ref, reason=self.reason(e.reason), stage=e.stage, dpd=e.dpd,
+                overdue=Money(e.overdue, e.currency),
+            ))
+        return "\n".join(lines)
+
+    async def account(self, args: list[str]) -> str:
+        if len(args) != 1:
+            return self.text(N_("Use /account REF, with the account's reference."))
+        view = await account_view(self.store, self.config.policy, args[0], self.today)
+        if view is None:
+            return self.text(N_("There is no account {account_ref}."), account_ref=args[0][:64])
+        cur = view["currency"]
+        lines = [
+            self.text(
+                N_("Account {account_ref}: {stage}, {dpd} days late. Balance {balance}, overdue {overdue}."),
+                account_ref=view["account_ref"], stage=view["stage"], dpd=view["dpd"],
+                balance=Money(Decimal(view["balance"]), cur),
+                overdue=Money(Decimal(view["overdue_amount"]), cur),
+            ),
+        ]
+        for p in view["promises"]:
+            if p["status"] == "pending":
+                amount = Money(Decimal(p["amount"]), cur)
+                due = date.fromisoformat(p["due_date"])
+                lines.append(self.text(N_("Promise: {amount} by {due}."), amount=amount, due=due))
+        for case in view["cases"]:
+            lines.append(self.text(N_("Open case: {kind}."), kind=self.reason(case["kind"])))
+        lines.append(self.text(N_("Broken promises in a row: {count}. Flags: {flags}."),
+                               count=view["broken_promises_in_row"], flags=", ".join(view["flags"]) or "—"))
+        return "\n".join(lines)
+
+    async def due_today(self) -> str:
+        day = self.today
+        async with self.store.read() as db:
+            rows = await due_on(db, day, MAX_TODAY + 1)
+        if not rows:
+            return self.text(N_("No promises are due today ({date})."), date=day)
+        lines = [self.text(N_("Due today ({date}):"), date=day)]
+        for row in rows[:MAX_TODAY]:
+            amount = Money(Decimal(row["amount"]), row["currency"])
+            paid = Money(Decimal(row["paid_amount"]), row["currency"])
+            lines.append(self.text(N_("{account_ref}: {amount}, paid so far {paid}"),
+                                   account_ref=row["account_ref"], amount=amount, paid=paid))
+        if len(rows) > MAX_TODAY:
+            lines.append(self.text(N_("… and more: see debtdesk export promises.")))
+        return "\n".join(lines)
+
+    async def stats(self) -> str:
+        data = await gather(self.store, self.config.policy, self.today)
+        p = data["promises"]
+        rate = "—"
+        if p["kept_rate"] is not None:
+            rate = format_percent(Decimal(p["kept_rate"]), "#,##0.0%", locale=babel_locale(self.locale))
+        return self.text(
+            N_("As of {date}:\nLinks issued: {links}\nChats verified: {verified}\n"
+               "Promises made: {made} (kept {kept}, broken {broken}; kept rate {rate})\n"
+               "Accounts left out of the call queue: {saved}"),
+            date=self.today, links=data["links_issued"], verified=data["chats_verified"], made=p["made"],
+            kept=p["kept"], broken=p["broken"], rate=rate, saved=data["calls_saved"],
+        )
+
+    def command(self, run: Callable[[ContextTypes.DEFAULT_TYPE], Any]):
+        """A PTB callback: answer in this chat, then stop the update from reaching the debtor flow."""
+
+        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            try:
+                text = await run(context)
+            except Exception:  # the collector gets a short line; the details go to the log only
+                log.exception("a collectors' command failed")
+                text = self.text(N_("Sorry, that command failed. The details are in the bot's log."))
+            if update.effective_chat is not None:
+                await context.bot.send_message(chat_id=update.effective_chat.id, text=cut(text))
+            raise ApplicationHandlerStop
+
+        return callback
+
+
+async def _ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Anything else said in the collectors' chat: not for the debtor flow, no answer."""
+    raise ApplicationHandlerStop
+
+
+def collector_handlers(
+    config: Any, store: Store, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> list[BaseHandler]:
+    """The collectors' handlers, or none when no collectors' chat is configured."""
+    if config.collectors_chat is None:
+        return []
+    staff = Collectors(config, store, now)
+    only_here = filters.Chat(chat_id=config.collectors_chat)
+    return [
+        CommandHandler("queue", staff.command(lambda c: staff.queue(c.args or [])), filters=only_here),
+        CommandHandler("account", staff.command(lambda c: staff.account(c.args or [])), filters=only_here),
+        CommandHandler("today", staff.command(lambda c: staff.due_today()), filters=only_here),
+        CommandHandler("stats", staff.command(lambda c: staff.stats()), filters=only_here),
+        MessageHandler(only_here, _ignore),
+    ]

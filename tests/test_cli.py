@@ -105,3 +105,19 @@ def test_links_promises_and_report_run_on_the_data_there_is(settings, capsys, tm
     assert main(["report", "--as-of", "2026-03-01", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["accounts"], report["links_issued"], report["chats_verified"]) == (5, 2, 0)
+
+
+def test_json_logs_carry_time_level_logger_message_and_no_phone_number(capsys):
+    import logging
+
+    from bot.logging_setup import setup_logging
+
+    setup_logging("json")
+    try:
+        logging.getLogger("debtdesk.test").warning("reminder for %s failed", "+86 138 1234 5678")
+        line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    finally:
+        setup_logging("text")
+    assert set(line) == {"time", "level", "logger", "message"}
+    assert (line["level"], line["logger"]) == ("WARNING", "debtdesk.test")
+    assert line["message"] == "reminder for *** failed"

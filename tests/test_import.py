@@ -155,3 +155,13 @@ def test_a_good_row_is_normalised():
     row = parse_account_row(_row(phone="+86 139 0000 0001", currency="cny", locale="pt-BR", timezone=""))
     assert row.phone == "+8613900000001" and row.account.currency == "CNY"
     assert row.account.locale == "pt-BR" and row.account.timezone == ""
+
+
+async def test_progress_counts_are_drawn_on_stderr(store, secret, now, tmp_path, capsys):
+    path = tmp_path / "thousand.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, ACCOUNT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(_generated_row(i) for i in range(1000))
+    await import_accounts(store, secret, str(path), now, progress=True)
+    assert "\raccounts: 1,000 rows read (" in capsys.readouterr().err

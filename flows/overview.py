@@ -11,7 +11,7 @@ import re
 from debt.policy import Stage
 from debt.timeline import CreditReport, Timeline, timeline
 from flows.context import Ctx
-from flows.menus import person_row, show_menu, verified_buttons
+from flows.menus import verified_buttons
 from flows.types import N_, NP_, Text
 
 _METHODS = {
@@ -130,8 +130,7 @@ def pay_parts(ctx: Ctx) -> list[Text]:
 
 async def pay(ctx: Ctx, args: str = "") -> None:
     ctx.go("menu")
-    ctx.say(*pay_parts(ctx), buttons=(person_row(),))
-    show_menu(ctx)
+    ctx.say(*pay_parts(ctx), buttons=verified_buttons())
 
 
 COMMANDS = {"balance": balance, "next": next_steps, "pay": pay}

@@ -25,6 +25,10 @@ def _label(q: Quote) -> Text:
 
 
 def _summary(q: Quote) -> Text:
+    if q.kind == "instalments" and not q.fees:
+        return NP_("{months} monthly payment: {amount} now, total {total}, no fees.",
+                   "{months} monthly payments: {amount} now, total {total}, no fees.",
+                   q.months, {"months": q.months, "amount": q.amount_now, "total": q.total})
     if q.kind == "instalments":
         return NP_("{months} monthly payment: {amount} now, total {total} including {fees} in fees.",
                    "{months} monthly payments: {amount} now, total {total} including {fees} in fees.",
@@ -59,7 +63,11 @@ async def show(ctx: Ctx, args: str = "") -> None:
 def _schedule(q: Quote) -> list[Text]:
     lines = [Text(N_("{number}. {date}: {amount}"), {"number": i.number, "date": i.due, "amount": i.amount})
              for i in q.schedule]
-    return [Text(N_("Total: {total}, of which fees: {fees}."), {"total": q.total, "fees": q.fees}), *lines]
+    if q.fees:
+        total = Text(N_("Total: {total}, of which fees: {fees}."), {"total": q.total, "fees": q.fees})
+    else:
+        total = Text(N_("Total: {total}, no fees."), {"total": q.total})
+    return [total, *lines]
 
 
 def _fingerprint(q: Quote) -> list[list[str]]:

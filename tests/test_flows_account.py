@@ -117,3 +117,13 @@ async def test_a_plan_that_changed_since_it_was_shown_is_shown_again_before_it_c
     out = await chat.tap("Confirm this plan")
     assert has(out, "Your plan is set up")
     assert len(await rows(store, "SELECT id FROM arrangements")) == 1
+
+
+async def test_a_chinese_account_under_the_cn_policy_sees_plan_fees_in_its_language(store, clock):
+    ref = await seed(store, clock, account_ref="CN-0001", locale="zh-CN", timezone="Asia/Shanghai",
+                     currency="CNY", phone="+8613812345678")
+    chat = await verified(make_flows(store, clock, policy="cn"), ref, language_code="en")
+    out = await chat.cmd("plans")
+    assert out.locale == "zh_Hans"
+    plural = [t for r in out.replies for t in r.parts if t.plural and "in fees" in t.plural]
+    assert plural and all(t.params["fees"].currency == "CNY" and t.params["fees"].amount > 0 for t in plural)

@@ -22,8 +22,7 @@ from store import audit, outbox
 from store.accounts import AccountRecord
 from store.chats import Chat
 
-# Keys of chat.data that survive a change of state: the button nonce and a command waiting
-# for verification to finish.
+# Keys of chat.data that survive a change of state: a command waiting for verification to finish.
 _KEPT = ("after",)
 
 

@@ -55,8 +55,7 @@ def _picked(payload: str, prefix: str, labels: dict[str, str]) -> str | None:
 
 
 async def help_(ctx: Ctx, args: str = "") -> None:
-    if ctx.state in ("start", "menu"):
-        ctx.go(ctx.state)
+    """The menu; a flow in progress stays where it was, its buttons still good."""
     show_menu(ctx, Text(N_("I can show your balance and what happens next, set up a repayment plan or a "
                            "promise to pay, record a dispute or hardship, and put you in touch with a "
                            "person.")))

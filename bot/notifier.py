@@ -49,6 +49,11 @@ def retry_after_delay(exc: RetryAfter) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
+def chat_level(exc: Exception) -> bool:
+    """A refusal about the collectors' chat itself, not about one message's text."""
+    return not isinstance(exc, BadRequest) or "chat not found" in str(exc).lower()
+
+
 @dataclass(frozen=True)
 class DrainResult:
     sent: int
@@ -121,9 +126,11 @@ class Notifier:
             return False
         except PERMANENT as exc:
             # Kept, never dropped: the chat may be fixed (bot re-added, id corrected) later.
-            delay = backoff(row["attempts"] + 1, PERMANENT_BASE, PERMANENT_CAP)
+            retry_at = self.now() + backoff(row["attempts"] + 1, PERMANENT_BASE, PERMANENT_CAP)
             log.error("notice %s (%s) refused by Telegram: %s", row["id"], row["kind"], type(exc).__name__)
-            await self._failed(row, exc, self.now() + delay)
+            if chat_level(exc):  # every notice goes to that chat: none can go before the retry
+                self._hold_until = retry_at
+            await self._failed(row, exc, retry_at)
             return False
         except NetworkError as exc:  # TimedOut is one; BadRequest was caught above
             delay = backoff(row["attempts"] + 1, BACKOFF_BASE, BACKOFF_CAP)

@@ -116,18 +116,31 @@ async def test_retry_after_holds_every_send_until_telegram_allows(store):
 
 async def test_chat_not_found_keeps_the_notice_for_later(store, caplog):
     notice_id = await add(store)
+    later_id = await add(store)
     chat, clock = Chat(BadRequest("Chat not found"), Forbidden("bot was kicked")), Clock()
     sender = notifier(store, chat, clock)
-    await sender.drain()
+    result = await sender.drain()
+    assert (result.sent, result.failed) == (0, 1)  # the same chat: the second notice waits untried
     async with store.read() as db:
         row = await get_notice(db, notice_id)
-        assert await unsent_count(db) == 1
+        assert await unsent_count(db) == 2
+        assert (await get_notice(db, later_id))["attempts"] == 0
     assert row["sent_at"] is None and "BadRequest" in row["last_error"]
     assert "1500" not in caplog.text and "A-1" not in caplog.text  # no account data in logs
     clock.move(minutes=10)
     await sender.drain()  # Forbidden: still kept, the wait grows
     clock.move(minutes=20)
-    assert (await sender.drain()).sent == 1
+    assert (await sender.drain()).sent == 2
+
+
+async def test_a_message_refused_for_its_text_does_not_hold_back_the_next(store):
+    first = await add(store)
+    await add(store)
+    chat, clock = Chat(BadRequest("Message is too long")), Clock()
+    result = await notifier(store, chat, clock).drain()
+    assert (result.sent, result.failed) == (1, 1)
+    async with store.read() as db:
+        assert (await get_notice(db, first))["sent_at"] is None  # kept, to be tried again later
 
 
 async def test_a_notice_unsent_before_a_crash_is_sent_after_restart(tmp_path):

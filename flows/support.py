@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flows.context import Ctx
 from flows.languages import LANGUAGE_NAMES, SUPPORTED_LOCALES
-from flows.menus import bank_contact_text, person_row, show_menu
+from flows.menus import bank_contact_text, person_row, show_menu, stale
 from flows.notices import account_fields
 from flows.types import N_, Button, Text
 from store import cases
@@ -194,8 +194,8 @@ async def language(ctx: Ctx, args: str = "") -> None:
 
 
 async def choose_language(ctx: Ctx, code: str) -> None:
-    if code not in SUPPORTED_LOCALES:
-        show_menu(ctx, Text(N_("That button belongs to an older message. Here is the menu again.")))
+    if code not in SUPPORTED_LOCALES:  # forged: no such button was ever sent
+        stale(ctx)
         return
     ctx.chat.locale, ctx.chat.locale_chosen = code, True
     ctx.say(Text(N_("Done. I will write to you in {name}."), {"name": LANGUAGE_NAMES[code]}))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from flows_kit import Chat, Clock, buttons, has, make_flows, param, promise_asked, rows, seed, verified
+
+from bot.queue_export import left_out_reason
+from store.queue import iter_queue_facts
 
 
 @pytest.fixture
@@ -35,13 +39,21 @@ async def test_a_dispute_opens_a_case_pauses_collection_and_tells_the_collectors
     assert has(out, "already open") and len(await rows(store, "SELECT id FROM cases")) == 1
 
 
-async def test_a_dispute_may_skip_the_details(store, clock):
+async def queue_reason(store, ref) -> str | None:
+    async with store.read() as db:
+        [facts] = [f async for f in iter_queue_facts(db, ref)]
+    return left_out_reason(facts, date(2026, 3, 1), grace_days=3)
+
+
+async def test_a_dispute_may_skip_the_details_and_takes_the_account_out_of_the_queue(store, clock):
     ref = await seed(store, clock)
     chat = await verified(make_flows(store, clock), ref)
+    assert await queue_reason(store, ref) is None  # 45 days late, nothing said: on the call list
     await chat.cmd("dispute")
     await chat.tap("not mine")
     await chat.tap("Skip")
     assert await rows(store, "SELECT reason, detail FROM cases") == [{"reason": "not_mine", "detail": ""}]
+    assert await queue_reason(store, ref) == "dispute"
 
 
 async def test_hardship_offers_forbearance_and_debt_advice(store, clock):

@@ -55,7 +55,7 @@ def available_locales(root: Path | None = None) -> list[str]:
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     with path.open("rb") as fh:
-        return read_po(fh, locale=locale)
+        return read_po(fh, locale=locale, abort_invalid=True)  # a damaged .po is an error, not a guess
 
 
 def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
@@ -80,6 +80,14 @@ def translator(locale: str) -> gettext.NullTranslations:
         translations.add_fallback(chain)
         chain = translations
     return chain
+
+
+def load_all() -> list[str]:
+    """Compile every catalog now, at start: a broken .po stops the bot before anyone chats."""
+    found = available_locales()
+    for locale in found:
+        translator(locale)
+    return found
 
 
 def fill_source(path: Path) -> int:

@@ -17,7 +17,9 @@ import pytest
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET, Clock, link, seed
 
+from bot.config import ConfigError, load_config
 from bot.health import probe
+from bot.serve import WebhookOptions, serve
 from store.db import Store
 
 DEBTDESK = str(Path(sys.executable).parent / "debtdesk")
@@ -94,14 +96,11 @@ async def test_run_polls_answers_and_stops_on_sigterm(api, tmp_path):
 
 
 async def test_a_webhook_without_its_secret_is_refused_before_it_starts(api, tmp_path):
-    env = environment(api, str(tmp_path / "bot.db"))
-    process = await spawn(
-        env, "--webhook", "--url", "https://bot.example.test/hook", "--port", str(free_port())
-    )
-    code = await asyncio.wait_for(process.wait(), 15)
-    err = (await process.stderr.read()).decode()
-    assert code != 0 and "DEBTDESK_WEBHOOK_SECRET" in err and "Traceback" not in err
-    assert not [c for c in api.calls if c[0] == "setWebhook"]
+    config = load_config(env=environment(api, str(tmp_path / "bot.db")))
+    hook = WebhookOptions("127.0.0.1", free_port(), "hook", "https://bot.example.test/hook")
+    with pytest.raises(ConfigError, match="DEBTDESK_WEBHOOK_SECRET"):
+        await serve(config, hook)
+    assert api.calls == [] and not (tmp_path / "bot.db").exists()
 
 
 async def test_webhook_takes_updates_only_with_the_secret_header(api, tmp_path):

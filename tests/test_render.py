@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import PoFileError
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot import i18n
@@ -165,3 +166,11 @@ def test_plain_rendering_numbers_the_buttons_for_the_terminal():
         parts=(Text("Pick one"),), buttons=((Button(Text("Plans"), "p"),), (Button(Text("Help"), "h"),))
     )
     assert render_plain(reply, "en", i18n.translator("en")) == "Pick one\n[1] Plans\n[2] Help"
+
+
+def test_every_catalog_compiles_at_start_and_a_broken_one_is_refused(catalogs):
+    assert i18n.load_all() == ["en", "ru"]
+    (catalogs / "ru" / "LC_MESSAGES" / "messages.po").write_text('msgid "x"\n', "utf-8")  # no msgstr
+    i18n.translator.cache_clear()
+    with pytest.raises(PoFileError):
+        i18n.load_all()

@@ -100,28 +100,30 @@ def classify(facts: QueueFacts, policy: Policy, as_of: date) -> Entry | str | No
                  facts.overdue, facts.currency, broken, max(since, 0))
 
 
-async def _classified(store: Store, policy: Policy, as_of: date, summary: Summary) -> AsyncIterator[Entry]:
-    async with store.read() as db:
-        async for facts in iter_queue_facts(db):
-            result = classify(facts, policy, as_of)
-            if isinstance(result, Entry):
-                summary.listed[result.reason] += 1
-                yield result
-            elif result is not None:
-                summary.left_out[result] += 1
+async def _entries(db: Any, policy: Policy, as_of: date, summary: Summary) -> AsyncIterator[Entry]:
+    """The queue's entries in account order, counting every account in the summary."""
+    async for facts in iter_queue_facts(db):
+        result = classify(facts, policy, as_of)
+        if isinstance(result, Entry):
+            summary.listed[result.reason] += 1
+            yield result
+        elif result is not None:
+            summary.left_out[result] += 1
 
 
 async def summarise(store: Store, policy: Policy, as_of: date) -> Summary:
     summary = Summary()
-    async for _ in _classified(store, policy, as_of, summary):
-        pass
+    async with store.read() as db:
+        async for _ in _entries(db, policy, as_of, summary):
+            pass
     return summary
 
 
 async def top_entries(store: Store, policy: Policy, as_of: date, n: int) -> tuple[list[Entry], Summary]:
     """The first n of the queue, keeping only n entries in memory (for /queue N)."""
     summary = Summary()
-    entries = [e async for e in _top_n(_classified(store, policy, as_of, summary), n)]
+    async with store.read() as db:
+        entries = [e async for e in _top_n(_entries(db, policy, as_of, summary), n)]
     return entries, summary
 
 
@@ -157,17 +159,12 @@ async def ranked(
     async with store.read() as db:
         await create_ranked(db)
         batch = []
-        async for facts in iter_queue_facts(db):
-            result = classify(facts, policy, as_of)
-            if isinstance(result, Entry):
-                summary.listed[result.reason] += 1
-                top, score = result.sort_key()
-                batch.append((result.account_ref, top, int(score * SCALE), json.dumps(entry_row(0, result))))
-                if len(batch) >= BATCH:
-                    await insert_ranked(db, batch)
-                    batch = []
-            elif result is not None:
-                summary.left_out[result] += 1
+        async for entry in _entries(db, policy, as_of, summary):
+            top, score = entry.sort_key()
+            batch.append((entry.account_ref, top, int(score * SCALE), json.dumps(entry_row(0, entry))))
+            if len(batch) >= BATCH:
+                await insert_ranked(db, batch)
+                batch = []
         await insert_ranked(db, batch)
         rank = 0
         async for text in iter_ranked(db):

@@ -111,14 +111,16 @@ async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unp
     # Any zone is within a day of UTC: tomorrow somewhere is between today and the day after next.
     async with store.read() as db:
         rows = [row async for row in iter_due_soon(db, today, today + timedelta(days=2))]
-    totals: dict[tuple[int, str], tuple[Any, Money]] = {}
+    firsts: dict[tuple[int, str], Any] = {}
+    totals: dict[tuple[int, str], Money] = {}
     for row in rows:
         key = (row["chat_id"], row["due_date"])
-        amount = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
-        first, total = totals.get(key, (row, None))
-        totals[key] = (first, amount if total is None else total + amount)
+        owed = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
+        firsts.setdefault(key, row)
+        totals[key] = totals[key] + owed if key in totals else owed
     out = []
-    for (chat_id, due_text), (row, total) in totals.items():
+    for (chat_id, due_text), total in totals.items():
+        row = firsts[(chat_id, due_text)]
         zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
         async with store.read() as db:
             sent = await sent_since(db, chat_id, now - WEEK)

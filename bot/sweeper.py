@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -186,8 +187,6 @@ def bank_today(policy: Policy, now: datetime) -> date:
 
 async def run_sweep(config: Any, as_of: date | None, out: Any = None) -> int:
     """`debtdesk sweep [--as-of DATE]`: break overdue promises; debtor messages wait for the bot."""
-    import sys
-
     out = out or sys.stdout
     clock = lambda: datetime.now(UTC)  # noqa: E731 - the shell owns the wall clock
     store = await Store.open(config.db_path)

@@ -243,6 +243,5 @@ def _say_locked(ctx: Ctx, until: datetime) -> None:
         Text(N_("For your security, confirming who you are is paused until {date} at {time}."),
              {"date": local.date(), "time": local.strftime("%H:%M")}),
         bank_contact_text(ctx),
-        buttons=(person_row(),),
-        remove_keyboard=True,
+        remove_keyboard=True,  # no inline buttons: a message carries one markup, and the phone is here
     )

@@ -96,6 +96,7 @@ async def test_five_wrong_answers_lock_the_chat_and_tell_the_collectors(store, c
         assert has(out, "do not match")
     out = await chat.text("1990-01-01")
     assert has(out, "paused until") and "+44 800 000 0000" in rendered(out)
+    assert any(r.remove_keyboard and not r.buttons for r in out.replies)  # the phone keyboard goes
     notices = await rows(store, "SELECT kind, account_ref, payload FROM outbox")
     assert [(n["kind"], n["account_ref"]) for n in notices] == [("lock", None)]
     payload = json.loads(notices[0]["payload"])

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import gettext
 import os
+import string
 import sys
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -88,6 +89,37 @@ def load_all() -> list[str]:
     for locale in found:
         translator(locale)
     return found
+
+
+def placeholders(text: str) -> set[str]:
+    """The field names of a str.format pattern: "{amount} by {date:%d}" -> {"amount", "date"}."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:  # an unmatched brace: str.format would fail on it too
+        return {"(unbalanced braces)"}
+    return {field.split(".")[0].split("[")[0] for _, field, _, _ in parsed if field is not None}
+
+
+def translation_problems(message: Message, num_plurals: int) -> list[str]:
+    """What would go wrong showing this catalog entry: a guess, a gap, or a renamed placeholder.
+
+    A plural form may use the singular's or the plural's placeholders ("one day" / "{n} days").
+    """
+    problems = ["fuzzy"] if message.fuzzy else []
+    sources = message.id if isinstance(message.id, tuple) else (message.id,)
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    if len(sources) == 1 and len(forms) > 1:
+        return [*problems, "has plural forms but the source has none"]
+    if len(sources) > 1 and len(forms) != num_plurals:
+        return [*problems, f"has {len(forms)} plural forms, the language needs {num_plurals}"]
+    allowed = [placeholders(source) for source in sources]
+    for index, form in enumerate(forms):
+        where = f"plural form {index}" if len(sources) > 1 else "translation"
+        if not form:
+            problems.append(f"{where} untranslated")
+        elif placeholders(form) not in allowed:
+            problems.append(f"{where}: placeholders {sorted(placeholders(form))} differ from the source's")
+    return problems
 
 
 def fill_source(path: Path) -> int:

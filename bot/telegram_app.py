@@ -18,7 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.config import Config, ConfigError
 from bot.errors import on_error
-from bot.i18n import load_all, translator
+from bot.i18n import load_all, locales_dir, translator
 from bot.notifier import Notifier, notifier_job, telegram_send
 from bot.reminders import JobDeps, reminder_job
 from bot.render import render
@@ -131,7 +131,8 @@ async def register_commands(bot) -> None:
 def build_application(config: Config, flows: Flows, *, now: Callable[[], datetime]) -> Application:
     if not config.bot_token:
         raise ConfigError("DEBTDESK_BOT_TOKEN is not set: the bot needs its token from @BotFather")
-    load_all()
+    if not load_all():
+        log.warning("no catalogs in %s (set DEBTDESK_LOCALES): all messages in English", locales_dir())
     builder = ApplicationBuilder().token(config.bot_token)
     if config.bot_api_url:
         # PTB appends the token: "http://host:8081/bot" becomes ".../bot<token>/<method>".

@@ -82,23 +82,24 @@ async def record_attempt(
     )
 
 
-async def _failures(db: aiosqlite.Connection, column: str, value: object, since: datetime) -> int:
-    # Failures inside the window that came after the last success: a success clears the count.
-    sql = f"""SELECT COUNT(*) FROM verify_attempts
-              WHERE {column} = ? AND ok = 0 AND at >= ?
-                AND at > COALESCE((SELECT MAX(at) FROM verify_attempts
-                                   WHERE {column} = ? AND ok = 1), '')"""
-    async with db.execute(sql, (value, since.isoformat(), value)) as cur:
+async def chat_failures(db: aiosqlite.Connection, chat_id: int, since: datetime) -> int:
+    """Every failure of the chat inside the window. A success does not clear it: otherwise one
+    could verify an account of one's own between guesses at someone else's."""
+    sql = "SELECT COUNT(*) FROM verify_attempts WHERE chat_id = ? AND ok = 0 AND at >= ?"
+    async with db.execute(sql, (chat_id, since.isoformat())) as cur:
         (count,) = await cur.fetchone()
     return count
 
 
-async def chat_failures(db: aiosqlite.Connection, chat_id: int, since: datetime) -> int:
-    return await _failures(db, "chat_id", chat_id, since)
-
-
 async def account_failures(db: aiosqlite.Connection, account_ref: str, since: datetime) -> int:
-    return await _failures(db, "account_ref", account_ref, since)
+    """The account's failures inside the window since its last success (the owner got in)."""
+    sql = """SELECT COUNT(*) FROM verify_attempts
+             WHERE account_ref = ? AND ok = 0 AND at >= ?
+               AND at > COALESCE((SELECT MAX(at) FROM verify_attempts
+                                  WHERE account_ref = ? AND ok = 1), '')"""
+    async with db.execute(sql, (account_ref, since.isoformat(), account_ref)) as cur:
+        (count,) = await cur.fetchone()
+    return count
 
 
 async def set_lock(db: aiosqlite.Connection, scope: str, until: datetime) -> None:

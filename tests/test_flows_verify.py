@@ -225,3 +225,22 @@ async def test_no_reply_text_is_a_finished_sentence_from_an_fstring(store, clock
     await chat.cmd("start")
     out = await chat.text("ZZ-TYPED-REF")
     assert all("ZZ-TYPED-REF" not in m for m in msgids(out))
+
+
+async def test_verifying_an_own_account_does_not_reset_guesses_at_another(store, clock):
+    mine = await seed(store, clock, account_ref="UK-0002", date_of_birth="1970-01-01")
+    theirs = await seed(store, clock)
+    chat = Chat(make_flows(store, clock))
+    for _ in range(2):
+        await chat.cmd("logout")
+        await chat.cmd("start")
+        await chat.text(theirs)
+        for _ in range(2):
+            assert has(await chat.text("1990-01-01"), "do not match")
+        await chat.cmd("start")
+        await chat.text(mine)
+        assert has(await chat.text("1970-01-01"), "You are confirmed")
+    await chat.cmd("logout")
+    await chat.cmd("start")
+    await chat.text(theirs)
+    assert has(await chat.text("1990-01-01"), "paused until")  # the fifth failure of this chat

@@ -114,9 +114,14 @@ async def _load_binding(ctx: Ctx) -> None:
         if record is not None and not idle:
             ctx.record = record
         else:
-            await ctx.audit("binding_expired", chat.account_ref)
+            ref = chat.account_ref
+            await ctx.audit("binding_expired", ref)
             chat.account_ref, chat.verified_at = None, None
-            ctx.go("start")
+            # Idle: the same account, asked for the factor again. Gone from the portfolio: start over.
+            if record is not None:
+                ctx.go(verify.ASK_FACTOR, ref=ref, factor=ctx.policy.verification.factor)
+            else:
+                ctx.go("start")
     if not ctx.verified and chat.state not in GUEST_STATES:
         ctx.go("start")
 

@@ -64,6 +64,12 @@ async def begin(ctx: Ctx, after: str | None) -> None:
     if await _chat_locked(ctx):
         return
     lead = Text(N_("For your security, please confirm who you are first."))
+    if ctx.state == ASK_FACTOR and ctx.data.get("ref"):
+        # A reference is already given (or the binding went idle): only the factor is missing.
+        if after:
+            ctx.data["after"] = after
+        _prompt_factor(ctx, lead)
+        return
     ask_ref(ctx, lead, after=after)
 
 

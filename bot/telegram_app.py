@@ -82,7 +82,7 @@ async def send_outcome(bot, chat_id: int, outcome: Outcome) -> None:
     for reply in outcome.replies:
         rendered = render(reply, outcome.locale, tr)
         # One message carries one markup: inline buttons win over the contact keyboard.
-        markup = rendered.inline_markup or rendered.reply_markup
+        markup = rendered.inline_markup if rendered.inline_markup is not None else rendered.reply_markup
         await bot.send_message(chat_id=chat_id, text=rendered.text, reply_markup=markup)
 
 
@@ -95,16 +95,24 @@ async def _answer(query) -> None:
         log.info("callback query not answered: %s", type(exc).__name__)
 
 
-def make_update_handler(flows: Flows, after: Callable[[], None] | None = None):
+async def _decline_group(update: Update, bot, quiet_chat: int | None) -> None:
+    """Nothing about any account in a group: a command there gets a pointer to a private chat,
+    except in the collectors' own group, where the bot only posts notices."""
+    message, chat = update.message, update.effective_chat
+    if message is None or chat.id == quiet_chat or split_command(message.text or "") is None:
+        return
+    language = update.effective_user.language_code if update.effective_user else ""
+    tr = translator(locale_from_language_code(language or ""))
+    await bot.send_message(chat_id=chat.id, text=tr.gettext(PRIVATE_ONLY))
+
+
+def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, quiet_chat: int | None = None):
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             await _answer(update.callback_query)
         chat = update.effective_chat
         if chat is not None and chat.type != ChatType.PRIVATE:
-            if update.message is not None:
-                language = update.effective_user.language_code if update.effective_user else ""
-                tr = translator(locale_from_language_code(language or ""))
-                await context.bot.send_message(chat_id=chat.id, text=tr.gettext(PRIVATE_ONLY))
+            await _decline_group(update, context.bot, quiet_chat)
             return
         event = event_from_update(update)
         if event is None:
@@ -143,7 +151,7 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
     _schedule(flows, application, now)
-    on_update = make_update_handler(flows, notifier.kick if notifier else None)
+    on_update = make_update_handler(flows, notifier.kick if notifier else None, config.collectors_chat)
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
     return application

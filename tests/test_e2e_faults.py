@@ -90,6 +90,7 @@ async def test_group_chats_hear_nothing_about_any_account(bot):
     token = await bot.link(ref)
     said = await bot.command(-4242, "start", token, user_id=CHAT)
     assert len(said) == 1 and "private chat" in said[0].text
+    assert await bot.text(-4242, "hello all", user_id=CHAT) == []  # group talk is not for the bot
     # The link was not spent in the group: it still works in private.
     said = await bot.command(CHAT, "start", token)
     assert "First, let us confirm it is you" in texts(said)

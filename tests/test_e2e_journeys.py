@@ -106,3 +106,9 @@ async def test_command_menu_is_registered_in_each_language(bot):
     assert set(bot.api.commands) == {"", "zh", "es", "ru", "pt", "id"}
     descriptions = {c["command"]: c["description"] for c in bot.api.commands[""]}
     assert descriptions["balance"] == "Your balance, arrears and stage"
+
+
+async def test_the_collectors_group_gets_notices_and_no_chatter(bot):
+    await bot.command(COLLECTORS, "balance", user_id=CHAT)
+    await bot.text(COLLECTORS, "who is next?", user_id=CHAT)
+    assert bot.api.to(COLLECTORS) == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot import health
@@ -119,14 +120,22 @@ async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
     try:
         flows = Flows(store, config.policy, secret, utc_now)
         application = build_application(config, flows, now=utc_now)
-        async with running(application, webhook, secret_token=config.webhook_secret):
-            probe_server = await _health(store, lambda: application.updater.running)
-            log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
-            try:
-                await until_signalled()
-            finally:
-                if probe_server is not None:
-                    probe_server.close()
+        try:
+            async with running(application, webhook, secret_token=config.webhook_secret):
+                probe_server = await _health(store, lambda: application.updater.running)
+                log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
+                try:
+                    await until_signalled()
+                finally:
+                    if probe_server is not None:
+                        probe_server.close()
+        except InvalidToken:
+            raise ConfigError(
+                "Telegram refused DEBTDESK_BOT_TOKEN: check the token from @BotFather"
+            ) from None
+        except NetworkError as exc:  # at start: a wrong DEBTDESK_BOT_API_URL, or no network
+            where = config.bot_api_url or "api.telegram.org"
+            raise ConfigError(f"cannot reach the Bot API at {where}: {type(exc).__name__}") from None
         log.info("debtdesk stopped")
     finally:
         await store.close()

@@ -51,8 +51,8 @@ async def seeded_token(db_path: str) -> str:
 def environment(api: FakeBotAPI, db_path: str, **more: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
     env.update(DEBTDESK_BOT_TOKEN=api.token, DEBTDESK_BOT_API_URL=api.base_url, DEBTDESK_DB=db_path,
-               DEBTDESK_SECRET=SECRET.decode(), DEBTDESK_POLICY="uk", **more)  # fmt: skip
-    return env
+               DEBTDESK_SECRET=SECRET.decode(), DEBTDESK_POLICY="uk")  # fmt: skip
+    return {**env, **more}
 
 
 async def spawn(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
@@ -101,6 +101,17 @@ async def test_a_webhook_without_its_secret_is_refused_before_it_starts(api, tmp
     with pytest.raises(ConfigError, match="DEBTDESK_WEBHOOK_SECRET"):
         await serve(config, hook)
     assert api.calls == [] and not (tmp_path / "bot.db").exists()
+
+
+async def test_a_refused_token_or_an_unreachable_api_is_one_clear_line(api, tmp_path):
+    env = environment(api, str(tmp_path / "bot.db"), DEBTDESK_BOT_TOKEN="999:not-the-token")
+    with pytest.raises(ConfigError, match="Telegram refused DEBTDESK_BOT_TOKEN"):
+        await serve(load_config(env=env))
+    env = environment(
+        api, str(tmp_path / "bot.db"), DEBTDESK_BOT_API_URL=f"http://127.0.0.1:{free_port()}/bot"
+    )
+    with pytest.raises(ConfigError, match="cannot reach the Bot API at http://127.0.0.1"):
+        await serve(load_config(env=env))
 
 
 async def test_webhook_takes_updates_only_with_the_secret_header(api, tmp_path):

@@ -18,7 +18,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
@@ -147,9 +147,13 @@ def _reverse(text: str) -> tuple[int, ...]:
 
 
 def entry_row(rank: int, entry: Entry) -> dict[str, Any]:
-    row = asdict(entry)
-    row.update(rank=rank, priority=str(entry.priority), overdue=str(entry.overdue))
-    return {key: row[key] for key in COLUMNS}
+    # By hand, not dataclasses.asdict: its deep copies cost a third of a million-row export.
+    return {
+        "rank": rank, "account_ref": entry.account_ref, "reason": entry.reason,
+        "priority": str(entry.priority), "stage": entry.stage, "dpd": entry.dpd,
+        "overdue": str(entry.overdue), "currency": entry.currency,
+        "broken_in_row": entry.broken_in_row, "days_since_contact": entry.days_since_contact,
+    }
 
 
 async def ranked(

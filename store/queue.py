@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import aiosqlite
 
+CHUNK = 1000  # rows fetched per trip to the database thread
+
 # One pass over accounts; each fact comes from an indexed lookup (cases_account, promises_account,
 # chats_account). promise_history is "status:due_date" newest first, for debt.matching.
 _FACTS = """
@@ -65,6 +67,7 @@ async def iter_queue_facts(
     """Every account not closed (or just one), streamed through a cursor."""
     sql, args = (_FACTS + " AND a.account_ref = ?", (account_ref,)) if account_ref else (_FACTS, ())
     async with db.execute(sql, args) as cur:
+        cur.iter_chunk_size = CHUNK  # fewer hops to aiosqlite's thread; still bounded memory
         async for row in cur:
             yield _facts(row)
 
@@ -86,5 +89,6 @@ async def insert_ranked(db: aiosqlite.Connection, rows: Iterable[tuple[str, int,
 
 async def iter_ranked(db: aiosqlite.Connection) -> AsyncIterator[str]:
     async with db.execute("SELECT row FROM temp.ranked ORDER BY top DESC, score DESC, account_ref") as cur:
+        cur.iter_chunk_size = CHUNK
         async for (row,) in cur:
             yield row

@@ -112,3 +112,11 @@ async def test_the_collectors_group_gets_notices_and_no_chatter(bot):
     await bot.command(COLLECTORS, "balance", user_id=CHAT)
     await bot.text(COLLECTORS, "who is next?", user_id=CHAT)
     assert bot.api.to(COLLECTORS) == []
+
+
+async def test_a_chosen_language_formats_every_later_reply(bot):
+    await verified(bot)
+    choices = with_buttons(await bot.command(CHAT, "language"))
+    await bot.press(CHAT, choices.data_for("Español"))
+    balance = texts(await bot.command(CHAT, "balance"))
+    assert "Total outstanding: 2.400,00\xa0GBP" in balance  # CLDR's Spanish way to write pounds

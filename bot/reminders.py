@@ -22,6 +22,7 @@ from bot.i18n import translator
 from bot.render import Rendered, render
 from debt.money import Money
 from debt.policy import ContactRule, Policy
+from flows.languages import locale_from_account
 from flows.menus import command_button, person_button
 from flows.types import N_, Reply, Text
 from store.contact_log import iter_due_soon, last_sent, mark_opted_out, record_sent, sent_since
@@ -42,6 +43,11 @@ class Unprompted:
     locale: str
     kind: str  # reminder | broken (store.contact_log.KINDS)
     reply: Reply
+
+
+def message_locale(row: Any) -> str:
+    """The chat's language, else the account's (a BCP 47 tag such as zh-CN) mapped to ours."""
+    return row["locale"] or locale_from_account(row["account_locale"] or "")
 
 
 def debtor_zone(name: str | None, default: str) -> ZoneInfo:
@@ -128,7 +134,7 @@ async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unp
         due = date.fromisoformat(due_text)
         if should_remind(now=now, due=due, zone=zone, contact=policy.contact, opted_out=False,
                          sent_last_week=sent, last_reminder_at=last):
-            out.append(Unprompted(chat_id, row["locale"] or "en", "reminder", reminder_reply(total, due)))
+            out.append(Unprompted(chat_id, message_locale(row), "reminder", reminder_reply(total, due)))
     return _one_per_chat(out)
 
 

@@ -30,6 +30,7 @@ from bot.reminders import (
     debtor_zone,
     deliver,
     may_contact,
+    message_locale,
     telegram_send_rendered,
 )
 from debt import matching
@@ -169,7 +170,7 @@ async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Unp
         if may_contact(now, zone, policy.contact, False, sent):
             unpaid = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
             reply = broken_reply(unpaid, date.fromisoformat(row["due_date"]))
-            out.append(Unprompted(row["chat_id"], row["locale"] or "en", "broken", reply))
+            out.append(Unprompted(row["chat_id"], message_locale(row), "broken", reply))
     return out
 
 

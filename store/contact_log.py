@@ -53,7 +53,8 @@ async def iter_due_soon(
     that has not opted out: the candidates for a reminder. Streamed, soonest first."""
     async with db.execute(
         """SELECT p.id AS promise_id, p.account_ref, p.amount, p.paid_amount, p.currency,
-                  p.due_date, p.source, c.chat_id, COALESCE(c.locale, a.locale) AS locale, a.timezone
+                  p.due_date, p.source, c.chat_id, c.locale, a.locale AS account_locale,
+                  a.timezone
            FROM promises p
            JOIN accounts a ON a.account_ref = p.account_ref
            JOIN chats c ON c.account_ref = p.account_ref

@@ -87,7 +87,7 @@ async def owed_broken_messages(db: aiosqlite.Connection, since: datetime) -> lis
     not had its kind message about it yet: the message waits here for contact hours."""
     async with db.execute(
         """SELECT p.id, p.account_ref, p.amount, p.paid_amount, p.currency, p.due_date, p.status,
-                  c.chat_id, COALESCE(c.locale, a.locale) AS locale, a.timezone
+                  c.chat_id, c.locale, a.locale AS account_locale, a.timezone
            FROM promises p
            JOIN accounts a ON a.account_ref = p.account_ref
            JOIN chats c ON c.account_ref = p.account_ref

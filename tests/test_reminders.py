@@ -105,6 +105,18 @@ async def test_job_respects_the_weekly_cap_and_hours(store):
     assert [m.chat_id for m in await due_reminders(store, POLICY, now)] == [101]
 
 
+async def test_a_chat_without_a_language_gets_the_accounts_one(store):
+    await add_account(store, "A-1", locale="zh-CN")
+    await bind_chat(store, 101, "A-1", locale=None)
+    await add_promise(store, "A-1", "300.00", DUE)
+    now = at_shanghai(9, 10)
+    messages = await due_reminders(store, POLICY, now)
+    assert [m.locale for m in messages] == ["zh_Hans"]
+    phone = Phone()
+    assert await deliver(store, phone, messages, lambda: now) == 1
+    assert "¥300.00" in phone.texts[101]
+
+
 async def test_a_blocked_bot_opts_the_chat_out(store):
     await add_account(store, "A-1")
     await bind_chat(store, 101, "A-1")

@@ -20,6 +20,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -31,9 +32,16 @@ DOMAIN = "messages"
 _BABEL_NAMES = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}
 
 
+@cache
 def babel_locale(locale: str) -> str:
-    """The babel locale name for one of ours: zh_Hans -> zh_Hans_CN, others as they are."""
-    return _BABEL_NAMES.get(locale, locale or SOURCE_LOCALE)
+    """The babel locale name for one of ours (zh_Hans -> zh_Hans_CN); a BCP 47 tag such as
+    "pt-BR" is read too, and anything babel does not know formats as English, never an error."""
+    name = _BABEL_NAMES.get(locale, locale or SOURCE_LOCALE).replace("-", "_")
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return SOURCE_LOCALE
+    return name
 
 
 def locales_dir() -> Path:

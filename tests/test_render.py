@@ -174,3 +174,10 @@ def test_every_catalog_compiles_at_start_and_a_broken_one_is_refused(catalogs):
     i18n.translator.cache_clear()
     with pytest.raises(PoFileError):
         i18n.load_all()
+
+
+def test_any_locale_tag_formats_without_error():
+    amount = Text("{a}", {"a": Money(Decimal("1234.5"), "EUR")})
+    tr = i18n.translator("en")
+    assert render_text(amount, "pt-BR", tr) == render_text(amount, "pt_BR", tr) == "€\xa01.234,50"
+    assert render_text(amount, "xx-nonsense", tr) == render_text(amount, "en", tr) == "€1,234.50"

@@ -171,17 +171,19 @@ async def _check(ctx: Ctx, kind: str, value: str) -> None:
     typed_ref = ctx.data.get("ref", "")
     record = await get_account(ctx.db, typed_ref) if typed_ref else None
     ref = record.account_ref if record else None
-    if await _chat_locked(ctx) or (ref and await _account_locked(ctx, ref)):
+    # Attempts and locks go by the reference as typed, known or not: an unknown reference locks
+    # after as many failures as a real one, so the lock reveals nothing either.
+    if await _chat_locked(ctx) or (typed_ref and await _account_locked(ctx, typed_ref)):
         return
     # The keyed comparison runs for unknown references too, so both cost the same time.
     ok = bool(value) and await tokens.check_factor(ctx.db, ctx.secret, typed_ref, kind, value)
     ok = ok and record is not None
-    await chats.record_attempt(ctx.db, ctx.chat.chat_id, ref, ok, ctx.now)
+    await chats.record_attempt(ctx.db, ctx.chat.chat_id, typed_ref or None, ok, ctx.now)
     if ok and record is not None:
         await _bind(ctx, record, kind)
         return
     await ctx.audit("verify_failed", ref, factor=kind)
-    if await _lock_if_needed(ctx, ref):
+    if await _lock_if_needed(ctx, typed_ref or None):
         return
     _prompt_factor(ctx, Text(N_("Those details do not match our records. Please check the reference and "
                                 "your answer, and try again.")))

@@ -75,7 +75,8 @@ async def save_chat(db: aiosqlite.Connection, chat: Chat, now: datetime) -> None
 async def record_attempt(
     db: aiosqlite.Connection, chat_id: int, account_ref: str | None, ok: bool, now: datetime
 ) -> None:
-    """account_ref is None when the reference typed is unknown (the schema's foreign key)."""
+    """account_ref is the reference as typed, whether or not an account has it (no foreign key on
+    purpose), so that unknown references are throttled exactly like real ones."""
     await db.execute(
         "INSERT INTO verify_attempts (chat_id, account_ref, at, ok) VALUES (?, ?, ?, ?)",
         (chat_id, account_ref, now.isoformat(), int(ok)),

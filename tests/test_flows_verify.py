@@ -127,6 +127,23 @@ async def test_ten_failures_across_chats_lock_the_account(store, clock):
     assert has(out, "paused until") and await bound_ref(store) == [None, None, None]
 
 
+async def test_an_unknown_reference_locks_after_as_many_failures_as_a_real_one(store, clock):
+    """Otherwise ten guesses from two chats would tell a real reference from a made-up one."""
+    ref = await seed(store, clock)
+    flows = make_flows(store, clock)
+    for typed, first_chat in ((ref, 10), ("UK-9999", 20)):
+        for chat_id in (first_chat, first_chat + 1):
+            chat = Chat(flows, chat_id=chat_id)
+            await chat.cmd("start")
+            await chat.text(typed)
+            for _ in range(5):
+                await chat.text("2000-01-01")
+        fresh = Chat(flows, chat_id=first_chat + 2)
+        await fresh.cmd("start")
+        await fresh.text(typed)
+        assert has(await fresh.text("1985-04-12"), "paused until"), typed
+
+
 def _shape(outcome) -> list[str]:
     """What the user sees, with button nonces (random per session) taken out."""
     return [re.sub(r"^[0-9a-f]{6}\.", "", line) for line in rendered(outcome).splitlines()]

@@ -50,7 +50,8 @@ async def iter_due_soon(
     db: aiosqlite.Connection, first: date, last: date
 ) -> AsyncIterator[aiosqlite.Row]:
     """Pending promises due between first and last (inclusive) with each verified, bound chat
-    that has not opted out: the candidates for a reminder. Streamed, soonest first."""
+    that has not opted out, and no open dispute (collection pauses until the bank answers): the
+    candidates for a reminder. Streamed, soonest first."""
     async with db.execute(
         """SELECT p.id AS promise_id, p.account_ref, p.amount, p.paid_amount, p.currency,
                   p.due_date, p.source, c.chat_id, c.locale, a.locale AS account_locale,
@@ -60,6 +61,8 @@ async def iter_due_soon(
            JOIN chats c ON c.account_ref = p.account_ref
            WHERE p.status = 'pending' AND p.due_date BETWEEN ? AND ?
              AND c.verified_at IS NOT NULL AND c.opted_out = 0
+             AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.account_ref = p.account_ref
+                             AND k.kind = 'dispute' AND k.status = 'open')
            ORDER BY p.due_date, p.id""",
         (first.isoformat(), last.isoformat()),
     ) as cur:

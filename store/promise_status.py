@@ -84,7 +84,8 @@ async def broken_in_row(db: aiosqlite.Connection, account_ref: str) -> int:
 
 async def owed_broken_messages(db: aiosqlite.Connection, since: datetime) -> list[aiosqlite.Row]:
     """Promises broken (or partly kept) since `since` whose bound, verified, not opted-out chat has
-    not had its kind message about it yet: the message waits here for contact hours."""
+    not had its kind message about it yet: the message waits here for contact hours. None while
+    a dispute or hardship review is open (collection pauses) or after a new promise."""
     async with db.execute(
         """SELECT p.id, p.account_ref, p.amount, p.paid_amount, p.currency, p.due_date, p.status,
                   c.chat_id, c.locale, a.locale AS account_locale, a.timezone
@@ -95,6 +96,11 @@ async def owed_broken_messages(db: aiosqlite.Connection, since: datetime) -> lis
              AND c.verified_at IS NOT NULL AND c.opted_out = 0
              AND NOT EXISTS (SELECT 1 FROM messages_sent m
                              WHERE m.chat_id = c.chat_id AND m.kind = 'broken' AND m.at >= p.resolved_at)
+             -- answered since (a new promise) or a person owes them an answer: no nudge
+             AND NOT EXISTS (SELECT 1 FROM promises q WHERE q.account_ref = p.account_ref
+                             AND q.status = 'pending' AND q.created_at >= p.resolved_at)
+             AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.account_ref = p.account_ref
+                             AND k.kind IN ('dispute', 'hardship') AND k.status = 'open')
            ORDER BY p.resolved_at, p.id""",
         (since.isoformat(),),
     ) as cur:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from loop_seed import add_account, add_promise, bind_chat
+from loop_seed import add_account, add_case, add_promise, bind_chat
 from telegram.error import Forbidden
 
 from bot.reminders import debtor_zone, deliver, due_reminders, should_remind
@@ -115,6 +115,14 @@ async def test_a_chat_without_a_language_gets_the_accounts_one(store):
     phone = Phone()
     assert await deliver(store, phone, messages, lambda: now) == 1
     assert "¥300.00" in phone.texts[101]
+
+
+async def test_no_reminder_while_a_dispute_is_open(store):
+    await add_account(store, "A-1")
+    await bind_chat(store, 101, "A-1")
+    await add_promise(store, "A-1", "300.00", DUE)
+    await add_case(store, "A-1", "dispute")
+    assert await due_reminders(store, POLICY, at_shanghai(9, 10)) == []
 
 
 async def test_a_blocked_bot_opts_the_chat_out(store):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from loop_seed import add_account, add_payments, add_promise, bind_chat, outbox_rows, promise_row
+from loop_seed import add_account, add_case, add_payments, add_promise, bind_chat, outbox_rows, promise_row
 
 from bot.reminders import debtor_zone, deliver
 from bot.sweeper import apply_new_payments, sweep
@@ -103,6 +103,19 @@ async def test_the_debtors_message_waits_for_contact_hours_and_goes_once(store):
     assert any(b.callback_data == "cmd:plans" for row in rendered.inline_markup.inline_keyboard for b in row)
     later = await sweep(store, POLICY, DUE + timedelta(days=5), lambda: morning + timedelta(hours=1))
     assert later.messages == []
+
+
+async def test_no_nudge_while_a_dispute_is_open_or_after_a_new_promise(store):
+    for ref, chat in (("D", 101), ("P", 102)):
+        await add_account(store, ref)
+        await bind_chat(store, chat, ref)
+        await add_promise(store, ref, "500.00", DUE)
+    await add_case(store, "D", "dispute")
+    await sweep(store, POLICY, DUE + timedelta(days=4), lambda: shanghai(9, 23))  # broken at night
+    answered = shanghai(9, 23) + timedelta(minutes=5)  # a new promise before the morning
+    await add_promise(store, "P", "200.00", DUE + timedelta(days=9), created=answered)
+    report = await sweep(store, POLICY, DUE + timedelta(days=5), lambda: shanghai(10, 9))
+    assert report.messages == []
 
 
 async def test_an_opted_out_chat_gets_no_message(store):

@@ -1,0 +1,98 @@
+"""Importing a portfolio file: debtdesk's importer beside the plain-sqlite3 floor.
+
+    python -m bench.import_bench debtdesk|sqlite3 PORTFOLIO.csv DATABASE
+
+The floor writes the same database rows the importer writes (one `accounts` row and three keyed
+`factors` digests per account, into the schema store/migrations creates, with the same PRAGMAs
+and the same batch size) with plain `sqlite3` `executemany`, but checks nothing: no parsing of
+amounts, dates, phones or locales, no duplicate tracking, no upsert comparison, no asyncio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hmac
+import sqlite3
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench.child import report
+from bot.importer import BATCH, import_accounts
+from store.db import Store, migrations
+
+SECRET = b"bench-secret-0123456789abcdef"
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+_ACCOUNT_COLUMNS = (
+    "account_ref", "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
+    "balance", "minimum_due", "overdue_amount", "oldest_due_date", "fees_charged", "interest_charged",
+    "last_payment_date", "last_payment_amount", "status",
+)
+_INSERT_ACCOUNT = (f"INSERT INTO accounts ({', '.join(_ACCOUNT_COLUMNS)}, updated_at) "
+                   f"VALUES ({', '.join('?' * (len(_ACCOUNT_COLUMNS) + 1))})")
+_INSERT_FACTOR = "INSERT INTO factors (account_ref, kind, digest) VALUES (?, ?, ?)"
+
+
+async def _debtdesk(csv_path: str, db_path: str) -> int:
+    store = await Store.open(db_path)
+    try:
+        result = await import_accounts(store, SECRET, csv_path, NOW, progress=False)
+    finally:
+        await store.close()
+    if result.failed:
+        raise SystemExit(f"the import refused rows: {result.errors[:3]} {result.fatal or ''}")
+    return result.changed
+
+
+def _digest(ref: str, kind: str, value: str) -> str:
+    """store.hashing.keyed_hash's digest by the shortest stdlib path (hmac.digest, all in C)."""
+    return hmac.digest(SECRET, f"factor:{kind}:{ref}\x00{value}".encode(), "sha256").hex()
+
+
+def _sqlite3(csv_path: str, db_path: str) -> int:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    for version, sql in migrations():
+        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+    at, written = NOW.isoformat(), 0
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        rows = csv.reader(fh)
+        header = next(rows)
+        take = [header.index(c) for c in _ACCOUNT_COLUMNS]
+        optional = {header.index(c) for c in ("oldest_due_date", "last_payment_date", "last_payment_amount")}
+        dob, last4, phone = (header.index(c) for c in ("date_of_birth", "national_id_last4", "phone"))
+        accounts, factors = [], []
+        for row in rows:
+            ref = row[0]
+            accounts.append((*[(row[i] or None) if i in optional else row[i] for i in take], at))
+            factors += [(ref, "dob", _digest(ref, "dob", row[dob])),
+                        (ref, "id_last4", _digest(ref, "id_last4", row[last4])),
+                        (ref, "phone", _digest(ref, "phone", row[phone]))]
+            if len(accounts) >= BATCH:
+                written += _write(conn, accounts, factors)
+                accounts, factors = [], []
+        written += _write(conn, accounts, factors)
+    conn.close()
+    return written
+
+
+def _write(conn: sqlite3.Connection, accounts: list[tuple], factors: list[tuple]) -> int:
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(_INSERT_ACCOUNT, accounts)
+    conn.executemany(_INSERT_FACTOR, factors)
+    conn.execute("COMMIT")
+    return len(accounts)
+
+
+def main(argv: list[str]) -> None:
+    kind, csv_path, db_path = argv
+    started = time.perf_counter()
+    rows = asyncio.run(_debtdesk(csv_path, db_path)) if kind == "debtdesk" else _sqlite3(csv_path, db_path)
+    seconds = time.perf_counter() - started
+    report(kind=kind, rows=rows, seconds=round(seconds, 3), rows_per_second=round(rows / seconds))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,43 @@
+"""The journey benchmarks as table rows: over HTTP beside the echo bot, then in process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.child import run_child
+from bench.table import Row, memory_row
+
+TARGET_RATIO = 0.8
+CONCURRENCY = 10  # debtors mid-journey at any moment
+
+
+def _speed(r: dict) -> str:
+    return f"{r['updates_per_second']:,.1f} updates/s; p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
+
+
+def _ratio_row(label: str, ours: dict, echo: dict) -> Row:
+    ratio = ours["updates_per_second"] / echo["updates_per_second"]
+    return Row(label, f"{ratio:.2f}", f">= {TARGET_RATIO}", ratio >= TARGET_RATIO)
+
+
+def run_journeys(work: Path, journeys: int) -> tuple[list[Row], dict]:
+    http = {kind: run_child("bench.journeys_http", kind, str(journeys), str(CONCURRENCY),
+                            str(work / f"http-{kind}.db"))
+            for kind in ("echo", "debtdesk", "debtdesk-nolimit")}
+    local = {kind: run_child("bench.journeys_inproc", kind, str(journeys), str(work / f"local-{kind}.db"))
+             for kind in ("echo", "debtdesk")}
+    updates = http["debtdesk"]["updates"]
+    rows = [
+        Row(f"journeys over HTTP, {updates:,} updates, {CONCURRENCY} debtors at once: debtdesk",
+            _speed(http["debtdesk"])),
+        Row("journeys over HTTP: bare echo bot, same updates", _speed(http["echo"])),
+        _ratio_row("journeys over HTTP: debtdesk / echo throughput", http["debtdesk"], http["echo"]),
+        Row("journeys over HTTP: debtdesk with its rate limiter off", _speed(http["debtdesk-nolimit"])),
+        _ratio_row("journeys over HTTP: debtdesk (limiter off) / echo", http["debtdesk-nolimit"],
+                   http["echo"]),
+        Row("journeys in process (process_update, no HTTP): debtdesk", _speed(local["debtdesk"])),
+        Row("journeys in process: bare echo bot", _speed(local["echo"])),
+        memory_row("journeys over HTTP (debtdesk bot process)", http["debtdesk"]["bot_peak_rss_mb"]),
+        memory_row("journeys in process (debtdesk)", local["debtdesk"]["peak_rss_mb"]),
+    ]
+    return rows, {"http": http, "in_process": local, "concurrency": CONCURRENCY}

@@ -20,6 +20,7 @@ import shlex
 import shutil
 import signal
 import site
+import socket
 import subprocess
 import sys
 import tomllib
@@ -256,19 +257,30 @@ def test_the_build_fails_on_a_broken_catalog(image, tmp_path):
     assert done.returncode == 1 and "DEBTDESK_LOCALES" in done.stderr
 
 
-async def test_the_default_command_serves_telegram_and_stops_on_sigterm(image):
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_the_default_command_serves_telegram_is_healthy_and_stops_on_sigterm(image):
     """ENTRYPOINT + CMD (`debtdesk run`) from the installed copy, against the stand-in Bot API:
-    it answers a debtor, writes JSON log lines, and exits 0 on the SIGTERM `docker stop` sends."""
+    it answers a debtor, the HEALTHCHECK command finds it healthy, its log lines are JSON, and
+    it exits 0 on the SIGTERM `docker stop` sends."""
     api = await FakeBotAPI().start()
     argv = [str(image.venv / "bin" / json.loads(image.meta["ENTRYPOINT"])[0]), *json.loads(image.meta["CMD"])]
+    port = str(free_port())
     env = {**image.host_env(), "DEBTDESK_BOT_TOKEN": api.token, "DEBTDESK_BOT_API_URL": api.base_url,
-           "DEBTDESK_SECRET": "deploy-test-secret-0123456789", "DEBTDESK_HEALTH_PORT": "0"}
+           "DEBTDESK_SECRET": "deploy-test-secret-0123456789", "DEBTDESK_HEALTH_PORT": port}
     bot = await asyncio.create_subprocess_exec(*argv, cwd=image.path(image.workdir), env=env,
                                                stderr=asyncio.subprocess.PIPE)
     try:
         api.push_command(4242, "start")
         said = await api.wait_for_messages(4242, 1, timeout=30)
         assert "account reference" in said[0].text
+        probe = json.loads(image.meta["HEALTHCHECK"].split(" CMD ", 1)[1])
+        healthy = await asyncio.to_thread(image.run, probe, DEBTDESK_HEALTH_PORT=port)
+        assert healthy.returncode == 0, healthy.stdout + healthy.stderr
     finally:
         bot.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(bot.communicate(), 30)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sqlite3
 import sys
@@ -141,15 +140,9 @@ async def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_report(config: Config, args: argparse.Namespace) -> int:
-    from bot.exports import report, report_text
+    from bot.report import run_report
 
-    store = await _open(config)
-    try:
-        data = await report(store, config.policy, _today(config, args.as_of))
-    finally:
-        await store.close()
-    print(json.dumps(data, indent=2) if args.format == "json" else report_text(data))
-    return 0
+    return await run_report(config, _today(config, args.as_of), args.format, args.chart)
 
 
 async def cmd_sweep(config: Config, args: argparse.Namespace) -> int:
@@ -248,9 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
 
-    p = sub.add_parser("report", help="counts: links, verified chats, promises by status, stages")
-    p.add_argument("--as-of", type=_day, metavar="DATE", help="the day to compute for (YYYY-MM-DD)")
+    p = sub.add_parser("report", help="what self-service did: links, verified chats, promises, calls saved")
+    p.add_argument("--as-of", type=_day, metavar="DATE", help="count up to the end of this day (YYYY-MM-DD)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--chart", metavar="FILE.png", help="also draw promises made and kept per week")
 
     p = sub.add_parser("sweep", help="mark promises past their grace days broken and queue the notices")
     p.add_argument("--as-of", type=_day, metavar="DATE", help="the day to sweep for (YYYY-MM-DD)")
@@ -280,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(COMMANDS[args.command](config, args))
     except (ConfigError, CliError, SchemaTooNew) as exc:
         print(f"debtdesk: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:  # e.g. the file is not a database, or the disk is full
+        print(f"debtdesk: database {config.db_path}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

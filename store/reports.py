@@ -1,4 +1,4 @@
-"""Read-only queries for the staff view, the exports and the report. Nothing here writes."""
+"""Read-only queries for the staff view and the promises export. Nothing here writes."""
 
 from __future__ import annotations
 
@@ -50,27 +50,3 @@ async def iter_promises(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Row
     ) as cur:
         async for row in cur:
             yield row
-
-
-async def _count(db: aiosqlite.Connection, sql: str) -> int:
-    async with db.execute(sql) as cur:
-        (value,) = await cur.fetchone()
-    return value
-
-
-async def _by(db: aiosqlite.Connection, sql: str) -> dict[str, int]:
-    async with db.execute(sql) as cur:
-        return {row[0]: row[1] for row in await cur.fetchall()}
-
-
-async def activity(db: aiosqlite.Connection) -> dict[str, object]:
-    """Counts for the report: links issued and opened, chats verified, promises and open cases."""
-    return {
-        "accounts": await _count(db, "SELECT COUNT(*) FROM accounts"),
-        "links_issued": await _count(db, "SELECT COUNT(*) FROM links_issued"),
-        "links_opened": await _count(db, "SELECT COUNT(*) FROM link_tokens WHERE used_at IS NOT NULL"),
-        "chats_verified": await _count(db, "SELECT COUNT(*) FROM chats WHERE verified_at IS NOT NULL"),
-        "promises": await _by(db, "SELECT status, COUNT(*) FROM promises GROUP BY status"),
-        "open_cases": await _by(db, "SELECT kind, COUNT(*) FROM cases WHERE status = 'open' GROUP BY kind"),
-        "notices_unsent": await _count(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"),
-    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,3 +165,20 @@ async def test_progress_counts_are_drawn_on_stderr(store, secret, now, tmp_path,
         writer.writerows(_generated_row(i) for i in range(1000))
     await import_accounts(store, secret, str(path), now, progress=True)
     assert "\raccounts: 1,000 rows read (" in capsys.readouterr().err
+
+
+async def test_imported_payments_keep_the_promise_they_pay(store, secret, now):
+    from debt.money import Money
+    from debt.policy import load_policy
+    from store.arrangements import insert_promise, promises_for
+
+    await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
+    made = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)  # before the payments: only later ones count
+    async with store.unit() as db:
+        await insert_promise(db, "CN-0001", Money(Decimal("800"), "CNY"), date(2026, 2, 26), "chat", made)
+    await import_payments(store, str(DATA / "payments.csv"), now, progress=False, policy=load_policy("cn"))
+    async with store.read() as db:
+        [promise] = await promises_for(db, "CN-0001")
+        async with db.execute("SELECT kind, account_ref FROM outbox") as cur:
+            notices = [tuple(row) for row in await cur.fetchall()]
+    assert promise.status == "kept" and notices == [("kept", "CN-0001")]

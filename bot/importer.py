@@ -122,11 +122,13 @@ class _Run:
             self._emit(progress)
             return
         async with self.store.unit() as db:
-            earlier = await seen_lines(db, self.keys)
-            good = [(n, item) for n, item in self.batch if self._key(item) not in earlier]
+            earlier = await seen_lines(db, self.keys)  # keys of this batch seen in an earlier one
+            good = []
             for n, item in self.batch:
-                if self._key(item) in earlier:
-                    first = earlier[self._key(item)]
+                first = earlier.get(self._key(item))
+                if first is None:
+                    good.append((n, item))
+                else:
                     self.reject(n, f"line {n}: {self.key_column}: duplicate of line {first}")
             await seen_add(db, self.keys.items())
             changed, refused = await write(db, good)

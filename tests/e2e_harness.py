@@ -8,7 +8,6 @@ with it (a handler in a later group marks it done), and returns the messages it 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from pathlib import Path
 
 from fakeapi import FakeBotAPI, Sent
@@ -43,10 +42,10 @@ class BotUnderTest:
             "DEBTDESK_BOT_API_URL": self.api.base_url,
             "DEBTDESK_DB": self.db_path,
             "DEBTDESK_POLICY": "uk",
+            "DEBTDESK_SECRET": SECRET.decode(),
             **self.env,
         }
-        config = load_config(env=env)
-        self.config = replace(config, secret=SECRET)
+        self.config = load_config(env=env)
         self.store = await Store.open(self.db_path)
         flows = Flows(self.store, self.config.policy, SECRET, self.clock)
         self.app = build_application(self.config, flows, now=self.clock)

@@ -20,6 +20,16 @@ def _ratio_row(label: str, ours: dict, echo: dict) -> Row:
     return Row(label, f"{ratio:.2f}", f">= {TARGET_RATIO}", ratio >= TARGET_RATIO)
 
 
+def _stop_row(result: dict, journeys: int) -> Row:
+    """Each journey leaves one notice for the collectors' group, which Telegram (and so the rate
+    limiter) lets through at 20 a minute; how long does SIGTERM then take?"""
+    seconds = result["stop_seconds"]
+    label = (f"debtdesk exits on SIGTERM after the journeys ({result['collectors_messages']} of "
+             f"{journeys + 1} collectors' notices delivered by then)")
+    measured = f"{seconds:.1f} s" if seconds is not None else "killed after 30 s"
+    return Row(label, measured, "< 30 s (the stop grace period)", seconds is not None)
+
+
 def run_journeys(work: Path, journeys: int) -> tuple[list[Row], dict]:
     http = {kind: run_child("bench.journeys_http", kind, str(journeys), str(CONCURRENCY),
                             str(work / f"http-{kind}.db"))
@@ -37,6 +47,7 @@ def run_journeys(work: Path, journeys: int) -> tuple[list[Row], dict]:
                    http["echo"]),
         Row("journeys in process (process_update, no HTTP): debtdesk", _speed(local["debtdesk"])),
         Row("journeys in process: bare echo bot", _speed(local["echo"])),
+        _stop_row(http["debtdesk"], journeys),
         memory_row("journeys over HTTP (debtdesk bot process)", http["debtdesk"]["bot_peak_rss_mb"]),
         memory_row("journeys in process (debtdesk)", local["debtdesk"]["peak_rss_mb"]),
     ]

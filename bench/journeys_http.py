@@ -13,18 +13,19 @@ bot falls quiet), which is not timed; every timed journey is the same and must m
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import signal
 import sys
 import time
+from pathlib import Path
 
 from bench.child import report
-from bench.journey_script import FIRST_CHAT, STEPS, FakeBotAPI, push, seed
+from bench.journey_script import COLLECTORS, FIRST_CHAT, STEPS, FakeBotAPI, push, seed
 from bench.stats import summarise
 
 QUIET_SECONDS = 0.5
 STEP_TIMEOUT = 60.0
+STOP_GRACE_SECONDS = 30.0  # TimeoutStopSec in debtdesk.service, stop_grace_period in compose
 
 
 async def _warm_up(api: FakeBotAPI, token: str, echo: bool) -> list[int]:
@@ -84,12 +85,33 @@ async def drive(kind: str, journeys: int, concurrency: int, db_path: str) -> dic
         await asyncio.gather(*(debtor() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     finally:
-        bot.send_signal(signal.SIGTERM)
-        out, _ = await asyncio.wait_for(bot.communicate(), 60)
+        peak_mb = _peak_rss_mb(bot.pid)
+        stop_seconds = await _stop(bot)
         await api.stop()
-    bot_report = json.loads(out.decode().strip().splitlines()[-1])
-    return {**summarise(latencies, elapsed), "messages_per_step": counts,
-            "bot_peak_rss_mb": bot_report["peak_rss_mb"]}
+    return {**summarise(latencies, elapsed), "messages_per_step": counts, "bot_peak_rss_mb": peak_mb,
+            "stop_seconds": stop_seconds, "collectors_messages": len(api.to(COLLECTORS))}
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The bot's peak resident set so far (VmHWM), read before it is asked to stop."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError("no VmHWM in /proc: this benchmark needs Linux")
+
+
+async def _stop(bot: asyncio.subprocess.Process) -> float | None:
+    """SIGTERM, then SIGKILL after the grace period docker and systemd give (deploy/): the
+    seconds it took to exit by itself, or None when it had to be killed."""
+    bot.send_signal(signal.SIGTERM)
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(bot.communicate(), STOP_GRACE_SECONDS)
+    except TimeoutError:
+        bot.kill()
+        await bot.communicate()
+        return None
+    return round(time.perf_counter() - started, 1)
 
 
 def main(argv: list[str]) -> None:

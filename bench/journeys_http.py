@@ -17,9 +17,8 @@ import logging
 import signal
 import sys
 import time
-from pathlib import Path
 
-from bench.child import report
+from bench.child import peak_rss_mb, report
 from bench.journey_script import COLLECTORS, FIRST_CHAT, STEPS, FakeBotAPI, push, seed
 from bench.stats import summarise
 
@@ -85,19 +84,11 @@ async def drive(kind: str, journeys: int, concurrency: int, db_path: str) -> dic
         await asyncio.gather(*(debtor() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     finally:
-        peak_mb = _peak_rss_mb(bot.pid)
+        peak_mb = peak_rss_mb(bot.pid)  # before SIGTERM: it may have to be killed
         stop_seconds = await _stop(bot)
         await api.stop()
     return {**summarise(latencies, elapsed), "messages_per_step": counts, "bot_peak_rss_mb": peak_mb,
             "stop_seconds": stop_seconds, "collectors_messages": len(api.to(COLLECTORS))}
-
-
-def _peak_rss_mb(pid: int) -> float:
-    """The bot's peak resident set so far (VmHWM), read before it is asked to stop."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    raise RuntimeError("no VmHWM in /proc: this benchmark needs Linux")
 
 
 async def _stop(bot: asyncio.subprocess.Process) -> float | None:

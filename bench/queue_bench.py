@@ -41,23 +41,28 @@ def _history(n: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
     return promises, cases, chats
 
 
-def add_history(db_path: str) -> int:
-    """Add the history to every account in the database; returns the number of accounts."""
+_PROMISE = ("INSERT INTO promises (account_ref, amount, currency, due_date, status, source, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)")
+_CASE = "INSERT INTO cases (account_ref, kind, reason, status, created_at) VALUES (?, ?, ?, ?, ?)"
+_CHAT = "INSERT INTO chats (chat_id, account_ref, last_seen_at, updated_at) VALUES (?, ?, ?, ?)"
+
+
+def add_history(db_path: str, batch: int = 10_000) -> int:
+    """Add the history to every account in the database, a batch of accounts at a time (this
+    runs in the parent, whose size later children must not inherit); returns the account count."""
     conn = sqlite3.connect(db_path, isolation_level=None)
     (count,) = conn.execute("SELECT COUNT(*) FROM accounts").fetchone()
-    promises, cases, chats = [], [], []
-    for n in range(1, count + 1):
-        p, c, ch = _history(n)
-        promises += p
-        cases += c
-        chats += ch
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO promises (account_ref, amount, currency, due_date, status, source, "
-                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", promises)
-    conn.executemany("INSERT INTO cases (account_ref, kind, reason, status, created_at) "
-                     "VALUES (?, ?, ?, ?, ?)", cases)
-    conn.executemany("INSERT INTO chats (chat_id, account_ref, last_seen_at, updated_at) "
-                     "VALUES (?, ?, ?, ?)", chats)
+    for first in range(1, count + 1, batch):
+        promises, cases, chats = [], [], []
+        for n in range(first, min(first + batch, count + 1)):
+            p, c, ch = _history(n)
+            promises += p
+            cases += c
+            chats += ch
+        conn.executemany(_PROMISE, promises)
+        conn.executemany(_CASE, cases)
+        conn.executemany(_CHAT, chats)
     conn.execute("COMMIT")
     conn.close()
     return count

@@ -147,8 +147,8 @@ async def test_webhook_takes_updates_only_with_the_secret_header(api, tmp_path):
             assert (await client.post(url, content=body, headers=signed)).status_code == 200
             then = json.dumps(api.push_text(CHAT, "12 April 1985"))
             assert (await client.post(url, content=then, headers=signed)).status_code == 200
+            # Updates run in order, so a second answer to the repeat would come before this one.
             said = await api.wait_for_messages(CHAT, 1, timeout=15)
             assert "You are confirmed" in said[0].text
-            assert len(api.to(CHAT)) == 3
     finally:
         await stop(process)

@@ -386,3 +386,29 @@ def test_compose_names_the_volume_and_a_webhook_profile_behind_caddy():
     assert "{$DEBTDESK_DOMAIN}" in caddy and "reverse_proxy bot-webhook:8443" in caddy
     path = re.search(r'"--url", "https://\$\{DEBTDESK_DOMAIN:-\}(/\w+)"', text).group(1)
     assert f"handle {path} {{" in caddy  # Caddy forwards exactly the path the bot listens on
+
+
+async def test_health_endpoint_answers_only_its_one_question(tmp_path):
+    store = await Store.open(str(tmp_path / "health.db"))
+    server = await start_health_server(store, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+
+    async def ask(request: bytes) -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
+        answer = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+        return answer
+
+    try:
+        ok = await ask(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert ok.startswith(b"HTTP/1.1 200 OK\r\n") and ok.endswith(b"\r\n\r\nok\n")
+        assert (await ask(b"GET / HTTP/1.1\r\n\r\n")).startswith(b"HTTP/1.1 404 ")
+        assert (await ask(b"POST /healthz HTTP/1.1\r\n\r\n")).startswith(b"HTTP/1.1 405 ")
+        assert (await ask(b"hello\r\n\r\n")).startswith(b"HTTP/1.1 400 ")
+        head = await ask(b"HEAD /healthz HTTP/1.1\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200 ") and head.endswith(b"\r\n\r\n")
+    finally:
+        server.close()
+        await server.wait_closed()
+        await store.close()

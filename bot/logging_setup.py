@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 
 _PHONE = re.compile(r"\+\d[\d ()-]{5,}\d")  # international numbers, as the bank's files carry them
 _HANDLER = "debtdesk"
-_NOISY = ("httpx", "httpcore", "apscheduler")  # httpx logs every Bot API URL, token included
+# httpx logs every Bot API URL, token included; at DEBUG, aiosqlite logs SQL parameters and PTB every
+# update and message text (names, dates of birth, shared phone numbers): WARNING and up only.
+_NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "telegram")
 
 
 def mask(text: str) -> str:

@@ -28,6 +28,7 @@ SEED = 20261129
 PROMISED = "Your promise to pay"
 PLAN_SET = "Your plan is set up"
 STALE = "That button belongs to an older message"
+AGAIN = "How much will you pay?"  # a confirmation refused because the day turned: asked afresh
 
 
 class Rig:
@@ -127,7 +128,7 @@ class Debtor:
         amount = Decimal(self.next_amount)
         self.next_amount += 1
         while True:
-            if await self.act(self.command("promise"), "How much will you pay?") is None:
+            if await self.act(self.command("promise"), AGAIN) is None:
                 continue
             dates = await self.act(self.text(str(amount)), "By which date will you pay")
             if dates is None:
@@ -139,7 +140,10 @@ class Debtor:
             assert f"£{amount:,.2f}" in asked.text, asked.text
             while True:
                 self.pressed_confirm.add(amount)
-                said = await self.act(self.press(asked.data_for("Yes, I promise")), PROMISED, STALE)
+                said = await self.act(self.press(asked.data_for("Yes, I promise")), PROMISED, STALE, AGAIN)
+                if said is not None and AGAIN in said.text:  # the day turned since the question
+                    self.pressed_confirm.discard(amount)
+                    break
                 if said is not None:  # the answer, or the stale button: it went through before
                     self.answered.add(amount)
                     return
@@ -157,7 +161,11 @@ class Debtor:
                 continue
             while True:
                 self.plan_pressed = True
-                said = await self.act(self.press(schedule.data_for("Confirm this plan")), PLAN_SET, STALE)
+                said = await self.act(self.press(schedule.data_for("Confirm this plan")), PLAN_SET, STALE,
+                                      "Do you want this plan?")
+                if said is not None and "Do you want this plan?" in said.text:
+                    schedule = said  # the day turned: the plan as it stands now, to confirm again
+                    continue
                 if said is not None:
                     self.plan_known = True
                     return

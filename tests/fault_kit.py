@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fakeapi import FakeBotAPI
-from flows_kit import ROW, SECRET, Clock, link, seed
+from flows_kit import SECRET, Clock, link, seed
 
 from store.db import Store
 
@@ -141,6 +142,17 @@ def secrets_of(people: list[dict[str, str]]) -> list[str]:
     return found
 
 
+def leaks(text: str, secrets: list[str]) -> list[str]:
+    """The secrets found in text; digits only count as a whole number (not inside a port)."""
+    found = []
+    for secret in secrets:
+        pattern = re.escape(secret)
+        if secret.isdigit():
+            pattern = rf"(?<!\d){pattern}(?!\d)"
+        if re.search(pattern, text, flags=re.IGNORECASE):
+            found.append(secret)
+    return found
+
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"]
-ALICE = {k: ROW[k] for k in ("customer_name", "date_of_birth", "national_id_last4", "phone")}

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from e2e_harness import BotUnderTest, texts
 from fakeapi import FakeBotAPI
-from fault_kit import DEBTDESK, BotProcess, environment, integrity, query, seeded
+from fault_kit import DEBTDESK, BotProcess, environment, integrity, leaks, query, secrets_of, seeded
 from flows_kit import ROW
 
 from debt.money import Money
@@ -138,5 +138,6 @@ async def test_the_bot_keeps_answering_while_import_and_sweep_write_the_same_fil
     assert query(db_path, "SELECT count(*) FROM promises WHERE status = 'broken'")[0][0] == 2
     everything = bot.stderr() + err + "".join(e for _, _, e in swept)
     assert "locked" not in everything and "Traceback" not in everything, everything[-3000:]
+    assert leaks(everything, secrets_of([p for p, _ in people]) + [t for _, t in people] + [api.token]) == []
     assert max(waits) < 10, waits  # slower while a batch commits, never stuck
     assert integrity(db_path) == "ok"

@@ -20,7 +20,17 @@ from decimal import Decimal
 
 import pytest
 from fakeapi import FakeBotAPI, Sent
-from fault_kit import COLLECTORS, BotProcess, environment, integrity, query, queued_update_ids, seeded
+from fault_kit import (
+    COLLECTORS,
+    BotProcess,
+    environment,
+    integrity,
+    leaks,
+    query,
+    queued_update_ids,
+    secrets_of,
+    seeded,
+)
 
 KILLS = 21
 CHATS = 3
@@ -211,6 +221,7 @@ async def test_sigkill_at_random_points_loses_and_doubles_nothing(api, tmp_path)
     assert await bot.terminate() == 0
     err = bot.stderr()
     assert "Traceback" not in err and "database is locked" not in err
+    assert leaks(err, secrets_of([p for p, _ in people]) + [t for _, t in people] + [api.token]) == []
 
     assert bot.starts == KILLS + 2
     for debtor, (p, _) in zip(rig.debtors, people, strict=True):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import re
 import sys
 from contextlib import redirect_stderr
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +23,7 @@ from decimal import Decimal
 import pytest
 from e2e_harness import BotUnderTest, texts
 from fakeapi import FakeBotAPI
-from fault_kit import COLLECTORS, BotProcess, environment, person, secrets_of, seeded
+from fault_kit import COLLECTORS, BotProcess, environment, leaks, person, secrets_of, seeded
 from flows_kit import ROW, SECRET
 
 from bot.importer import import_accounts
@@ -49,18 +48,6 @@ DEBUG_RUN = (
     "from bot.cli import main\n"
     "sys.exit(main(['run']))\n"
 )
-
-
-def leaks(text: str, secrets: list[str]) -> list[str]:
-    """The secrets found in text; digits only count as a whole number (not inside a port)."""
-    found = []
-    for secret in secrets:
-        pattern = re.escape(secret)
-        if secret.isdigit():
-            pattern = rf"(?<!\d){pattern}(?!\d)"
-        if re.search(pattern, text, flags=re.IGNORECASE):
-            found.append(secret)
-    return found
 
 
 class Records(logging.Handler):

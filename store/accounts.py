@@ -52,19 +52,26 @@ def _text(value: Decimal | date | None) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _params(row: AccountRow, now: datetime) -> tuple:
+def account_params(row: AccountRow, updated_at: str) -> tuple:
+    """The row as `accounts` values, in upsert order (pure: an import worker builds these)."""
     a = row.account
     return (
         a.account_ref, row.customer_name, row.phone, a.locale, a.timezone, a.currency, a.product,
         _text(a.credit_limit), _text(a.balance), _text(a.minimum_due), _text(a.overdue_amount),
         _text(a.oldest_due_date), _text(a.fees_charged), _text(a.interest_charged),
-        _text(a.last_payment_date), _text(a.last_payment_amount), a.status, now.isoformat(),
+        _text(a.last_payment_date), _text(a.last_payment_amount), a.status, updated_at,
     )
 
 
 async def upsert_accounts(db: aiosqlite.Connection, rows: Iterable[AccountRow], now: datetime) -> int:
     """Insert new accounts and update changed ones; the number of accounts inserted or changed."""
-    cursor = await db.executemany(_UPSERT, [_params(row, now) for row in rows])
+    at = now.isoformat()
+    return await upsert_account_params(db, [account_params(row, at) for row in rows])
+
+
+async def upsert_account_params(db: aiosqlite.Connection, params: list[tuple]) -> int:
+    """upsert_accounts for rows already turned into `account_params` tuples."""
+    cursor = await db.executemany(_UPSERT, params)
     return max(cursor.rowcount, 0)
 
 

@@ -7,12 +7,12 @@ never stand in for another.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 
 def keyed_hash(secret: bytes, purpose: str, value: str) -> str:
-    return hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    # hmac.digest runs in C in one call: the same digest as hmac.new(...).hexdigest(), faster.
+    return hmac.digest(secret, f"{purpose}\x00{value}".encode(), "sha256").hex()
 
 
 def same(a: str, b: str) -> bool:

@@ -28,12 +28,17 @@ def _link_digest(secret: bytes, token: str) -> str:
 
 
 def _digits(text: str) -> str:
+    if text.isascii() and text.isdigit():  # the usual case, and the import's: already digits only
+        return text
     return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
 
 
 def _factor_params(secret: bytes, ref: str, dob: date, id_last4: str, phone_e164: str) -> list[tuple]:
-    values = {"dob": dob.isoformat(), "id_last4": _digits(id_last4), "phone": phone_e164}
-    return [(ref, kind, _factor_digest(secret, ref, kind, value)) for kind, value in values.items()]
+    return [
+        (ref, "dob", _factor_digest(secret, ref, "dob", dob.isoformat())),
+        (ref, "id_last4", _factor_digest(secret, ref, "id_last4", _digits(id_last4))),
+        (ref, "phone", _factor_digest(secret, ref, "phone", phone_e164)),
+    ]
 
 
 _PUT_FACTOR = "INSERT OR REPLACE INTO factors (account_ref, kind, digest) VALUES (?, ?, ?)"
@@ -47,12 +52,19 @@ async def store_factors(
     await db.executemany(_PUT_FACTOR, _factor_params(secret, ref, dob, id_last4, phone))
 
 
+def factor_params(secret: bytes, row: AccountRow) -> list[tuple]:
+    """An imported row's three `factors` rows, digests computed (pure: an import worker builds these)."""
+    ref = row.account.account_ref
+    return _factor_params(secret, ref, row.date_of_birth, row.national_id_last4, row.phone)
+
+
 async def store_factor_rows(db: aiosqlite.Connection, secret: bytes, rows: Iterable[AccountRow]) -> None:
     """store_factors for a batch of imported rows (their phones already E.164), in one statement."""
-    params = []
-    for row in rows:
-        params += _factor_params(secret, row.account.account_ref, row.date_of_birth,
-                                 row.national_id_last4, row.phone)
+    await put_factor_params(db, [p for row in rows for p in factor_params(secret, row)])
+
+
+async def put_factor_params(db: aiosqlite.Connection, params: list[tuple]) -> None:
+    """store_factor_rows for rows already turned into `factor_params` tuples."""
     await db.executemany(_PUT_FACTOR, params)
 
 

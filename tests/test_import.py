@@ -182,3 +182,16 @@ async def test_imported_payments_keep_the_promise_they_pay(store, secret, now):
         async with db.execute("SELECT kind, account_ref FROM outbox") as cur:
             notices = [tuple(row) for row in await cur.fetchall()]
     assert promise.status == "kept" and notices == [("kept", "CN-0001")]
+
+
+async def test_a_strict_e164_phone_in_no_numbering_range_is_named_by_line(store, secret, now, tmp_path):
+    path = tmp_path / "phones.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, ACCOUNT_COLUMNS)
+        writer.writeheader()
+        writer.writerow(_generated_row(1))
+        writer.writerow({**_generated_row(2), "phone": "+8612345678901"})  # no such range in China
+        writer.writerow(_generated_row(3))
+    report = await import_accounts(store, secret, str(path), now, progress=False)
+    assert report.errors == ["line 3: phone: not a valid phone number: '+8612345678901'"]
+    assert (report.read, report.changed) == (3, 2)

@@ -3,37 +3,37 @@
 Left out: an account with a pending promise (until its due date plus grace), an open dispute, an
 open hardship review or an open call-back request: someone already answered, or a person at
 the bank owes them an answer. A broken promise puts the account at the top. The order inside
-each band is debt.queue.priority.
+each band is debt.queue.priority, higher first; equal priorities go by account_ref (A first).
 
-`debtdesk export queue [--as-of DATE] [--format csv|json]` streams: accounts are read through a
-cursor and ranked into a temporary SQLite table, which SQLite sorts on disk, so a million
-accounts need no more memory than a thousand.
+`classify` below says it in Python, one account at a time; store.queue says the same in one SQL
+statement that SQLite ranks and sorts, and tests hold the two to each other. `debtdesk export
+queue [--as-of DATE] [--format csv|json]` streams that statement's rows straight to the writer,
+a chunk at a time, so a million accounts need no more memory than a thousand (plus SQLite's
+sorter, which spills to temporary files).
 """
 
 from __future__ import annotations
 
 import csv
-import heapq
 import json
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, TextIO
 
 from debt import matching, queue
 from debt.money import Money
 from debt.policy import Policy
 from store.db import Store
-from store.queue import QueueFacts, create_ranked, insert_ranked, iter_queue_facts, iter_ranked
+from store.queue import QueueFacts, count_queue, iter_queue_chunks
 
 LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise")
 COLUMNS = ("rank", "account_ref", "reason", "priority", "stage", "dpd", "overdue", "currency",
            "broken_in_row", "days_since_contact")
-SCALE = 10_000  # priority has 4 decimal places: stored as an exact integer for SQLite's sort
-BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -100,99 +100,72 @@ def classify(facts: QueueFacts, policy: Policy, as_of: date) -> Entry | str | No
                  facts.overdue, facts.currency, broken, max(since, 0))
 
 
-async def _entries(db: Any, policy: Policy, as_of: date, summary: Summary) -> AsyncIterator[Entry]:
-    """The queue's entries in account order, counting every account in the summary."""
-    async for facts in iter_queue_facts(db):
-        result = classify(facts, policy, as_of)
-        if isinstance(result, Entry):
-            summary.listed[result.reason] += 1
-            yield result
-        elif result is not None:
-            summary.left_out[result] += 1
+def entry(row: tuple) -> Entry:
+    """A listed row of store.queue's ranked queue as an Entry."""
+    return Entry(row[0], row[1], Decimal(row[2]), row[3], row[4], Decimal(row[5]), row[6], row[7], row[8])
+
+
+def _split(chunk: Sequence[tuple]) -> int:
+    """How many rows of the chunk are listed: the left-out ones come after every listed one."""
+    if chunk[-1][1] not in LEFT_OUT:
+        return len(chunk)
+    return next(i for i, row in enumerate(chunk) if row[1] in LEFT_OUT)
+
+
+async def _listed_chunks(
+    store: Store, policy: Policy, as_of: date, summary: Summary
+) -> AsyncIterator[Sequence[tuple]]:
+    """The listed rows (store.queue's tuples) a chunk at a time, in call order; every account
+    is counted in the summary as it passes."""
+    async with store.read() as db:
+        async for chunk in iter_queue_chunks(db, policy, as_of):
+            split = _split(chunk)
+            listed = chunk[:split] if split < len(chunk) else chunk
+            if split:
+                summary.listed.update(map(itemgetter(1), listed))
+                yield listed
+            if split < len(chunk):
+                summary.left_out.update(map(itemgetter(1), chunk[split:]))
 
 
 async def summarise(store: Store, policy: Policy, as_of: date) -> Summary:
+    """How many accounts are listed and left out, by reason (SQLite counts; nothing is sorted)."""
     summary = Summary()
     async with store.read() as db:
-        async for _ in _entries(db, policy, as_of, summary):
-            pass
+        counts = await count_queue(db, policy, as_of)
+    for reason, count in counts.items():
+        (summary.left_out if reason in LEFT_OUT else summary.listed)[reason] = count
     return summary
 
 
 async def top_entries(store: Store, policy: Policy, as_of: date, n: int) -> tuple[list[Entry], Summary]:
-    """The first n of the queue, keeping only n entries in memory (for /queue N)."""
-    summary = Summary()
-    async with store.read() as db:
-        entries = [e async for e in _top_n(_entries(db, policy, as_of, summary), n)]
+    """The first n of the queue, and the summary of all of it (for /queue N)."""
+    summary, entries = Summary(), []
+    async for chunk in _listed_chunks(store, policy, as_of, summary):
+        entries += [entry(row) for row in chunk[:n - len(entries)]]
     return entries, summary
-
-
-async def _top_n(entries: AsyncIterator[Entry], n: int) -> AsyncIterator[Entry]:
-    heap: list[tuple[tuple[int, Decimal, str], int, Entry]] = []
-    count = 0
-    async for entry in entries:
-        item = ((*entry.sort_key(), _reverse(entry.account_ref)), count, entry)
-        count += 1
-        if len(heap) < n:
-            heapq.heappush(heap, item)
-        elif n and item[0] > heap[0][0]:
-            heapq.heapreplace(heap, item)
-    for _, _, entry in sorted(heap, key=lambda i: i[0], reverse=True):
-        yield entry
-
-
-def _reverse(text: str) -> tuple[int, ...]:
-    """A key that sorts account refs backwards, so that "highest first" keeps A before B on ties."""
-    return tuple(-ord(c) for c in text) + (0,)
-
-
-def entry_row(rank: int, entry: Entry) -> dict[str, Any]:
-    # By hand, not dataclasses.asdict: its deep copies cost a third of a million-row export.
-    return {
-        "rank": rank, "account_ref": entry.account_ref, "reason": entry.reason,
-        "priority": str(entry.priority), "stage": entry.stage, "dpd": entry.dpd,
-        "overdue": str(entry.overdue), "currency": entry.currency,
-        "broken_in_row": entry.broken_in_row, "days_since_contact": entry.days_since_contact,
-    }
-
-
-async def ranked(
-    store: Store, policy: Policy, as_of: date, summary: Summary
-) -> AsyncIterator[dict[str, Any]]:
-    """The whole queue in order, sorted by SQLite on disk; summary is filled as it goes."""
-    async with store.read() as db:
-        await create_ranked(db)
-        batch = []
-        async for entry in _entries(db, policy, as_of, summary):
-            top, score = entry.sort_key()
-            batch.append((entry.account_ref, top, int(score * SCALE), json.dumps(entry_row(0, entry))))
-            if len(batch) >= BATCH:
-                await insert_ranked(db, batch)
-                batch = []
-        await insert_ranked(db, batch)
-        rank = 0
-        async for text in iter_ranked(db):
-            rank += 1
-            yield {**json.loads(text), "rank": rank}
 
 
 async def write_queue(
     store: Store, policy: Policy, as_of: date, fmt: str, out: TextIO, err: TextIO
 ) -> Summary:
-    summary = Summary()
-    rows = ranked(store, policy, as_of, summary)
+    """The whole queue in call order, as CSV (a summary line goes to err) or as one JSON object.
+    Rows go from SQLite's cursor to the writer a chunk at a time."""
+    summary, rank = Summary(), 0
+    chunks = _listed_chunks(store, policy, as_of, summary)
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        async for row in rows:
-            writer.writerow(row)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        async for chunk in chunks:
+            writer.writerows([(i, *row) for i, row in enumerate(chunk, rank + 1)])
+            rank += len(chunk)
         print(_summary_line(as_of, summary), file=err)
         return summary
     out.write(f'{{"as_of": "{as_of.isoformat()}", "accounts": [')
-    first = True
-    async for row in rows:
-        out.write(("\n" if first else ",\n") + json.dumps(row))
-        first = False
+    async for chunk in chunks:
+        for i, row in enumerate(chunk, rank + 1):
+            out.write(("\n" if i == 1 else ",\n") + json.dumps(dict(zip(COLUMNS, (i, *row), strict=True))))
+        rank += len(chunk)
     out.write(f'\n], "summary": {json.dumps(summary.as_dict())}}}\n')
     return summary
 

@@ -4,37 +4,46 @@ The file is streamed: rows are checked one by one and written in batches of BATC
 transaction each, so a million-row file needs no more memory than a small one. Every bad row
 is reported as `line N: column: reason` and skipped; the good rows are imported. Importing
 the same file twice changes nothing the second time.
+
+A big file is checked in chunks by worker processes (bot/import_rows.py) while this process
+writes the chunks already checked, in file order; at most AHEAD chunks are in flight. The
+workers are spawned, so a script that calls import_accounts or import_payments must keep its
+own top-level code under `if __name__ == "__main__":` (the `debtdesk` command does).
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import multiprocessing
 import os
-import re
+import pickle
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TextIO
 
+from bot.import_rows import Context, Outcome, check_chunk, check_pickled
 from debt.policy import Policy
-from debt.portfolio import (
-    ACCOUNT_COLUMNS,
-    PAYMENT_COLUMNS,
-    RowError,
-    missing_columns,
-    parse_account_row,
-    parse_payment_row,
-)
+from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
 from store import audit
-from store.accounts import account_currencies, seen_add, seen_lines, seen_reset, upsert_accounts
+from store.accounts import account_currencies, seen_add, seen_lines, seen_reset, upsert_account_params
 from store.db import Store
 from store.payments import insert_payments
-from store.tokens import store_factor_rows
+from store.tokens import put_factor_digests
 
 BATCH = 5000
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+# Files this big are checked in worker processes while this one writes; smaller ones inline,
+# where starting the workers (~0.5 s) would cost more than it saves.
+POOL_MIN_BYTES = 4_000_000
+# Checking costs ~50 µs a row, writing ~30: two workers keep this process's writes busy.
+WORKERS = 2
+AHEAD = 3  # chunks handed to the workers beyond the one being written: bounds the memory in flight
 KEEP_ERRORS = 1000  # the report keeps this many messages; on_error hears every one
 Rejects = list[tuple[int, str]]
 Writer = Callable[[Any, list[tuple[int, Any]]], Awaitable[tuple[int, Rejects]]]
@@ -88,13 +97,11 @@ class _Spec:
 
     kind: str
     columns: tuple[str, ...]
-    parse: Callable[[dict], Any]
     key_column: str  # unique within the file
-    key: Callable[[Any], str]
 
 
-ACCOUNTS = _Spec("accounts", ACCOUNT_COLUMNS, parse_account_row, "account_ref", lambda r: r.account_ref)
-PAYMENTS = _Spec("payments", PAYMENT_COLUMNS, parse_payment_row, "payment_id", lambda r: r.payment_id)
+ACCOUNTS = _Spec("accounts", ACCOUNT_COLUMNS, "account_ref")
+PAYMENTS = _Spec("payments", PAYMENT_COLUMNS, "payment_id")
 
 
 class _Run:
@@ -102,8 +109,8 @@ class _Run:
 
     def __init__(self, store: Store, spec: _Spec, on_error: Callable[[str], None] | None) -> None:
         self.store, self.report, self.on_error = store, ImportReport(spec.kind), on_error
-        self.key_column, self._key = spec.key_column, spec.key
-        self.batch: list[tuple[int, Any]] = []
+        self.key_column = spec.key_column
+        self.batch: list[tuple[int, str, Any]] = []  # (line, key, item)
         self.rejects: Rejects = []
         self.keys: dict[str, int] = {}  # key -> line, within the batch in hand
 
@@ -115,7 +122,17 @@ class _Run:
             self.reject(line, f"line {line}: {self.key_column}: duplicate of line {self.keys[key]}")
             return
         self.keys[key] = line
-        self.batch.append((line, item))
+        self.batch.append((line, key, item))
+
+    async def take(self, outcomes: list[Outcome], write: Writer, progress: Progress) -> None:
+        """A checked chunk's rows, in file order; a full batch is written as soon as it fills."""
+        for line, key, item in outcomes:
+            if key is None:
+                self.reject(line, item)
+            else:
+                self.add(line, key, item)
+            if len(self.batch) >= BATCH:
+                await self.flush(write, progress)
 
     async def flush(self, write: Writer, progress: Progress) -> None:
         if not self.batch:
@@ -124,8 +141,8 @@ class _Run:
         async with self.store.unit() as db:
             earlier = await seen_lines(db, self.keys)  # keys of this batch seen in an earlier one
             good = []
-            for n, item in self.batch:
-                first = earlier.get(self._key(item))
+            for n, key, item in self.batch:
+                first = earlier.get(key)
                 if first is None:
                     good.append((n, item))
                 else:
@@ -150,8 +167,46 @@ class _Run:
         self.rejects = []
 
 
+class _Checker:
+    """Hands chunks of rows to check_chunk, inline or in worker processes; answers come in order."""
+
+    def __init__(self, context: Context, pool: ProcessPoolExecutor | None) -> None:
+        self.context, self.pool = context, pool
+
+    def submit(self, rows: list[tuple[int, list[str]]]) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        if self.pool is None:
+            done = loop.create_future()
+            done.set_result(check_chunk(self.context, rows))
+            return done
+        data = pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
+        return loop.run_in_executor(self.pool, check_pickled, self.context, data)
+
+    async def answer(self, submitted: asyncio.Future) -> list[Outcome]:
+        result = await submitted
+        return result if self.pool is None else pickle.loads(result)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@asynccontextmanager
+async def _checker(context: Context, size: int) -> AsyncIterator[_Checker]:
+    if size < POOL_MIN_BYTES or _cpus() < 2:
+        yield _Checker(context, None)
+        return
+    # spawn, not fork: this process has threads (aiosqlite's), and a forked child could inherit
+    # a lock one of them held.
+    pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield _Checker(context, pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 async def _import(
-    store: Store, path: str, spec: _Spec, write: Writer, progress: bool | None,
+    store: Store, path: str, spec: _Spec, context: Context, write: Writer, progress: bool | None,
     on_error: Callable[[str], None] | None,
 ) -> ImportReport:
     run = _Run(store, spec, on_error)
@@ -163,65 +218,71 @@ async def _import(
         with raw:
             stream = sys.stderr
             bar = Progress(spec.kind, raw, stream.isatty() if progress is None else progress, stream)
-            await _read(run, raw, spec, write, bar)
+            await _read(run, raw, spec, context, write, bar)
             bar.clear()
     if run.report.fatal and on_error:
         on_error(run.report.fatal)
     return run.report
 
 
-async def _read(run: _Run, raw: io.BufferedReader, spec: _Spec, write: Writer, bar: Progress) -> None:
+async def _read(
+    run: _Run, raw: io.BufferedReader, spec: _Spec, context: Context, write: Writer, bar: Progress
+) -> None:
     # Bytes that are not UTF-8 become lone surrogates, so the row that holds them is named and
     # skipped instead of the whole file failing somewhere inside an 8 KB decoding chunk.
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.DictReader(text)
+    reader = csv.reader(text)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        run.report.fatal = f"line {reader.line_num}: {exc}; stopped there"
+        return
+    missing = missing_columns(header, spec.columns)
+    if header is None:
+        run.report.fatal = "line 1: the file is empty; a header row is needed"
+        return
+    if missing:
+        run.report.fatal = f"line 1: missing column(s): {', '.join(missing)}"
+        return
+    context = replace(context, fieldnames=tuple(name.strip() for name in header))  # " balance" is balance
+    async with run.store.unit() as db:
+        await seen_reset(db)
+    async with _checker(context, os.fstat(raw.fileno()).st_size) as checker:
+        await _check_all(run, reader, checker, write, bar)
+    await run.flush(write, bar)
+
+
+async def _check_all(run: _Run, reader: Any, checker: _Checker, write: Writer, bar: Progress) -> None:
+    """Read rows in chunks; while workers check the next ones, the checked ones are written."""
+    chunk: list[tuple[int, list[str]]] = []
+    pending: deque[asyncio.Future] = deque()
     line = 1
     try:
-        missing = missing_columns(reader.fieldnames, spec.columns)
-        if reader.fieldnames is None:
-            run.report.fatal = "line 1: the file is empty; a header row is needed"
-            return
-        if missing:
-            run.report.fatal = f"line 1: missing column(s): {', '.join(missing)}"
-            return
-        reader.fieldnames = [name.strip() for name in reader.fieldnames]  # " balance" is balance
-        async with run.store.unit() as db:
-            await seen_reset(db)
-        for row in reader:
+        for fields in reader:
+            if not fields:  # a blank line: skipped, but the next row's line number counts it
+                line = reader.line_num
+                continue
             start, line = line + 1, reader.line_num
             run.report.read += 1
             bar.tick(run.report.read)
-            _check(run, start, row, spec.parse)
-            if len(run.batch) >= BATCH:
-                await run.flush(write, bar)
-        await run.flush(write, bar)
-    except csv.Error as exc:
+            chunk.append((start, fields))
+            if len(chunk) >= BATCH:
+                pending.append(checker.submit(chunk))
+                chunk = []
+            while len(pending) > AHEAD:
+                await run.take(await checker.answer(pending.popleft()), write, bar)
+    except csv.Error as exc:  # the rows read before the damage are as good as any
         run.report.fatal = f"line {reader.line_num}: {exc}; stopped there"
-    if run.report.fatal:  # the rows checked before the damage are as good as any
-        await run.flush(write, bar)
+    if chunk:
+        pending.append(checker.submit(chunk))
+    while pending:
+        await run.take(await checker.answer(pending.popleft()), write, bar)
 
 
-def _check(run: _Run, line: int, row: dict, parse: Callable[[dict], Any]) -> None:
-    if None in row:  # csv puts the surplus of a too-long row under the key None
-        run.reject(line, f"line {line}: (row): more fields than the header has")
-        return
-    for column, value in row.items():
-        if value and _NOT_UTF8.search(value):
-            run.reject(line, f"line {line}: {column}: not UTF-8 text")
-            return
-    try:
-        item = parse(row)
-    except RowError as exc:
-        run.reject(line, f"line {line}: {exc.column}: {exc.reason}")
-        return
-    run.add(line, run._key(item), item)
-
-
-def _account_writer(secret: bytes, now: datetime) -> Writer:
+def _account_writer() -> Writer:
     async def write(db: Any, rows: list[tuple[int, Any]]) -> tuple[int, Rejects]:
-        items = [item for _, item in rows]
-        changed = await upsert_accounts(db, items, now)
-        await store_factor_rows(db, secret, items)
+        changed = await upsert_account_params(db, [account for _, (account, _) in rows])
+        await put_factor_digests(db, [(account[0], digests) for _, (account, digests) in rows])
         return changed, []
     return write
 
@@ -258,7 +319,8 @@ async def import_accounts(
     on_error: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import a portfolio file. progress: None draws the bar only when stderr is a terminal."""
-    report = await _import(store, path, ACCOUNTS, _account_writer(secret, now), progress, on_error)
+    context = Context("accounts", (), secret, now.isoformat())
+    report = await _import(store, path, ACCOUNTS, context, _account_writer(), progress, on_error)
     await _audit(store, report, now)
     return report
 
@@ -271,6 +333,7 @@ async def import_payments(
 
     With a policy, each new payment is also matched to the account's pending promises.
     """
-    report = await _import(store, path, PAYMENTS, _payment_writer(now, policy), progress, on_error)
+    context = Context("payments", ())
+    report = await _import(store, path, PAYMENTS, context, _payment_writer(now, policy), progress, on_error)
     await _audit(store, report, now)
     return report

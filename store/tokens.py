@@ -33,12 +33,13 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
 
 
-def _factor_params(secret: bytes, ref: str, dob: date, id_last4: str, phone_e164: str) -> list[tuple]:
-    return [
-        (ref, "dob", _factor_digest(secret, ref, "dob", dob.isoformat())),
-        (ref, "id_last4", _factor_digest(secret, ref, "id_last4", _digits(id_last4))),
-        (ref, "phone", _factor_digest(secret, ref, "phone", phone_e164)),
-    ]
+def _factor_digests(secret: bytes, ref: str, dob: date, id_last4: str, phone_e164: str) -> tuple[str, ...]:
+    """The three digests, in FACTOR_KINDS order."""
+    return (
+        _factor_digest(secret, ref, "dob", dob.isoformat()),
+        _factor_digest(secret, ref, "id_last4", _digits(id_last4)),
+        _factor_digest(secret, ref, "phone", phone_e164),
+    )
 
 
 _PUT_FACTOR = "INSERT OR REPLACE INTO factors (account_ref, kind, digest) VALUES (?, ?, ?)"
@@ -49,22 +50,24 @@ async def store_factors(
 ) -> None:
     """Keep the account's date of birth, ID digits and phone as keyed hashes (replacing old ones)."""
     phone = normalise_phone(phone_e164)
-    await db.executemany(_PUT_FACTOR, _factor_params(secret, ref, dob, id_last4, phone))
+    await put_factor_digests(db, [(ref, _factor_digests(secret, ref, dob, id_last4, phone))])
 
 
-def factor_params(secret: bytes, row: AccountRow) -> list[tuple]:
-    """An imported row's three `factors` rows, digests computed (pure: an import worker builds these)."""
+def factor_digests(secret: bytes, row: AccountRow) -> tuple[str, ...]:
+    """An imported row's three digests, in FACTOR_KINDS order (pure: an import worker computes these)."""
     ref = row.account.account_ref
-    return _factor_params(secret, ref, row.date_of_birth, row.national_id_last4, row.phone)
+    return _factor_digests(secret, ref, row.date_of_birth, row.national_id_last4, row.phone)
 
 
 async def store_factor_rows(db: aiosqlite.Connection, secret: bytes, rows: Iterable[AccountRow]) -> None:
     """store_factors for a batch of imported rows (their phones already E.164), in one statement."""
-    await put_factor_params(db, [p for row in rows for p in factor_params(secret, row)])
+    await put_factor_digests(db, [(row.account.account_ref, factor_digests(secret, row)) for row in rows])
 
 
-async def put_factor_params(db: aiosqlite.Connection, params: list[tuple]) -> None:
-    """store_factor_rows for rows already turned into `factor_params` tuples."""
+async def put_factor_digests(db: aiosqlite.Connection, pairs: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+    """Store (account_ref, `factor_digests`) pairs, replacing the accounts' old factors."""
+    params = [(ref, kind, digest) for ref, digests in pairs
+              for kind, digest in zip(FACTOR_KINDS, digests, strict=True)]
     await db.executemany(_PUT_FACTOR, params)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+import bot.importer
 from bot.importer import import_accounts, import_payments
 from debt.portfolio import ACCOUNT_COLUMNS, RowError, parse_account_row
 from store.accounts import count_accounts, get_account
@@ -17,7 +20,22 @@ from store.tokens import check_factor
 DATA = Path(__file__).parent / "data"
 
 
-async def test_broken_rows_are_named_by_line_and_column_and_the_rest_imported(store, secret, now):
+@pytest.fixture(params=["inline", "workers"])
+def checking(request, monkeypatch) -> SimpleNamespace:
+    """Check rows in this process, or (as for a big file) in worker processes; `pools` lists those made."""
+    pools: list = []
+    if request.param == "workers":
+        class Spied(bot.importer.ProcessPoolExecutor):
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                pools.append(self)
+
+        monkeypatch.setattr(bot.importer, "POOL_MIN_BYTES", 0)
+        monkeypatch.setattr(bot.importer, "ProcessPoolExecutor", Spied)
+    return SimpleNamespace(mode=request.param, pools=pools)
+
+
+async def test_broken_rows_are_named_by_line_and_column_and_the_rest_imported(store, secret, now, checking):
     heard: list[str] = []
     report = await import_accounts(store, secret, str(DATA / "portfolio_broken.csv"), now,
                                    progress=False, on_error=heard.append)
@@ -69,7 +87,7 @@ async def test_a_missing_column_is_one_clear_error_and_imports_nothing(store, se
         assert await count_accounts(db) == 0
 
 
-async def test_a_row_that_is_not_utf8_is_named_and_the_rest_imported(store, secret, now, tmp_path):
+async def test_a_row_that_is_not_utf8_is_named_and_the_rest_imported(store, secret, now, tmp_path, checking):
     path = tmp_path / "latin1.csv"
     lines = (DATA / "portfolio.csv").read_bytes().splitlines(keepends=True)
     lines[2] = lines[2].replace(b"Wang Fang", "Jos\xe9".encode("latin-1"))
@@ -91,8 +109,18 @@ def _generated_row(i: int) -> dict[str, str]:
     }
 
 
+def _portfolio(path: Path, rows: Iterable[dict[str, str]], tail: str = "") -> str:
+    """A portfolio file of `rows` (header first), then `tail` as written; its path as text."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, ACCOUNT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+        f.write(tail)
+    return str(path)
+
+
 async def test_twenty_thousand_rows_stream_in_batches_and_duplicates_across_batches_are_caught(
-    store, secret, now, tmp_path
+    store, secret, now, tmp_path, checking
 ):
     path = tmp_path / "big.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -108,7 +136,7 @@ async def test_twenty_thousand_rows_stream_in_batches_and_duplicates_across_batc
         assert (await get_account(db, "G-019998")).account.overdue_amount == Decimal("600")
 
 
-async def test_payments_are_checked_applied_and_idempotent(store, secret, now):
+async def test_payments_are_checked_applied_and_idempotent(store, secret, now, checking):
     await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
     path = str(DATA / "payments.csv")
     report = await import_payments(store, path, now, progress=False)
@@ -185,13 +213,39 @@ async def test_imported_payments_keep_the_promise_they_pay(store, secret, now):
 
 
 async def test_a_strict_e164_phone_in_no_numbering_range_is_named_by_line(store, secret, now, tmp_path):
-    path = tmp_path / "phones.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, ACCOUNT_COLUMNS)
-        writer.writeheader()
-        writer.writerow(_generated_row(1))
-        writer.writerow({**_generated_row(2), "phone": "+8612345678901"})  # no such range in China
-        writer.writerow(_generated_row(3))
-    report = await import_accounts(store, secret, str(path), now, progress=False)
+    rows = [_generated_row(1), {**_generated_row(2), "phone": "+8612345678901"}, _generated_row(3)]
+    path = _portfolio(tmp_path / "phones.csv", rows)  # no such range as line 3's in China
+    report = await import_accounts(store, secret, path, now, progress=False)
     assert report.errors == ["line 3: phone: not a valid phone number: '+8612345678901'"]
     assert (report.read, report.changed) == (3, 2)
+
+
+async def test_checking_in_worker_processes_gives_the_same_database(store, secret, now, tmp_path, checking):
+    rows = (_generated_row(i) if i % 1000 else {**_generated_row(i), "balance": "x"} for i in range(12_000))
+    # a blank line is skipped, and the row after it named by its own line
+    tail = "\nG-099999,Short Row\n" + ",".join(["G-100000"] * (len(ACCOUNT_COLUMNS) + 1)) + "\n"
+    path = _portfolio(tmp_path / "mixed.csv", rows, tail)
+    report = await import_accounts(store, secret, path, now, progress=False)
+    bad_balance = "balance: not a number: 'x'"
+    assert report.errors[:2] == [f"line 2: {bad_balance}", f"line 1002: {bad_balance}"]
+    assert report.errors[-2:] == ["line 12003: date_of_birth: missing value",
+                                  "line 12004: (row): more fields than the header has"]
+    assert (report.read, report.changed, report.rejected) == (12_002, 11_988, 14)
+    assert len(checking.pools) == (1 if checking.mode == "workers" else 0)
+    async with store.read() as db:
+        assert await count_accounts(db) == 11_988
+        assert await check_factor(db, secret, "G-011999", "phone", "+8613900011999")
+        assert (await get_account(db, "G-011999")).account.overdue_amount == Decimal("100")
+
+
+async def test_a_file_csv_cannot_read_to_the_end_keeps_the_rows_before_the_damage(
+    store, secret, now, tmp_path, checking
+):
+    rows = [*map(_generated_row, range(7000)), {**_generated_row(7000), "customer_name": "x" * 200_000},
+            _generated_row(7001)]  # line 7002's name is past csv's field size limit
+    path = _portfolio(tmp_path / "damaged.csv", rows)
+    report = await import_accounts(store, secret, path, now, progress=False)
+    assert report.fatal == "line 7002: field larger than field limit (131072); stopped there"
+    assert (report.read, report.changed, report.failed) == (7000, 7000, True)
+    async with store.read() as db:
+        assert await count_accounts(db) == 7000

@@ -79,6 +79,11 @@ class Notifier:
         self._lock = asyncio.Lock()
         self._hold_until: datetime | None = None  # set by flood control: no sends before it
         self._pending: asyncio.Task | None = None
+        self._stopped = False
+
+    def stop(self) -> None:
+        """No more sends from this process: whatever is left waits in the outbox for the next start."""
+        self._stopped = True
 
     async def drain(self) -> DrainResult:
         async with self._lock:
@@ -86,13 +91,13 @@ class Notifier:
 
     def kick(self) -> None:
         """Drain soon, without waiting: call it right after a unit of work that enqueued notices."""
-        if self._pending is None or self._pending.done():
+        if not self._stopped and (self._pending is None or self._pending.done()):
             self._pending = asyncio.get_running_loop().create_task(self.drain())
 
     async def _drain(self) -> DrainResult:
         sent = failed = 0
         last_id = 0
-        while not self._held():
+        while not self._held() and not self._stopped:
             async with self.store.read() as db:
                 rows = await due_notices(db, self.now(), last_id, BATCH)
             if not rows:
@@ -105,6 +110,8 @@ class Notifier:
                 failed += 1
                 if self._held():
                     break
+            if self._stopped:
+                break
         return DrainResult(sent, failed)
 
     def _held(self) -> bool:

@@ -22,6 +22,7 @@ from telegram.ext import Application
 
 from bot import health
 from bot.config import Config, ConfigError
+from bot.polling import Poller
 from bot.telegram_app import build_application, register_commands
 from flows.engine import Flows
 from store.db import Store
@@ -48,6 +49,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass
+class Receiving:
+    """The application while it receives updates; `active()` tells the health probe."""
+
+    application: Application
+    poller: Poller | None = None
+
+    def active(self) -> bool:
+        return self.poller.active() if self.poller else self.application.updater.running
+
+
 @asynccontextmanager
 async def running(
     application: Application,
@@ -55,18 +67,20 @@ async def running(
     *,
     secret_token: str | None = None,
     poll_timeout: int = POLL_TIMEOUT_SECONDS,
-) -> AsyncIterator[Application]:
+) -> AsyncIterator[Receiving]:
     """The application receiving updates inside the block, stopped cleanly after it."""
     async with application:  # initialize() ... shutdown()
         # post_init only runs under run_polling/run_webhook, so the command menu is set here.
         await register_commands(application.bot)
         await application.start()
-        updater = application.updater
+        receiving = Receiving(application)
         if webhook is None:
-            await updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+            await application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+            receiving.poller = Poller(application, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+            receiving.poller.start()
         else:
             # PTB's webhook server answers 403 to a request without this X-Telegram-Bot-Api-Secret-Token.
-            await updater.start_webhook(
+            await application.updater.start_webhook(
                 listen=webhook.listen,
                 port=webhook.port,
                 url_path=webhook.url_path,
@@ -75,11 +89,20 @@ async def running(
                 allowed_updates=ALLOWED_UPDATES,
             )
         try:
-            yield application
+            yield receiving
         finally:
-            if updater.running:
-                await updater.stop()
+            await _stop_receiving(receiving)
+            notifier = application.bot_data.get("notifier")
+            if notifier is not None:
+                notifier.stop()  # a drain held by flood control must not keep SIGTERM waiting
             await application.stop()
+
+
+async def _stop_receiving(receiving: Receiving) -> None:
+    if receiving.poller is not None:
+        await receiving.poller.stop()
+    elif receiving.application.updater.running:
+        await receiving.application.updater.stop()
 
 
 async def until_signalled() -> None:
@@ -121,8 +144,8 @@ async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
         flows = Flows(store, config.policy, secret, utc_now)
         application = build_application(config, flows, now=utc_now)
         try:
-            async with running(application, webhook, secret_token=config.webhook_secret):
-                probe_server = await _health(store, lambda: application.updater.running)
+            async with running(application, webhook, secret_token=config.webhook_secret) as receiving:
+                probe_server = await _health(store, receiving.active)
                 log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
                 try:
                     await until_signalled()

@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.collectors import collector_handlers
 from bot.config import Config, ConfigError
 from bot.errors import on_error
 from bot.i18n import load_all, locales_dir, translator
@@ -145,13 +146,16 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     if config.bot_api_url:
         # PTB appends the token: "http://host:8081/bot" becomes ".../bot<token>/<method>".
         builder = builder.base_url(config.bot_api_url)
-    # concurrent_updates(False): updates run one at a time, so one chat never races itself.
+    # concurrent_updates(False) for PTB's own queue (the webhook); long polling (bot/polling.py)
+    # runs one chat's updates in order and different chats side by side.
     # On a 429 the limiter waits retry_after and tries again, a few times, before giving up.
     limiter = AIORateLimiter(max_retries=SEND_RETRIES)
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
     _schedule(flows, application, now)
     on_update = make_update_handler(flows, notifier.kick if notifier else None, config.collectors_chat)
+    # The collectors' commands first: answered in their chat only, and nothing after them there.
+    application.add_handlers(collector_handlers(config, flows.store, now), group=-1)
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
     return application
@@ -177,4 +181,5 @@ def _notifier(config: Config, flows: Flows, application: Application, now) -> No
         locale=config.collectors_locale,
     )
     application.job_queue.run_repeating(notifier_job, interval=NOTIFIER_INTERVAL_SECONDS, data=notifier)
+    application.bot_data["notifier"] = notifier  # serve stops it before the job queue waits on it
     return notifier

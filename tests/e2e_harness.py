@@ -2,7 +2,7 @@
 loopback HTTP, a real SQLite file, the real catalogs and a clock the test can move.
 
 `await bot.text(chat, "hello")` pushes an update, waits until the Application has finished
-with it (a handler in a later group marks it done), and returns the messages it sent.
+with it (its process_update returned), and returns the messages it sent.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from fakeapi import FakeBotAPI, Sent
 from flows_kit import SECRET, START, Clock, link, seed
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application
 
 from bot.config import load_config
 from bot.serve import running
@@ -49,7 +49,7 @@ class BotUnderTest:
         self.store = await Store.open(self.db_path)
         flows = Flows(self.store, self.config.policy, SECRET, self.clock)
         self.app = build_application(self.config, flows, now=self.clock)
-        self.app.add_handler(TypeHandler(Update, self._mark_done), group=1)
+        self._observe_processing(self.app)
         self._running = running(self.app, poll_timeout=1)
         await self._running.__aenter__()
         return self
@@ -69,8 +69,19 @@ class BotUnderTest:
         await self.stop(api_too=False)
         await self.start()
 
-    async def _mark_done(self, update: Update, _context) -> None:
-        self._done.setdefault(update.update_id, asyncio.Event()).set()
+    def _observe_processing(self, app: Application) -> None:
+        """Tell the test when the bot has finished with an update, whichever handler took it
+        (the collectors' handlers end an update early, so a marker handler would never run)."""
+        process_update = app.process_update
+
+        async def process_and_mark(update: object) -> None:
+            try:
+                await process_update(update)
+            finally:
+                if isinstance(update, Update):
+                    self._done.setdefault(update.update_id, asyncio.Event()).set()
+
+        app.process_update = process_and_mark
 
     # --- seeding ---------------------------------------------------------------------------
     async def seed_account(self, **changes: str) -> str:

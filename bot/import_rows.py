@@ -9,6 +9,7 @@ here and the importer's own process only writes.
 
 from __future__ import annotations
 
+import marshal
 import pickle
 import re
 from dataclasses import dataclass
@@ -76,8 +77,21 @@ def check_chunk(context: Context, rows: list[tuple[int, list[str]]]) -> list[Out
     return outcomes
 
 
-def check_pickled(context: Context, rows: bytes) -> bytes:
-    """check_chunk for a worker process, pickled both ways by the caller and here: the importer's
-    process then unpickles the answer when it is ready for it, not in a background thread that
-    would take the GIL from its SQLite writes for every row."""
-    return pickle.dumps(check_chunk(context, pickle.loads(rows)), pickle.HIGHEST_PROTOCOL)
+def pack(value: Any) -> bytes:
+    """Bytes for the pipe to or from a worker: marshal where it can (strings, numbers, tuples and
+    lists: 4x quicker than pickle), pickle for the rest (a payment's Decimal)."""
+    try:
+        return b"m" + marshal.dumps(value)
+    except ValueError:
+        return b"p" + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> Any:
+    return marshal.loads(data[1:]) if data[:1] == b"m" else pickle.loads(data[1:])
+
+
+def check_packed(context: Context, rows: bytes) -> bytes:
+    """check_chunk for a worker process, packed both ways: the importer's process then unpacks the
+    answer when it is ready for it, not in a background thread that would take the GIL from its
+    SQLite writes for every row."""
+    return pack(check_chunk(context, unpack(rows)))

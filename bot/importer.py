@@ -18,7 +18,6 @@ import csv
 import io
 import multiprocessing
 import os
-import pickle
 import sys
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.import_rows import Context, Outcome, check_chunk, check_pickled
+from bot.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack
 from debt.policy import Policy
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
 from store import audit
@@ -179,12 +178,11 @@ class _Checker:
             done = loop.create_future()
             done.set_result(check_chunk(self.context, rows))
             return done
-        data = pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
-        return loop.run_in_executor(self.pool, check_pickled, self.context, data)
+        return loop.run_in_executor(self.pool, check_packed, self.context, pack(rows))
 
     async def answer(self, submitted: asyncio.Future) -> list[Outcome]:
         result = await submitted
-        return result if self.pool is None else pickle.loads(result)
+        return result if self.pool is None else unpack(result)
 
 
 def _cpus() -> int:

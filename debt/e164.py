@@ -29,8 +29,10 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
 _STRICT = re.compile(r"\+[1-9][0-9]{6,14}")
 _NON_GEO = "001"
-_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
-          "voicemail", "fixed_line")
+# Validity needs a match with any one type, so the order is speed only: the usual ones first.
+_TYPES = ("mobile", "fixed_line", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number",
+          "pager", "uan", "voicemail")
+_ANY_LENGTH = frozenset(range(1, 18))  # a type without lengths of its own takes any (E.164 has <= 15 digits)
 Desc = tuple[frozenset[int], re.Pattern[str]]
 
 
@@ -38,14 +40,8 @@ def _desc(number_desc) -> Desc | None:
     """(allowed lengths, compiled pattern), or None for a type the region does not have."""
     if number_desc is None or not number_desc.national_number_pattern:
         return None
-    return frozenset(number_desc.possible_length), re.compile(number_desc.national_number_pattern)
-
-
-def _fits(digits: str, desc: Desc | None) -> bool:
-    if desc is None:
-        return False
-    lengths, pattern = desc
-    return (not lengths or len(digits) in lengths) and pattern.fullmatch(digits) is not None
+    lengths = frozenset(number_desc.possible_length) or _ANY_LENGTH
+    return lengths, re.compile(number_desc.national_number_pattern)
 
 
 class _Region:
@@ -53,7 +49,8 @@ class _Region:
 
     def __init__(self, code: str) -> None:
         meta = PhoneMetadata.metadata_for_region(code, None)
-        kinds = _TYPES if meta.same_mobile_and_fixed_line_pattern else (*_TYPES, "mobile")
+        # _number_type_helper skips mobile when its pattern is fixed_line's (one test does for both)
+        kinds = [k for k in _TYPES if not (k == "mobile" and meta.same_mobile_and_fixed_line_pattern)]
         self.general = _desc(meta.general_desc)
         self.types = tuple(d for d in (_desc(getattr(meta, kind)) for kind in kinds) if d is not None)
         self.leading = re.compile(meta.leading_digits) if meta.leading_digits is not None else None
@@ -61,7 +58,10 @@ class _Region:
         self.national_prefix = re.compile(prefix) if prefix else None
 
     def valid(self, digits: str) -> bool:
-        return _fits(digits, self.general) and any(_fits(digits, d) for d in self.types)
+        size = len(digits)
+        if self.general is None or size not in self.general[0] or not self.general[1].fullmatch(digits):
+            return False
+        return any(size in lengths and pattern.fullmatch(digits) for lengths, pattern in self.types)
 
 
 @cache  # bounded by the ~250 regions phonenumbers knows

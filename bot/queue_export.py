@@ -14,11 +14,10 @@ sorter, which spills to temporary files).
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -29,7 +28,7 @@ from debt import matching, queue
 from debt.money import Money
 from debt.policy import Policy
 from store.db import Store
-from store.queue import QueueFacts, count_queue, iter_queue_chunks
+from store.queue import QueueFacts, QueueRow, count_queue, iter_queue_lines, iter_queue_rows
 
 LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise")
 COLUMNS = ("rank", "account_ref", "reason", "priority", "stage", "dpd", "overdue", "currency",
@@ -100,49 +99,39 @@ def classify(facts: QueueFacts, policy: Policy, as_of: date) -> Entry | str | No
                  facts.overdue, facts.currency, broken, max(since, 0))
 
 
-def entry(row: tuple) -> Entry:
-    """A listed row of store.queue's ranked queue as an Entry."""
+def entry(row: Sequence) -> Entry:
+    """A listed row of store.queue.iter_queue_rows as an Entry."""
     return Entry(row[0], row[1], Decimal(row[2]), row[3], row[4], Decimal(row[5]), row[6], row[7], row[8])
 
 
-def _split(chunk: Sequence[tuple]) -> int:
+def _listed(chunk: Sequence[tuple], reason: int) -> int:
     """How many rows of the chunk are listed: the left-out ones come after every listed one."""
-    if chunk[-1][1] not in LEFT_OUT:
+    if chunk[-1][reason] not in LEFT_OUT:
         return len(chunk)
-    return next(i for i, row in enumerate(chunk) if row[1] in LEFT_OUT)
+    return next(i for i, row in enumerate(chunk) if row[reason] in LEFT_OUT)
 
 
-async def _listed_chunks(
-    store: Store, policy: Policy, as_of: date, summary: Summary
-) -> AsyncIterator[Sequence[tuple]]:
-    """The listed rows (store.queue's tuples) a chunk at a time, in call order; every account
-    is counted in the summary as it passes."""
-    async with store.read() as db:
-        async for chunk in iter_queue_chunks(db, policy, as_of):
-            split = _split(chunk)
-            listed = chunk[:split] if split < len(chunk) else chunk
-            if split:
-                summary.listed.update(map(itemgetter(1), listed))
-                yield listed
-            if split < len(chunk):
-                summary.left_out.update(map(itemgetter(1), chunk[split:]))
+def _count(summary: Summary, counts: Counter) -> None:
+    for reason, count in counts.items():
+        (summary.left_out if reason in LEFT_OUT else summary.listed)[reason] += count
 
 
 async def summarise(store: Store, policy: Policy, as_of: date) -> Summary:
-    """How many accounts are listed and left out, by reason (SQLite counts; nothing is sorted)."""
+    """How many accounts are listed and left out, by reason (SQLite counts; nothing is ranked)."""
     summary = Summary()
     async with store.read() as db:
-        counts = await count_queue(db, policy, as_of)
-    for reason, count in counts.items():
-        (summary.left_out if reason in LEFT_OUT else summary.listed)[reason] = count
+        _count(summary, Counter(await count_queue(db, policy, as_of)))
     return summary
 
 
 async def top_entries(store: Store, policy: Policy, as_of: date, n: int) -> tuple[list[Entry], Summary]:
-    """The first n of the queue, and the summary of all of it (for /queue N)."""
+    """The first n of the queue, and the summary of all of it (for /queue N): SQLite keeps only
+    n rows while it ranks, and counts in a second pass of the same read."""
     summary, entries = Summary(), []
-    async for chunk in _listed_chunks(store, policy, as_of, summary):
-        entries += [entry(row) for row in chunk[:n - len(entries)]]
+    async with store.read() as db:
+        async for chunk in iter_queue_rows(db, policy, as_of, limit=n):
+            entries += [entry(row) for row in chunk[:_listed(chunk, QueueRow.REASON)]]
+        _count(summary, Counter(await count_queue(db, policy, as_of)))
     return entries, summary
 
 
@@ -150,24 +139,39 @@ async def write_queue(
     store: Store, policy: Policy, as_of: date, fmt: str, out: TextIO, err: TextIO
 ) -> Summary:
     """The whole queue in call order, as CSV (a summary line goes to err) or as one JSON object.
-    Rows go from SQLite's cursor to the writer a chunk at a time."""
-    summary, rank = Summary(), 0
-    chunks = _listed_chunks(store, policy, as_of, summary)
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        async for chunk in chunks:
-            writer.writerows([(i, *row) for i, row in enumerate(chunk, rank + 1)])
-            rank += len(chunk)
-        print(_summary_line(as_of, summary), file=err)
-        return summary
-    out.write(f'{{"as_of": "{as_of.isoformat()}", "accounts": [')
-    async for chunk in chunks:
-        for i, row in enumerate(chunk, rank + 1):
-            out.write(("\n" if i == 1 else ",\n") + json.dumps(dict(zip(COLUMNS, (i, *row), strict=True))))
-        rank += len(chunk)
-    out.write(f'\n], "summary": {json.dumps(summary.as_dict())}}}\n')
+    Rows go from SQLite's cursor to the output a chunk at a time; every account is counted in
+    the summary as it passes."""
+    summary = Summary()
+    async with store.read() as db:
+        if fmt == "csv":
+            await _write_csv(db, policy, as_of, out, summary)
+            print(_summary_line(as_of, summary), file=err)
+        else:
+            await _write_json(db, policy, as_of, out, summary)
     return summary
+
+
+async def _write_csv(db: Any, policy: Policy, as_of: date, out: TextIO, summary: Summary) -> None:
+    """SQLite writes each line (store.queue.iter_queue_lines); here it gets its rank."""
+    out.write(",".join(COLUMNS) + "\n")
+    rank = 0
+    async for chunk in iter_queue_lines(db, policy, as_of):
+        _count(summary, Counter(map(itemgetter(0), chunk)))
+        listed = _listed(chunk, 0)
+        out.write("".join([f"{i},{line}\n" for i, (_, line) in enumerate(chunk[:listed], rank + 1)]))
+        rank += listed
+
+
+async def _write_json(db: Any, policy: Policy, as_of: date, out: TextIO, summary: Summary) -> None:
+    out.write(f'{{"as_of": "{as_of.isoformat()}", "accounts": [')
+    rank = 0
+    async for chunk in iter_queue_rows(db, policy, as_of):
+        _count(summary, Counter(map(itemgetter(QueueRow.REASON), chunk)))
+        for row in chunk[:_listed(chunk, QueueRow.REASON)]:
+            rank += 1
+            fields = dict(zip(COLUMNS, (rank, *row), strict=True))
+            out.write(("\n" if rank == 1 else ",\n") + json.dumps(fields))
+    out.write(f'\n], "summary": {json.dumps(summary.as_dict())}}}\n')
 
 
 def _summary_line(as_of: date, summary: Summary) -> str:

@@ -11,7 +11,10 @@ Also: the facts of one account (or all) as Python values, for the readable rules
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -75,76 +78,95 @@ _UNITS = (
 
 # Each layer ends in "LIMIT -1 OFFSET 0" so that SQLite runs it once per row as a co-routine
 # instead of copying its expressions (and subqueries) into every outer place that names them.
+# The layers carry integers only (copying text from layer to layer costs more than all the
+# arithmetic); the last one fetches the account's text by rowid.
+#   left_out: 0 listed, 1 dispute, 2 hardship, 3 callback, 4 pending promise (the first wins)
+#   due_day, seen_day: the oldest due date and the day of the last message, as days since
+#   1970-01-01 (NULL when there is none)
 _FACTS = f"""
-SELECT a.account_ref AS ref, a.currency AS currency, a.overdue_amount AS amount,
-  a.oldest_due_date AS oldest, h.last_seen AS last_seen,
-  CASE WHEN a.status = 'disputed' OR h.open_case = 1 THEN 'dispute' WHEN h.open_case = 2 THEN 'hardship'
-       WHEN h.open_case = 3 THEN 'callback' WHEN h.waiting THEN 'pending_promise' END AS left_out,
+SELECT a.rowid AS rid,
+  CASE WHEN a.status = 'disputed' THEN 1 ELSE coalesce(h.open_case, CASE WHEN h.waiting THEN 4 END, 0) END
+    AS left_out,
   {_BROKEN} AS broken,
-  {_UNITS} AS units
+  {_UNITS} AS units,
+  unixepoch(a.oldest_due_date) / 86400 AS due_day,
+  unixepoch(substr(h.last_seen, 1, 10)) / 86400 AS seen_day
 FROM accounts a LEFT JOIN ({_HISTORY}) h ON h.account_ref = a.account_ref
 WHERE a.status != 'closed'
 LIMIT -1 OFFSET 0
 """
 
-# Days past due and since the last message (NULL: no chat, and then days past due count).
-# Accounts with nothing owed and nothing broken, and not left out, go no further.
+# Days past due (0 when nothing is overdue) and since the last message (days past due when no
+# chat). Accounts with nothing owed and nothing broken, and not left out, go no further.
+# band: 2 broken promise, 1 overdue, 0 left out.
 _DAYS = f"""
-SELECT ref, currency, amount, left_out, broken, units,
-  CASE WHEN left_out IS NOT NULL THEN 0 WHEN broken > 0 THEN 2 ELSE 1 END AS band,
-  CASE WHEN oldest IS NOT NULL AND oldest != '' AND units > 0
-       THEN max(0, :today - unixepoch(oldest) / 86400) ELSE 0 END AS dpd,
-  :today - unixepoch(substr(last_seen, 1, 10)) / 86400 AS seen
-FROM ({_FACTS})
-WHERE left_out IS NOT NULL OR units > 0 OR broken > 0
-LIMIT -1 OFFSET 0
-"""
-
-_STAGED = f"""
-SELECT ref, currency, amount, left_out, broken, units, band, dpd, coalesce(seen, dpd) AS since,
-  {{stage}} AS stage
-FROM ({_DAYS})
+SELECT rid, left_out, broken, units, CASE WHEN left_out THEN 0 WHEN broken > 0 THEN 2 ELSE 1 END AS band,
+  dpd, coalesce(:today - seen_day, dpd) AS since
+FROM (SELECT *, CASE WHEN units > 0 AND due_day IS NOT NULL THEN max(0, :today - due_day) ELSE 0 END AS dpd
+      FROM ({_FACTS}) WHERE left_out OR units > 0 OR broken > 0 LIMIT -1 OFFSET 0)
 LIMIT -1 OFFSET 0
 """
 
 # n: the priority times 10,000 times :denominator (10^(weight decimals + 3)), an integer. If it
-# overflows SQLite's 64 bits it turns REAL, and then debt.queue.priority itself answers.
+# overflows SQLite's 64 bits it turns REAL; p is then NULL and debt.queue.priority answers.
 _NUMERATOR = f"""
 SELECT *, (:w_stage * stage + :w_broken * broken + :w_days * max(since, 0)) * 10000000
           + :w_overdue * max(units, 0) AS n
-FROM ({_STAGED})
+FROM (SELECT *, {{stage}} AS stage FROM ({_DAYS}) LIMIT -1 OFFSET 0)
 LIMIT -1 OFFSET 0
 """
 
-# p: the priority times 10,000, rounded half-even as Decimal.quantize rounds.
+# p: the priority times 10,000, rounded half-even as Decimal.quantize rounds; NULL when left out.
 _PRIORITY = f"""
-SELECT *, CASE WHEN left_out IS NOT NULL THEN NULL
-  WHEN typeof(n) = 'integer' THEN n / :denominator + (
+SELECT *, CASE WHEN left_out = 0 AND typeof(n) = 'integer' THEN n / :denominator + (
     CASE WHEN 2 * (n % :denominator) > :denominator
            OR (2 * (n % :denominator) = :denominator AND (n / :denominator) % 2 = 1) THEN 1 ELSE 0 END)
-  ELSE queue_priority(stage, amount, currency, broken, since) END AS p
+  END AS p
 FROM ({_NUMERATOR})
 LIMIT -1 OFFSET 0
 """
 
-_QUEUE = f"""
-SELECT ref, coalesce(left_out, CASE band WHEN 2 THEN 'broken_promise' ELSE 'overdue' END) AS reason,
-  CASE WHEN p IS NOT NULL THEN printf('%d.%04d', p / 10000, p % 10000) END,
-  {{stage_name}}, dpd, amount, currency, broken, max(since, 0)
-FROM ({_PRIORITY})
-"""
+# The text of the account comes back by rowid, once the row has made it through the layers.
+_JOINED = f"FROM ({_PRIORITY}) q CROSS JOIN accounts a ON a.rowid = q.rid"
+_EXACT = ("CASE WHEN q.p IS NULL AND q.left_out = 0 "
+          "THEN queue_priority(q.stage, a.overdue_amount, a.currency, q.broken, q.since) ELSE q.p END")
+_PRIORITY_TEXT = f"printf('%d.%04d', {_EXACT} / 10000, {_EXACT} % 10000)"
+_LISTED_REASON = "CASE q.band WHEN 2 THEN 'broken_promise' ELSE 'overdue' END"
+_REASON = ("CASE q.left_out WHEN 1 THEN 'dispute' WHEN 2 THEN 'hardship' WHEN 3 THEN 'callback' "
+           f"WHEN 4 THEN 'pending_promise' ELSE {_LISTED_REASON} END")
+_FIELDS = (f"a.account_ref, {_REASON}, CASE WHEN q.left_out = 0 THEN {_PRIORITY_TEXT} END, "
+           "{stage_name}, q.dpd, a.overdue_amount, a.currency, q.broken, max(q.since, 0)")
+
+
+def _csv(column: str) -> str:
+    """The column as the csv module writes it: quoted, quotes doubled, when it holds a character
+    the module quotes for (:csv_special); the store's own values never do."""
+    quoted = f"""'"' || replace({column}, '"', '""') || '"'"""
+    return f"CASE WHEN {column} GLOB :csv_special THEN {quoted} ELSE {column} END"
+
+
+_LINE = (f"CASE WHEN q.left_out = 0 THEN printf('%s,%s,%s,%s,%d,%s,%s,%d,%d', {_csv('a.account_ref')}, "
+         f"{_LISTED_REASON}, {_PRIORITY_TEXT}, {{stage_csv}}, q.dpd, {_csv('a.overdue_amount')}, "
+         f"{_csv('a.currency')}, q.broken, max(q.since, 0)) END")
+
 # Call order: broken promises, then the rest, each by priority (higher first) then account_ref;
 # the left-out accounts last.
-_ORDER = " ORDER BY band DESC, p DESC, ref"
+_ORDER = f"ORDER BY q.band DESC, {_EXACT} DESC, a.account_ref"
+
+_COUNTS = f"""
+SELECT sum(left_out = 1), sum(left_out = 2), sum(left_out = 3), sum(left_out = 4),
+  sum(band = 2), sum(band = 1)
+FROM ({_DAYS})
+"""
+_COUNTED = ("dispute", "hardship", "callback", "pending_promise", "broken_promise", "overdue")
 
 
-@dataclass(frozen=True)
 class QueueRow:
-    """Column positions of a ranked row (a plain tuple, for speed)."""
+    """Positions in a row of iter_queue_rows (a plain tuple, for speed)."""
 
     ACCOUNT_REF = 0
     REASON = 1  # broken_promise | overdue, or the reason it is left out
-    PRIORITY = 2  # the Decimal as text, 4 places; NULL when left out
+    PRIORITY = 2  # the Decimal as text, 4 places; None when left out
     STAGE = 3
     DPD = 4
     OVERDUE = 5
@@ -153,37 +175,58 @@ class QueueRow:
     DAYS_SINCE_CONTACT = 8
 
 
+def _csv_special() -> str:
+    """A GLOB for the characters this Python's csv module quotes a field for (',', '"', a line
+    break; '\\r' too in some versions)."""
+    special = []
+    for char in ',"\r\n':
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(["a", f"b{char}c"])
+        if out.getvalue().startswith('a,"'):
+            special.append(char)
+    return f"*[{''.join(special)}]*"
+
+
+def _csv_field(text: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(["a", text])
+    return out.getvalue()[2:-1]
+
+
 def _scaled(weights: dict[str, Decimal]) -> tuple[dict[str, int], int]:
     """Integer weights over a common power of ten, and that power."""
     places = max([0, *(-w.as_tuple().exponent for w in weights.values() if w.is_finite())])
     return {k: int(w.scaleb(places)) for k, w in weights.items()}, places
 
 
-def _stage_sql(policy: Policy) -> tuple[str, str, dict[str, object]]:
-    """CASE expressions for the stage index and name from dpd; stages run from 0 days up."""
-    index, name, args = ["CASE"], ["CASE stage"], {}
+def _stages(policy: Policy) -> tuple[dict[str, str], dict[str, object]]:
+    """CASE expressions for the stage index from dpd, and its name plain and as a CSV field."""
+    index, name, csv_name, args = ["CASE"], ["CASE q.stage"], ["CASE q.stage"], {}
     for i, stage in enumerate(policy.stages):
-        args[f"stage_name_{i}"] = stage.name
+        args[f"stage_name_{i}"], args[f"stage_csv_{i}"] = stage.name, _csv_field(stage.name)
         name.append(f"WHEN {i} THEN :stage_name_{i}")
+        csv_name.append(f"WHEN {i} THEN :stage_csv_{i}")
         if stage.max_dpd is not None:
             args[f"stage_max_{i}"] = stage.max_dpd
             index.append(f"WHEN dpd <= :stage_max_{i} THEN {i}")
     index.append(f"ELSE {len(policy.stages) - 1} END")
-    return " ".join(index), " ".join(name + ["END"]), args
+    parts = {"stage": " ".join(index), "stage_name": " ".join([*name, "END"]),
+             "stage_csv": " ".join([*csv_name, "END"])}
+    return parts, args
 
 
-def queue_statement(policy: Policy, as_of: date) -> tuple[str, dict[str, object]]:
-    """The queue's SQL (in no particular order) and its parameters for this policy and day."""
+def _arguments(policy: Policy, as_of: date) -> tuple[dict[str, str], dict[str, object]]:
     weights, places = _scaled(policy.queue_weights)
-    stage, stage_name, args = _stage_sql(policy)
+    parts, args = _stages(policy)
     args.update(
         cutoff=(as_of - timedelta(days=policy.promise.grace_days)).isoformat(),
         today=(as_of - _EPOCH).days,
         denominator=10 ** (places + 3),
         w_stage=weights.get("stage", 0), w_overdue=weights.get("overdue_per_1000", 0),
         w_broken=weights.get("broken_promise", 0), w_days=weights.get("days_since_contact", 0),
+        csv_special=_CSV_SPECIAL,
     )
-    return _QUEUE.format(stage=stage, stage_name=stage_name), args
+    return parts, args
 
 
 async def add_functions(db: aiosqlite.Connection, policy: Policy) -> None:
@@ -200,31 +243,72 @@ async def add_functions(db: aiosqlite.Connection, policy: Policy) -> None:
     await db.create_function("queue_priority", 5, fallback, deterministic=True)
 
 
-async def iter_queue_chunks(
-    db: aiosqlite.Connection, policy: Policy, as_of: date, chunk: int = CHUNK
-) -> AsyncIterator[Sequence[tuple]]:
-    """The ranked queue as lists of plain tuples (QueueRow positions): the listed accounts in
-    call order (broken promises first, then by priority, higher first, then by account_ref),
-    then the left-out ones (reason only). Accounts with nothing owed and nothing broken are
-    not there at all."""
-    await add_functions(db, policy)
-    sql, args = queue_statement(policy, as_of)
-    cur = await db.cursor()
-    cur.row_factory = None  # plain tuples: a million sqlite3.Row objects cost a second
+@asynccontextmanager
+async def _sorting_in_memory(db: aiosqlite.Connection) -> AsyncIterator[None]:
+    """SQLite's sorter in memory for one statement: on disk it reads and writes its runs a few
+    dozen bytes at a time, and a million rows cost seconds of system calls. About 100 bytes a
+    listed account while it sorts. (Changing temp_store drops the connection's temporary
+    tables; the queue uses none, and no import runs on the connection that exports.)"""
+    async with db.execute("PRAGMA temp_store") as cur:
+        (before,) = await cur.fetchone()
+    await db.execute("PRAGMA temp_store = MEMORY")
     try:
-        await cur.execute(sql + _ORDER, args)
-        while rows := await cur.fetchmany(chunk):
-            yield rows
+        yield
     finally:
-        await cur.close()
+        await db.execute(f"PRAGMA temp_store = {int(before)}")
+
+
+async def _chunks(
+    db: aiosqlite.Connection, policy: Policy, sql: str, args: dict[str, object], chunk: int
+) -> AsyncIterator[Sequence[tuple]]:
+    await add_functions(db, policy)
+    async with _sorting_in_memory(db):
+        cur = await db.cursor()
+        cur.row_factory = None  # plain tuples: sqlite3.Row objects cost a second a million rows
+        try:
+            await cur.execute(sql, args)
+            while rows := await cur.fetchmany(chunk):
+                yield rows
+        finally:
+            await cur.close()
+
+
+async def iter_queue_rows(
+    db: aiosqlite.Connection, policy: Policy, as_of: date, limit: int | None = None, chunk: int = CHUNK
+) -> AsyncIterator[Sequence[tuple]]:
+    """The queue in call order, a list of plain tuples (QueueRow positions) at a time: the listed
+    accounts (broken promises first, then by priority, higher first, then by account_ref), then
+    the left-out ones (only the reason is set). Accounts with nothing owed and nothing broken
+    are not there. With a limit, only the first rows (SQLite keeps no more than those)."""
+    parts, args = _arguments(policy, as_of)
+    sql = f"SELECT {_FIELDS} {_JOINED} {_ORDER}".format(**parts)
+    if limit is not None:
+        sql, args = sql + " LIMIT :limit", {**args, "limit": limit}
+    async for rows in _chunks(db, policy, sql, args, chunk):
+        yield rows
+
+
+async def iter_queue_lines(
+    db: aiosqlite.Connection, policy: Policy, as_of: date, chunk: int = CHUNK
+) -> AsyncIterator[Sequence[tuple[str, str | None]]]:
+    """The same queue as (reason, CSV line) pairs: the line holds the row's fields from
+    account_ref on, as the csv module writes them; None when the account is left out."""
+    parts, args = _arguments(policy, as_of)
+    sql = f"SELECT {_REASON}, {_LINE} {_JOINED} {_ORDER}".format(**parts)
+    async for rows in _chunks(db, policy, sql, args, chunk):
+        yield rows
 
 
 async def count_queue(db: aiosqlite.Connection, policy: Policy, as_of: date) -> dict[str, int]:
-    """How many accounts have each reason (listed or left out), counted by SQLite."""
+    """How many accounts are listed or left out for each reason (no ranking, no sort)."""
+    parts, args = _arguments(policy, as_of)
     await add_functions(db, policy)
-    sql, args = queue_statement(policy, as_of)
-    async with db.execute(f"SELECT reason, count(*) FROM ({sql}) GROUP BY reason", args) as cur:
-        return {reason: count for reason, count in await cur.fetchall()}
+    async with _sorting_in_memory(db), db.execute(_COUNTS.format(**parts), args) as cur:
+        counts = await cur.fetchone()
+    return {reason: n for reason, n in zip(_COUNTED, counts, strict=True) if n}
+
+
+_CSV_SPECIAL = _csv_special()
 
 
 # --- one account's facts as Python values (the readable rules use these) ----------------------

@@ -127,7 +127,7 @@ async def cmd_export(config: Config, args: argparse.Namespace) -> int:
     store = await _open(config)
     try:
         with _output(args.out) as out:
-            if args.what == "queue":  # streamed: a million accounts, sorted on disk by SQLite
+            if args.what == "queue":  # streamed: a million accounts, ranked and sorted by SQLite
                 day = _today(config, args.as_of)
                 await write_queue(store, config.policy, day, args.format, out, sys.stderr)
             else:

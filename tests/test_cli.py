@@ -61,7 +61,7 @@ def test_import_exits_1_naming_bad_rows_and_a_second_import_changes_nothing(sett
     assert main(["import", "accounts", str(DATA / "portfolio_broken.csv")]) == 1
     out, err = capsys.readouterr()
     assert out == "accounts: 7 rows read, 2 changed, 0 unchanged, 5 rejected\n"
-    assert err.splitlines()[0] == "line 3: date_of_birth: not a date YYYY-MM-DD: '1985-13-45'"
+    assert err.splitlines()[0] == "line 3: date_of_birth: not a date YYYY-MM-DD"
     assert len(err.splitlines()) == 5
     assert main(["import", "accounts", str(DATA / "portfolio.csv")]) == 0
     assert main(["import", "accounts", str(DATA / "portfolio.csv")]) == 0

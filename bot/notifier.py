@@ -81,9 +81,13 @@ class Notifier:
         self._pending: asyncio.Task | None = None
         self._stopped = False
 
-    def stop(self) -> None:
-        """No more sends from this process: whatever is left waits in the outbox for the next start."""
+    async def stop(self) -> None:
+        """No more sends from this process: whatever is left waits in the outbox for the next start.
+        A drain cut off mid-send has not marked that notice sent, so it goes again after restart."""
         self._stopped = True
+        if self._pending is not None and not self._pending.done():
+            self._pending.cancel()
+            await asyncio.gather(self._pending, return_exceptions=True)
 
     async def drain(self) -> DrainResult:
         async with self._lock:

@@ -94,7 +94,7 @@ async def running(
             await _stop_receiving(receiving)
             notifier = application.bot_data.get("notifier")
             if notifier is not None:
-                notifier.stop()  # a drain held by flood control must not keep SIGTERM waiting
+                await notifier.stop()  # a drain held by flood control must not keep SIGTERM waiting
             await application.stop()
 
 

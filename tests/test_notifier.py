@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -184,3 +185,25 @@ async def test_every_kind_renders_with_missing_fields_as_a_dash(store):
     chat = Chat()
     assert (await notifier(store, chat, Clock()).drain()).sent == 8
     assert all("—" in text for _, text in chat.sent)
+
+
+async def test_a_stop_does_not_wait_for_flood_control_and_the_notice_goes_after_restart(store):
+    """SIGTERM while a send waits its turn: the bot stops at once, and the notice is not lost."""
+    waiting = asyncio.Event()
+
+    async def held_by_the_rate_limiter(chat_id: int, text: str) -> None:
+        waiting.set()
+        await asyncio.Event().wait()
+
+    clock = Clock()
+    notice_id = await add(store)
+    sender = Notifier(store, held_by_the_rate_limiter, clock, chat_id=COLLECTORS, locale="en")
+    sender.kick()
+    await asyncio.wait_for(waiting.wait(), 2)
+    await asyncio.wait_for(sender.stop(), 1)
+    sender.kick()  # nothing more starts once stopped
+    assert sender._pending.done()
+
+    chat = Chat()
+    await notifier(store, chat, clock).drain()  # the next start
+    assert [text for _, text in chat.sent] and chat.sent[0][1].endswith(f"#{notice_id}")

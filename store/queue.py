@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -251,7 +252,13 @@ async def _sorting_in_memory(db: aiosqlite.Connection) -> AsyncIterator[None]:
     tables; the queue uses none, and no import runs on the connection that exports.)"""
     async with db.execute("PRAGMA temp_store") as cur:
         (before,) = await cur.fetchone()
-    await db.execute("PRAGMA temp_store = MEMORY")
+    try:
+        await db.execute("PRAGMA temp_store = MEMORY")
+    except sqlite3.OperationalError:
+        # A connection holding a temporary table (an import ran on it) refuses the change inside
+        # a transaction: sort on disk then, slower but the same rows in the same order.
+        yield
+        return
     try:
         yield
     finally:

@@ -17,7 +17,7 @@ from bot.sweeper import apply_new_payments, sweep
 from debt.arrangements import quote
 from debt.policy import load_policy
 from debt.portfolio import parse_account_row
-from store.accounts import get_account, upsert_accounts
+from store.accounts import get_account, seen_reset, upsert_accounts
 from store.arrangements import insert_arrangement
 from store.tokens import issue_link
 
@@ -47,6 +47,18 @@ async def test_deeper_accounts_come_first_and_a_broken_promise_tops_the_queue(st
     assert refs_and_reasons(text) == [("SHALLOW", "broken_promise"), ("DEEP", "overdue")]
     assert summary.listed == {"broken_promise": 1, "overdue": 1}
     assert "2 to call" in err
+
+
+async def test_the_queue_exports_on_a_connection_that_has_run_an_import(store):
+    """An import leaves a temporary table on its connection; the export must still work there."""
+    await add_account(store, "SHALLOW", oldest_due_date="2026-03-01", overdue_amount="100.00")
+    await add_account(store, "DEEP", oldest_due_date="2025-11-01", overdue_amount="4000.00")
+    async with store.unit() as db:
+        await seen_reset(db)  # what `debtdesk import` does first
+    text, _, _ = await export(store)
+    assert refs_and_reasons(text) == [("DEEP", "overdue"), ("SHALLOW", "overdue")]
+    entries, _ = await top_entries(store, POLICY, AS_OF, 5)
+    assert [e.account_ref for e in entries] == ["DEEP", "SHALLOW"]
 
 
 async def test_a_pending_promise_leaves_the_account_out_until_grace_ends(store):

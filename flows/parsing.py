@@ -87,7 +87,12 @@ def parse_date_text(text: str, locale: str) -> date | None:
             return None
     if re.search(r"[^\W\d_]", text) and not re.fullmatch(r"[\d\s年月日]+", text):
         return _with_month_name(text, locale)
-    if len(re.findall(r"\d+", text)) != 3:
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if len(numbers) != 3:
+        return None
+    if locale == "en" and numbers[0] != numbers[1] and max(numbers[:2]) <= 12:
+        # English is written month-first in the US and day-first almost everywhere else: 04/05
+        # could be either, so it is asked again (the prompt's example names the month).
         return None
     try:
         found = babel_parse_date(text, locale=locale, format="short")

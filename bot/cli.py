@@ -157,14 +157,10 @@ async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
         raise CliError(f"{target} exists; choose a new file name for the backup")
     store = await _open(config)
     try:
-        dest = sqlite3.connect(target, check_same_thread=False)  # used from aiosqlite's thread
+        await store.backup(str(target))  # SQLite's online backup: a consistent copy while others write
     except sqlite3.Error as exc:
-        await store.close()
         raise CliError(f"{target}: {exc}") from None
-    try:
-        await store.conn.backup(dest)  # SQLite's online backup: a consistent copy while others write
     finally:
-        dest.close()
         await store.close()
     print(f"backup written to {target}")
     return 0

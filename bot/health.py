@@ -35,12 +35,8 @@ _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Al
 async def database_answers(store: Store, timeout: float = DB_TIMEOUT_SECONDS) -> bool:
     """True when `SELECT 1` comes back in time. The store's lock is shared with the bot, so a
     unit of work stuck for longer than the timeout also reads as unhealthy, which it is."""
-    async def ask() -> bool:
-        async with store.read() as db:
-            async with db.execute("SELECT 1") as cur:
-                return (await cur.fetchone())[0] == 1
     try:
-        return await asyncio.wait_for(ask(), timeout)
+        return await asyncio.wait_for(store.ping(), timeout)
     except Exception as exc:  # closed connection, locked file, timeout: all mean "not healthy"
         log.warning("health check: the database did not answer (%s)", type(exc).__name__)
         return False

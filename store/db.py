@@ -7,6 +7,7 @@ interleave; WAL lets other processes (an import, a sweep) read and write beside 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -69,6 +70,21 @@ class Store:
 
     async def close(self) -> None:
         await self.conn.close()
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query (for the health endpoint)."""
+        async with self.read() as db:
+            async with db.execute("SELECT 1") as cur:
+                return (await cur.fetchone())[0] == 1
+
+    async def backup(self, target: str) -> None:
+        """A consistent copy into a new file with SQLite's online backup API, while others write."""
+        dest = sqlite3.connect(target, check_same_thread=False)  # used from aiosqlite's thread
+        try:
+            async with self._lock:
+                await self.conn.backup(dest)
+        finally:
+            dest.close()
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[aiosqlite.Connection]:

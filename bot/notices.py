@@ -19,7 +19,7 @@ from typing import Any
 from bot.render import cut, render_text
 from debt.money import Money, MoneyError
 from flows.support import DISPUTE_REASONS, HARDSHIP_REASONS, WINDOWS
-from flows.types import N_, Text
+from flows.types import N_, NP_, Text
 
 # One message per kind; placeholders are payload keys (flows/notices.py, bot/sweeper.py); a
 # missing one shows as a dash rather than losing the notice.
@@ -58,9 +58,52 @@ MISSING = "—"
 AMOUNT_KEYS = frozenset(
     {"amount", "paid", "total", "fees", "overdue", "balance", "discount", "amount_now"}
 )
-# Payload keys holding a key of one of the flows' labelled choices: shown as that label.
-LABELS = {"reason": {**DISPUTE_REASONS, **HARDSHIP_REASONS}, "window": WINDOWS}
+# Internal codes that a notice names, as words the collectors read in their language.
+SCOPES = {"chat": N_("the chat"), "account": N_("the account")}
+PLANS = {
+    "cure": N_("payment of the overdue amount"),
+    "full": N_("payment in full"),
+    "settlement": N_("a settlement for less than the balance"),
+}
+STATUSES = {
+    "active": N_("active"),
+    "pending_approval": N_("waiting for approval"),
+    "cancelled": N_("cancelled"),
+    "completed": N_("completed"),
+}
+KINDS = {
+    "promise": N_("promise to pay"),
+    "arrangement": N_("repayment plan"),
+    "dispute": N_("dispute"),
+    "hardship": N_("hardship"),
+    "callback": N_("call back"),
+    "lock": N_("verification lock"),
+    "kept": N_("promise kept"),
+    "broken": N_("promise broken"),
+}
+# Payload keys holding a key of one of the flows' labelled choices: shown as that label; an
+# unknown code is shown as it is rather than losing the notice.
+LABELS = {
+    "reason": {**DISPUTE_REASONS, **HARDSHIP_REASONS},
+    "window": WINDOWS,
+    "scope": SCOPES,
+    "plan": PLANS,
+    "status": STATUSES,
+    "kind": KINDS,
+}
+_INSTALMENTS = re.compile(r"^inst(\d{1,3})$")  # plan keys such as inst12 (debt/arrangements.py)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _label(key: str, raw: str) -> Text | None:
+    """The words for a code the flows wrote into the payload, or None when it is not one."""
+    if raw in LABELS.get(key, {}):
+        return Text(LABELS[key][raw])
+    instalments = _INSTALMENTS.match(raw) if key == "plan" else None
+    if instalments:
+        months = int(instalments.group(1))
+        return NP_("{months} monthly payment", "{months} monthly payments", months, {"months": months})
+    return None
 
 
 def _value(key: str, raw: Any, currency: str | None) -> Any:
@@ -70,8 +113,9 @@ def _value(key: str, raw: Any, currency: str | None) -> Any:
         return MISSING
     if not isinstance(raw, str):
         return raw
-    if raw in LABELS.get(key, {}):
-        return Text(LABELS[key][raw])
+    label = _label(key, raw)
+    if label is not None:
+        return label
     if key in AMOUNT_KEYS and currency:
         try:
             return Money(Decimal(raw), currency)
@@ -99,10 +143,9 @@ def notice_text(kind: str, payload: dict[str, Any]) -> Text:
     schedule = payload.get("schedule")
     if isinstance(schedule, list) and schedule and isinstance(schedule[0], dict):
         payload = {**payload, "first_due": schedule[0].get("due")}
-    params: dict[str, Any] = {"kind": kind}
+    params: dict[str, Any] = {}
     for name in _fields(msgid):
-        if name != "kind":
-            params[name] = _value(name, payload.get(name), currency)
+        params[name] = _value(name, kind if name == "kind" else payload.get(name), currency)
     return Text(msgid, params)
 
 

@@ -81,9 +81,11 @@ def _credit_report(report: CreditReport) -> list[Text]:
         parts.append(Text(N_("If nothing is paid, on {date}: {step}."),
                           {"date": report.next_step_on, "step": _report_step(report.next_step)}))
     if report.kept_until:
-        parts.append(Text(N_("If you clear the arrears today, the record stays on your credit report "
-                             "until {date} ({years} years)."),
-                          {"date": report.kept_until, "years": report.kept_years}))
+        parts.append(NP_("If you clear the arrears today, the record stays on your credit report "
+                         "until {date} ({years} year).",
+                         "If you clear the arrears today, the record stays on your credit report "
+                         "until {date} ({years} years).",
+                         report.kept_years, {"date": report.kept_until, "years": report.kept_years}))
     return parts
 
 

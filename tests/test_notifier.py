@@ -176,7 +176,55 @@ async def test_an_arrangement_names_its_first_payment_date(store):
     chat = Chat()
     await notifier(store, chat, Clock()).drain()
     text = chat.sent[0][1]
-    assert "inst12" in text and "CN¥1,200.00" in text and "CN¥100.00 by Mar 15, 2026" in text
+    assert "chose 12 monthly payments:" in text and "inst12" not in text
+    assert "CN¥1,200.00" in text and "CN¥100.00 by Mar 15, 2026" in text
+
+
+LOCK = {"scope": "account", "until": "2026-03-01T09:15:00+00:00"}
+ARRANGEMENT = {
+    "stage": "M2", "plan": "inst12", "status": "pending_approval", "total": "1200.00",
+    "amount_now": "100.00", "currency": "CNY",
+    "schedule": [{"number": 1, "due": "2026-03-15", "amount": "100.00"}],
+}
+
+
+async def delivered(store: Store, locale: str, *notices: tuple[str, dict]) -> list[str]:
+    for kind, payload in notices:
+        await add(store, kind, payload)
+    chat = Chat()
+    await Notifier(store, chat, Clock(), chat_id=COLLECTORS, locale=locale).drain()
+    return [text for _, text in chat.sent]
+
+
+async def test_lock_and_arrangement_notices_name_scope_plan_and_status_in_words(store):
+    lock, arrangement, one_month = await delivered(
+        store, "en", ("lock", LOCK), ("arrangement", ARRANGEMENT),
+        ("arrangement", {**ARRANGEMENT, "plan": "inst1", "status": "active"}),
+    )
+    assert lock.startswith("Verification locked: the account after too many failed attempts")
+    assert "chose 12 monthly payments:" in arrangement and "Status: waiting for approval." in arrangement
+    assert "chose 1 monthly payment:" in one_month and "Status: active." in one_month
+
+
+async def test_the_collectors_read_scope_plan_and_status_in_their_language(store):
+    lock, arrangement, settlement = await delivered(
+        store, "es", ("lock", LOCK), ("arrangement", ARRANGEMENT),
+        ("arrangement", {**ARRANGEMENT, "plan": "settlement", "status": "active"}),
+    )
+    assert "Verificación bloqueada: la cuenta," in lock
+    assert "eligió 12 pagos mensuales:" in arrangement and "Estado: en espera de aprobación." in arrangement
+    assert "eligió una liquidación" in settlement and "Estado: activo." in settlement
+    codes = ("account", "inst12", "pending_approval", "settlement", "active")
+    for text in (lock, arrangement, settlement):
+        assert not any(code in text for code in codes)
+
+
+async def test_a_code_without_a_label_is_shown_as_it_is(store):
+    unknown, arrangement = await delivered(
+        store, "en", ("audit", {}), ("arrangement", {**ARRANGEMENT, "plan": "inst", "status": "frozen"}),
+    )
+    assert unknown.startswith("Notice audit for account A-1.")
+    assert "chose inst:" in arrangement and "Status: frozen." in arrangement
 
 
 async def test_every_kind_renders_with_missing_fields_as_a_dash(store):

@@ -183,7 +183,7 @@ async def test_nothing_about_the_account_before_verification(store, clock):
     seen: set[str] = set()
 
     async def check(chat: Chat, out) -> None:
-        text = rendered(out)
+        text = "\n".join(_shape(out))  # without the random button nonces, which may hold "150"
         for secret in secrets_:
             assert secret not in text, (secret, text)
         for button in buttons(out):

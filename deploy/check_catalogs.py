@@ -2,40 +2,29 @@
 
 The bot compiles every .po in memory when it starts (bot.i18n), so nothing is compiled ahead of
 time; this runs the same compilation at build time and exits 1 (naming the catalog and message)
-when a catalog does not parse, holds fuzzy entries the bot would hide, has a translation whose
+when a catalog does not parse, holds fuzzy or untranslated entries, has a translation whose
 {placeholders} differ from the source (a KeyError when the message is shown), or names a locale
 babel does not know. It also refuses an empty folder: a wrong DEBTDESK_LOCALES must not pass.
 """
 
 from __future__ import annotations
 
-import string
 import sys
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError
 
-from bot.i18n import SOURCE_LOCALE, available_locales, babel_locale, compile_catalog, locales_dir, po_path
-
-
-def _fields(text: str) -> set[str]:
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError:  # an unmatched brace: str.format would fail on it too
-        return {"(unbalanced braces)"}
-    return {field.split(".")[0].split("[")[0] for _, field, _, _ in parsed if field is not None}
-
-
-def _message_problems(message) -> list[str]:
-    sources = message.id if isinstance(message.id, tuple) else (message.id,)
-    forms = message.string if isinstance(message.string, tuple) else (message.string,)
-    allowed = [_fields(s) for s in sources]
-    problems = ["fuzzy (the bot would not show it)"] if message.fuzzy else []
-    for form in forms:
-        if form and _fields(form) not in allowed:
-            problems.append(f"placeholders {sorted(_fields(form))} differ from the source's")
-    return problems
+from bot.i18n import (
+    SOURCE_LOCALE,
+    available_locales,
+    babel_locale,
+    compile_catalog,
+    locales_dir,
+    po_path,
+    read_catalog,
+    translation_problems,
+)
 
 
 def check(locale: str, root: Path) -> list[str]:
@@ -45,8 +34,7 @@ def check(locale: str, root: Path) -> list[str]:
     except (ValueError, UnknownLocaleError):
         return [f"{path}: babel does not know the locale {locale!r}"]
     try:
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=locale, abort_invalid=True)
+        catalog = read_catalog(path, locale)
         compile_catalog(catalog)
     except (PoFileError, ValueError, OSError) as exc:
         return [f"{path}: cannot be compiled: {exc}"]
@@ -54,7 +42,8 @@ def check(locale: str, root: Path) -> list[str]:
     for message in catalog:
         if message.id:
             key = message.id[0] if isinstance(message.id, tuple) else message.id
-            found += [f"{path}: {key[:60]!r}: {p}" for p in _message_problems(message)]
+            problems = translation_problems(message, catalog.num_plurals)
+            found += [f"{path}: {key[:60]!r}: {p}" for p in problems]
     return found
 
 

@@ -10,7 +10,7 @@ import json
 from typing import Any, TextIO
 
 from store.db import Store
-from store.reports import iter_promises
+from store.staff_queries import iter_promises
 
 PROMISE_COLUMNS = ("id", "account_ref", "arrangement_id", "amount", "currency", "due_date", "status",
                    "paid_amount", "source", "created_at", "resolved_at")

@@ -21,7 +21,7 @@ from store.accounts import AccountRecord, get_account
 from store.arrangements import open_arrangement, promises_for
 from store.db import Store
 from store.promise_status import broken_in_row
-from store.reports import chat_summary, open_cases
+from store.staff_queries import chat_summary, open_cases
 
 
 def plain(value: Any) -> Any:

@@ -3,16 +3,15 @@
 `debtdesk report [--as-of DATE] [--format text|json] [--chart FILE.png]`. Counts run up to the
 end of as_of (UTC). Promises made in the chat and plan instalments are counted apart, so a
 12-month plan does not count as twelve promises. Calls saved are the accounts the call queue
-leaves out on that day. The chart is written by a few lines of zlib and struct: bars only,
-no fonts, no matplotlib.
+leaves out on that day because of something done in the chat: an account the bank's own file
+marks disputed is left out too, but no call was saved by the bot, so it is counted apart. Links
+issued leave out those revoked by a newer link. The chart is drawn by bot/report_chart.py.
 """
 
 from __future__ import annotations
 
 import json
-import struct
 import sys
-import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.queue_export import summarise
+from bot.report_chart import ChartUnavailable, weekly_chart
 from debt.policy import Policy
 from store import report as stats
 from store.db import Store
@@ -65,6 +65,7 @@ async def gather(store: Store, policy: Policy, as_of: date) -> dict[str, Any]:
         links = await stats.links_issued(db, before)
         verified = await stats.accounts_verified(db, before)
         served = await stats.accounts_self_served(db, before)
+        bank_disputed = await stats.accounts_disputed_by_bank(db)
         arrangements = await stats.grouped(db, "arrangements", "kind", before)
         cases = await stats.grouped(db, "cases", "kind", before)
         async for row in stats.iter_promises(db, before):
@@ -90,8 +91,9 @@ async def gather(store: Store, policy: Policy, as_of: date) -> dict[str, Any]:
         "disputes": cases.get("dispute", 0),
         "hardship": cases.get("hardship", 0),
         "callbacks": cases.get("callback", 0),
-        "calls_saved": sum(queue.left_out.values()),
+        "calls_saved": max(sum(queue.left_out.values()) - bank_disputed, 0),
         "left_out": dict(sorted(queue.left_out.items())),
+        "disputed_by_bank": bank_disputed,
         "weeks": [{"week": w, "made": c["made"], "kept": c["kept"]} for w, c in sorted(weeks.items())],
     }
 
@@ -100,12 +102,38 @@ def _money(amounts: dict[str, str]) -> str:
     return ", ".join(f"{v} {c}" for c, v in amounts.items()) or "0"
 
 
-def _percent(rate: str | None) -> str:
-    return f"{Decimal(rate) * 100:.1f}%" if rate is not None else "n/a"
+def _percent(rate: str) -> str:
+    return f"{Decimal(rate) * 100:.1f}%"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    """'1 account', '2 accounts': the report is the operators' plain English, counted right."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def _statuses(counts: dict[str, Any]) -> str:
     return f"kept {counts['kept']}, partly kept {counts['partial']}, broken {counts['broken']}"
+
+
+def _served(data: dict[str, Any]) -> str:
+    if data["self_service_rate"] is None:
+        return f"{data['self_served']} (no chat verified yet)"
+    return f"{data['self_served']} ({_percent(data['self_service_rate'])} of the accounts verified)"
+
+
+def _kept_rate(p: dict[str, Any]) -> str:
+    if p["kept_rate"] is None:
+        return "no promise resolved yet"
+    return f"kept rate {_percent(p['kept_rate'])}"
+
+
+def _saved(data: dict[str, Any]) -> str:
+    reasons = ", ".join(f"{k} {v}" for k, v in data["left_out"].items()) or "none"
+    saved = _n(data["calls_saved"], "account", "accounts")
+    line = f"{saved} the bot kept out of the queue (left out: {reasons}"
+    if data["disputed_by_bank"]:
+        line += f"; of them {_n(data['disputed_by_bank'], 'account', 'accounts')} disputed in the bank's file"
+    return line + ")"
 
 
 def as_text(data: dict[str, Any]) -> str:
@@ -115,9 +143,8 @@ def as_text(data: dict[str, Any]) -> str:
         f"debtdesk report as of {data['as_of']}",
         f"links issued:        {data['links_issued']}",
         f"chats verified:      {data['chats_verified']}",
-        f"self-served:         {data['self_served']} ({_percent(data['self_service_rate'])} of verified)",
-        f"promises made:       {p['made']} ({_statuses(p)}, pending {p['pending']}); "
-        f"kept rate {_percent(p['kept_rate'])}",
+        f"self-served:         {_served(data)}",
+        f"promises made:       {p['made']} ({_statuses(p)}, pending {p['pending']}); {_kept_rate(p)}",
         f"  promised:          {_money(p['promised'])}",
         f"  collected:         {_money(p['collected'])}",
         f"plan instalments:    {i['made']} ({_statuses(i)}); collected {_money(i['collected'])}",
@@ -125,55 +152,12 @@ def as_text(data: dict[str, Any]) -> str:
         f"disputes:            {data['disputes']}",
         f"hardship reviews:    {data['hardship']}",
         f"call-back requests:  {data['callbacks']}",
-        f"calls saved:         {data['calls_saved']} accounts left out of the queue "
-        f"({', '.join(f'{k} {v}' for k, v in data['left_out'].items()) or 'none'})",
+        f"calls saved:         {_saved(data)}",
         "",
         "week       made  kept",
     ]
     lines += [f"{w['week']}  {w['made']:>4}  {w['kept']:>4}" for w in data["weeks"]]
     return "\n".join(lines) + "\n"
-
-
-# --- a bar chart as PNG, by hand -------------------------------------------------------------
-
-MADE_COLOUR, KEPT_COLOUR = (120, 144, 156), (46, 125, 50)
-AXIS_COLOUR, BACKGROUND = (60, 60, 60), (255, 255, 255)
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-
-def png(width: int, height: int, pixels: list[bytearray]) -> bytes:
-    """An 8-bit RGB PNG from rows of width*3 bytes (filter 0 on every row)."""
-    raw = b"".join(b"\x00" + bytes(row) for row in pixels)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    body = _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + body
-
-
-def bar_chart(
-    pairs: list[tuple[int, int]], bar: int = 12, gap: int = 8, height: int = 160, margin: int = 10
-) -> bytes:
-    """Two bars per group (made, kept), heights to scale, on a base line."""
-    groups = max(len(pairs), 1)
-    width = margin * 2 + groups * (2 * bar + gap)
-    top = max((max(pair) for pair in pairs), default=0) or 1
-    rows = [bytearray(BACKGROUND * width) for _ in range(height)]
-    base = height - margin
-
-    def fill(x0: int, x1: int, y0: int, y1: int, colour: tuple[int, int, int]) -> None:
-        for y in range(max(y0, 0), min(y1, height)):
-            rows[y][x0 * 3:x1 * 3] = bytes(colour) * (x1 - x0)
-
-    plot = base - margin
-    for i, (made, kept) in enumerate(pairs):
-        x = margin + i * (2 * bar + gap)
-        fill(x, x + bar, base - made * plot // top, base, MADE_COLOUR)
-        fill(x + bar, x + 2 * bar, base - kept * plot // top, base, KEPT_COLOUR)
-    fill(margin // 2, width - margin // 2, base, base + 1, AXIS_COLOUR)
-    return png(width, height, rows)
 
 
 async def run_report(config: Any, as_of: date | None, fmt: str = "text", chart: str | None = None,
@@ -191,7 +175,10 @@ async def run_report(config: Any, as_of: date | None, fmt: str = "text", chart: 
     out.write(as_text(data) if fmt == "text" else json.dumps(data, indent=2) + "\n")
     if chart:
         try:
-            Path(chart).write_bytes(bar_chart([(w["made"], w["kept"]) for w in data["weeks"]]))
+            Path(chart).write_bytes(weekly_chart(data["weeks"], data["as_of"]))
+        except ChartUnavailable as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
         except OSError as exc:
             print(f"cannot write the chart to {chart}: {exc.strerror}", file=sys.stderr)
             return 1

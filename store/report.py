@@ -18,7 +18,19 @@ async def _scalar(db: aiosqlite.Connection, sql: str, *args: object) -> int:
 
 
 async def links_issued(db: aiosqlite.Connection, before: str) -> int:
-    return await _scalar(db, "SELECT COUNT(*) FROM links_issued WHERE at < ?", before)
+    """Links issued by then and not revoked by then: a link replaced by a newer one for the same
+    account was never one more person reached."""
+    return await _scalar(
+        db,
+        "SELECT COUNT(*) FROM link_tokens WHERE created_at < ? AND (revoked_at IS NULL OR revoked_at >= ?)",
+        before, before,
+    )
+
+
+async def accounts_disputed_by_bank(db: aiosqlite.Connection) -> int:
+    """Accounts the bank's own file marks disputed (and not closed): the queue leaves them out,
+    but the bot saved no call there."""
+    return await _scalar(db, "SELECT COUNT(*) FROM accounts WHERE status = 'disputed'")
 
 
 async def accounts_verified(db: aiosqlite.Connection, before: str) -> int:

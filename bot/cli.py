@@ -182,20 +182,23 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
-    from bot.demo_data import DEMO_SECRET
+    from bot.demo_data import DEMO_SECRET, demo_db_path, prepare_demo_db
 
     policy_name = args.policy or config.policy_name
     try:
         policy = config.policy if policy_name == config.policy_name else load_policy(policy_name)
     except PolicyError as exc:
         raise CliError(str(exc)) from None
+    db_path = args.db or demo_db_path(policy_name)
     # Never the bank's secret or database: the demo holds invented people under its own key.
-    demo = replace(config, db_path=args.db, secret=DEMO_SECRET, policy=policy, policy_name=policy_name)
+    demo = replace(config, db_path=db_path, secret=DEMO_SECRET, policy=policy, policy_name=policy_name)
     try:
         from bot.console import run_demo  # seeds the demo database once, then chats in this terminal
     except ImportError as exc:
         raise CliError(f"the console demo cannot start: {exc}") from None
-    await (await _open(demo)).close()  # a database from a newer debtdesk: one line, not a traceback
+    problem = await prepare_demo_db(db_path, policy, reset=args.reset)
+    if problem:
+        raise CliError(problem)
     await run_demo(demo, sys.stdin, sys.stdout)
     return 0
 
@@ -256,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="try the bot in this terminal on invented accounts (no secret needed)")
     p.add_argument("--policy", choices=PRESETS, help="the preset to demonstrate (else DEBTDESK_POLICY)")
-    p.add_argument("--db", default="./debtdesk-demo.db", metavar="PATH", help="the demo database file")
+    p.add_argument("--db", metavar="PATH", help="the demo database file (./debtdesk-demo-<policy>.db)")
+    p.add_argument("--reset", action="store_true", help="start afresh: delete and seed the demo database")
     return parser
 
 

@@ -9,9 +9,11 @@ demo is run; the database is seeded once and left alone after that.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -26,7 +28,14 @@ from store.tokens import store_factor_rows
 # The demo's own HMAC key. It protects nothing real: the demo database holds invented people
 # only, and the demo alone may run without DEBTDESK_SECRET. Never use it for real accounts.
 DEMO_SECRET = b"debtdesk-demo-key-for-invented-data-only"
-DEMO_DB = "./debtdesk-demo.db"
+DEMO_REF_PREFIX = "DEMO-"
+
+
+def demo_db_path(policy_name: str) -> str:
+    """One demo database per policy (a preset's name, or a policy file's stem): a database seeded
+    in yuan never shows US fees."""
+    stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(policy_name).stem) or "custom"
+    return f"./debtdesk-demo-{stem}.db"
 ACCOUNTS = 200
 
 LOCALES = ("en", "zh-CN", "zh-TW", "es", "ru", "pt-BR", "id")
@@ -56,6 +65,7 @@ class DemoIdentity:
     id_last4: str
     stage: str
     locale: str
+    phone: str  # E.164, in the policy's country: `/phone` with it signs in too
 
 
 def _money(value: Decimal, currency: str) -> str:
@@ -115,7 +125,7 @@ def _row(rng: random.Random, policy: Policy, number: int, stage: Stage, today: d
     product = "card" if rng.random() < 0.8 else "loan"
     paid = today - timedelta(days=dpd + rng.randint(5, 40))
     row = {
-        "account_ref": f"DEMO-{number:04d}",
+        "account_ref": f"{DEMO_REF_PREFIX}{number:04d}",
         "customer_name": _name(rng, locale),
         "date_of_birth": date(rng.randint(1955, 2003), rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
         "national_id_last4": f"{rng.randrange(10_000):04d}",
@@ -166,5 +176,26 @@ async def seed_demo(store: Store, secret: bytes, policy: Policy, now: datetime) 
                 continue
             now_stage = policy.stage_for(record.account.days_past_due(today)).name
             identities.append(DemoIdentity(row.account_ref, row.date_of_birth, row.national_id_last4,
-                                           now_stage, record.account.locale))
+                                           now_stage, record.account.locale, row.phone))
     return identities
+
+
+async def prepare_demo_db(path: str, policy: Policy, reset: bool) -> str | None:
+    """Make `path` ready for a demo under `policy`: deleted first on --reset, never when it holds
+    anything but demo accounts. The reason it cannot be used, or None."""
+    store = await Store.open(path)  # a database from a newer debtdesk raises SchemaTooNew here
+    try:
+        async with store.read() as db:
+            accounts = await count_accounts(db)
+            first = await get_account(db, f"{DEMO_REF_PREFIX}0001")
+    finally:
+        await store.close()
+    if accounts and first is None:
+        return f"{path} holds accounts that are not the demo's: name another --db"
+    if reset and accounts:
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    elif first is not None and first.account.currency != policy.currency:
+        return (f"{path} was seeded for accounts in {first.account.currency}, not this policy's "
+                f"{policy.currency}: add --reset to seed it afresh, or name another --db")
+    return None

@@ -1,12 +1,27 @@
-"""Shared fixtures: a real SQLite store in tmp_path, and the HMAC key."""
+"""Shared fixtures: a real SQLite store in tmp_path, the HMAC key, the real bot over loopback
+HTTP (`bot`), and the hypothesis profiles.
+
+Hypothesis: under CI (the CI variable set, as every CI service and .ci/run's caller do) the
+examples are derandomised, so a run fails or passes the same way every time; elsewhere they are
+random. `pytest --hypothesis-profile=nightly` runs many more random examples, for a search
+worth leaving to run.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
+from e2e_harness import BotUnderTest
+from hypothesis import settings
 
 from store.db import Store
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", derandomize=False)
+settings.register_profile("nightly", derandomize=False, max_examples=2000, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 SECRET = b"test-secret-0123456789abcdef"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -28,3 +43,19 @@ async def store(tmp_path):
     opened = await Store.open(str(tmp_path / "debtdesk.db"))
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+def bot_env() -> dict[str, str]:
+    """Settings for the `bot` fixture's bot before it starts; a test module overrides this."""
+    return {}
+
+
+@pytest.fixture
+async def bot(tmp_path, bot_env):
+    """The unmodified bot (python-telegram-bot's Application) against tests/fakeapi.py."""
+    under_test = BotUnderTest(tmp_path)
+    under_test.env.update(bot_env)
+    await under_test.start()
+    yield under_test
+    await under_test.stop()

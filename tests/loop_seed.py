@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from debt.money import Money
-from debt.portfolio import PaymentRow, parse_account_row
+from debt.portfolio import AccountRow, PaymentRow, parse_account_row
 from store.accounts import upsert_accounts
 from store.arrangements import insert_promise
 from store.cases import open_case
@@ -17,18 +17,24 @@ from store.payments import insert_payments
 SEEDED = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
 
 
+CN_ROW = {
+    "account_ref": "A-1", "customer_name": "Li Wei", "date_of_birth": "1985-04-12",
+    "national_id_last4": "1234", "phone": "+8613812345678", "locale": "en",
+    "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "20000",
+    "balance": "5000.00", "minimum_due": "500.00", "overdue_amount": "800.00",
+    "oldest_due_date": "2026-02-01", "fees_charged": "25", "interest_charged": "12.50",
+    "last_payment_date": "", "last_payment_amount": "", "status": "open",
+}
+
+
+def account_row(ref: str = "A-1", **changes: str) -> AccountRow:
+    """A parsed portfolio row of a CNY card account (CN_ROW with changes)."""
+    return parse_account_row({**CN_ROW, "account_ref": ref, **changes})
+
+
 async def add_account(store: Store, ref: str, **changes: str) -> None:
-    row = {
-        "account_ref": ref, "customer_name": "Li Wei", "date_of_birth": "1985-04-12",
-        "national_id_last4": "1234", "phone": "+8613812345678", "locale": "en",
-        "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "20000",
-        "balance": "5000.00", "minimum_due": "500.00", "overdue_amount": "800.00",
-        "oldest_due_date": "2026-02-01", "fees_charged": "25", "interest_charged": "12.50",
-        "last_payment_date": "", "last_payment_amount": "", "status": "open",
-    }
-    row.update(changes)
     async with store.unit() as db:
-        await upsert_accounts(db, [parse_account_row(row)], SEEDED)
+        await upsert_accounts(db, [account_row(ref, **changes)], SEEDED)
 
 
 async def bind_chat(store: Store, chat_id: int, ref: str,

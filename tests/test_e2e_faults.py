@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-from e2e_harness import BotUnderTest, texts, with_buttons
+from e2e_harness import texts, with_buttons
 
 CHAT = 601
-
-
-@pytest.fixture
-async def bot(tmp_path):
-    under_test = await BotUnderTest(tmp_path).start()
-    yield under_test
-    await under_test.stop()
 
 
 async def test_repeated_wrong_answers_lock_verification_even_for_the_right_one(bot):

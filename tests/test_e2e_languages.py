@@ -4,17 +4,9 @@ way their locale writes it."""
 
 from __future__ import annotations
 
-import pytest
 from e2e_harness import BotUnderTest, texts, with_buttons
 
 CHAT = 701
-
-
-@pytest.fixture
-async def bot(tmp_path):
-    under_test = await BotUnderTest(tmp_path).start()
-    yield under_test
-    await under_test.stop()
 
 
 async def say(bot: BotUnderTest, text: str, language: str):

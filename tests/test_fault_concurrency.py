@@ -9,8 +9,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-from e2e_harness import BotUnderTest, texts
+from e2e_harness import texts
 from fakeapi import FakeBotAPI
 from fault_kit import DEBTDESK, BotProcess, environment, integrity, leaks, query, secrets_of, seeded
 from flows_kit import ROW
@@ -22,13 +21,6 @@ from store.db import Store
 
 CHAT = 8801
 SORRY = "Sorry, something went wrong"
-
-
-@pytest.fixture
-async def bot(tmp_path):
-    under_test = await BotUnderTest(tmp_path).start()
-    yield under_test
-    await under_test.stop()
 
 
 async def test_a_burst_from_one_chat_is_answered_in_order_one_update_at_a_time(bot):

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-from e2e_harness import BotUnderTest, texts
+from e2e_harness import texts
 
 from bot.polling import Poller
 
 CHAT = 801
-
-
-@pytest.fixture
-async def bot(tmp_path):
-    under_test = await BotUnderTest(tmp_path).start()
-    yield under_test
-    await under_test.stop()
 
 
 async def test_an_update_cut_off_by_a_stop_is_fetched_again_and_answered_after_restart(bot, monkeypatch):

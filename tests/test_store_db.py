@@ -6,9 +6,10 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import loop_seed
 import pytest
 
-from debt.portfolio import PaymentRow, parse_account_row
+from debt.portfolio import PaymentRow
 from store.accounts import account_phone, get_account, iter_accounts, upsert_accounts
 from store.db import SchemaTooNew, Store, migrations
 from store.payments import insert_payments
@@ -18,16 +19,7 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def account_row(ref: str = "A-1", **changes: str):
-    row = {
-        "account_ref": ref, "customer_name": "Li Wei", "date_of_birth": "1985-04-12",
-        "national_id_last4": "1234", "phone": "+8613812345678", "locale": "zh-CN",
-        "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "20000",
-        "balance": "5000.00", "minimum_due": "500.00", "overdue_amount": "800.00",
-        "oldest_due_date": "2026-02-01", "fees_charged": "25", "interest_charged": "12.50",
-        "last_payment_date": "", "last_payment_amount": "", "status": "open",
-    }
-    row.update(changes)
-    return parse_account_row(row)
+    return loop_seed.account_row(ref, locale="zh-CN", **changes)
 
 
 async def test_fresh_database_gets_latest_schema_version(tmp_path):

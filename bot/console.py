@@ -111,17 +111,15 @@ def introduce(identities: list[DemoIdentity], write: Callable[[str], None]) -> N
 
 async def earlier_run(store: Store, now: datetime, zone: str) -> list[str]:
     """What an earlier run left that would otherwise puzzle the person: a chat still signed in,
-    or signing-in paused by wrong answers (the chat's lock, or a listed account's)."""
+    or signing-in paused by wrong answers (the chat's own lock; an account is never locked for
+    everyone)."""
     tr = translator(CONSOLE_LOCALE)
     async with store.read() as db:
         chat = await load_chat(db, CHAT_ID)
-        locks = [await locked_until(db, f"chat:{CHAT_ID}", now)]
-        if chat is not None and chat.data.get("ref"):
-            locks.append(await locked_until(db, f"account:{chat.data['ref']}", now))
+        until = await locked_until(db, f"chat:{CHAT_ID}", now)
     notes = []
     if chat is not None and chat.account_ref and chat.verified_at:
         notes.append(tr.gettext(STILL_SIGNED_IN).format(ref=chat.account_ref))
-    until = max((lock for lock in locks if lock is not None), default=None)
     if until is not None:
         stamp = format_datetime(until, "yyyy-MM-dd HH:mm zzzz", tzinfo=ZoneInfo(zone), locale=CONSOLE_LOCALE)
         notes.append(tr.gettext(STILL_LOCKED).format(until=stamp))

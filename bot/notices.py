@@ -41,6 +41,10 @@ MESSAGES = {
     ),
     "callback": N_("Call back: account {account_ref} ({stage}) asks for a call on {phone}: {window}."),
     "lock": N_("Verification locked: {scope} after too many failed attempts, until {until} (UTC)."),
+    "lock_named": N_(
+        "Verification locked for account {account_ref} ({stage}): {scope} after too many failed "
+        "attempts, until {until} (UTC). Someone may be struggling to get in: a call could help."
+    ),
     "kept": N_("Promise kept: account {account_ref} paid {paid} against {amount} due {due}."),
     "broken": N_(
         "Promise broken: account {account_ref} ({stage}) promised {amount} by {due} and paid {paid}. "
@@ -59,7 +63,12 @@ AMOUNT_KEYS = frozenset(
     {"amount", "paid", "total", "fees", "overdue", "balance", "discount", "amount_now"}
 )
 # Internal codes that a notice names, as words the collectors read in their language.
-SCOPES = {"chat": N_("the chat"), "account": N_("the account")}
+SCOPES = {
+    "chat": N_("the chat"),
+    "account": N_("the account"),
+    "new_chats": N_("new chats for this account wait longer after each failure (the debtor's own chat "
+                    "and link still work)"),
+}
 PLANS = {
     "cure": N_("payment of the overdue amount"),
     "full": N_("payment in full"),
@@ -135,10 +144,17 @@ def _fields(msgid: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(msgid) if name]
 
 
+def _message_key(kind: str, payload: dict[str, Any]) -> str:
+    if kind == "broken" and payload.get("status") == "partial":
+        return "partial"
+    if kind == "lock" and payload.get("stage"):  # a real account: named so that someone can call
+        return "lock_named"
+    return kind
+
+
 def notice_text(kind: str, payload: dict[str, Any]) -> Text:
     """The Text for one notice; every placeholder filled so that no notice fails to render."""
-    status = payload.get("status")
-    msgid = MESSAGES.get("partial" if kind == "broken" and status == "partial" else kind, UNKNOWN)
+    msgid = MESSAGES.get(_message_key(kind, payload), UNKNOWN)
     currency = payload.get("currency")
     schedule = payload.get("schedule")
     if isinstance(schedule, list) and schedule and isinstance(schedule[0], dict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -104,11 +104,24 @@ class ContactRule:
 class VerificationRule:
     factor: str  # dob | id_last4
     alternative: str | None
-    max_chat_failures: int
-    max_account_failures: int
+    max_chat_failures: int  # per chat within window_hours, then that chat is locked for lock_hours
+    max_account_failures: int  # per account within window_hours, then new chats wait (account_delay)
     window_hours: int
     lock_hours: int
     binding_idle_days: int
+    account_delay_minutes: int
+    account_max_delay_minutes: int
+
+    def account_delay(self, failures: int) -> timedelta:
+        """How long a chat that has not proved itself for an account waits after that account's
+        latest failure: nothing below max_account_failures, then account_delay_minutes, doubling
+        with each further failure up to account_max_delay_minutes. A growing delay, not a lock,
+        so that a stranger with a letter cannot shut the debtor out for a day."""
+        over = failures - self.max_account_failures
+        if over < 0:
+            return timedelta(0)
+        minutes = self.account_delay_minutes * 2 ** min(over, 20)
+        return timedelta(minutes=min(minutes, self.account_max_delay_minutes))
 
 
 @dataclass(frozen=True)
@@ -325,6 +338,8 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
             window_hours=verify.count("window_hours", 24, low=1),
             lock_hours=verify.count("lock_hours", 24, low=1),
             binding_idle_days=verify.count("binding_idle_days", 30, low=1),
+            account_delay_minutes=verify.count("account_delay_minutes", 15, low=1),
+            account_max_delay_minutes=verify.count("account_max_delay_minutes", 480, low=1),
         ),
         payment=PaymentInfo(
             payee=pay.get("payee", str),

@@ -58,7 +58,11 @@ class Ctx:
     @property
     def today(self) -> date:
         """Today where the debtor lives: the account's time zone, else the policy's."""
-        name = (self.record.account.timezone if self.record else "") or self.policy.contact.default_timezone
+        return self.day_in(self.record.account.timezone if self.record else "")
+
+    def day_in(self, timezone: str) -> date:
+        """Today in that IANA zone, else in the policy's."""
+        name = timezone or self.policy.contact.default_timezone
         try:
             zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):

@@ -6,6 +6,7 @@ from typing import Any
 
 from debt.money import Money
 from flows.context import Ctx
+from store.accounts import AccountRecord
 
 
 def stage_name(ctx: Ctx) -> str:
@@ -31,3 +32,11 @@ def account_fields(ctx: Ctx) -> dict[str, Any]:
         "today": ctx.today.isoformat(),
         **money_fields(balance=ctx.money(account.balance), overdue=ctx.money(account.overdue_amount)),
     }
+
+
+def lock_fields(ctx: Ctx, record: AccountRecord) -> dict[str, Any]:
+    """A lock on a real account names it for the collectors, so that someone can call the person
+    struggling to get in: the reference, stage and days late, never shown to the chat."""
+    account = record.account
+    dpd = account.days_past_due(ctx.day_in(account.timezone))
+    return {"account_ref": account.account_ref, "stage": ctx.policy.stage_for(dpd).name, "dpd": dpd}

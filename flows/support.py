@@ -6,6 +6,7 @@ for a callback when the chat is verified and gives the bank's number when it is 
 
 from __future__ import annotations
 
+from flows import verify
 from flows.context import Ctx
 from flows.languages import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from flows.menus import bank_contact_text, person_row, show_menu, stale
@@ -64,7 +65,7 @@ async def help_(ctx: Ctx, args: str = "") -> None:
 # --- a person ---------------------------------------------------------------------------
 async def person(ctx: Ctx) -> None:
     if not ctx.verified:
-        ctx.say(bank_contact_text(ctx), buttons=(person_row(),))
+        verify.person_before_verification(ctx)
         return
     await callback(ctx)
 

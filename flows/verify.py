@@ -2,23 +2,24 @@
 (date of birth, the last 4 ID digits) or the person's own phone number.
 
 No reply here says whether a reference exists or which answer was wrong; an unknown reference
-is asked for its factor and fails exactly like a wrong one. Failures lock verification per
-chat and per account (policy.verification) and tell the collectors through the outbox.
+is asked for its factor and fails exactly like a wrong one. Failures lock a chat, or slow down
+chats guessing at an account (flows/verify_limits.py), and tell the collectors through the outbox.
+A deep link stays usable until it has verified someone.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import phonenumbers
 
 from flows.context import Ctx
 from flows.languages import locale_from_account
-from flows.menus import bank_contact_text, person_row, show_menu
+from flows.menus import bank_contact_text, command_button, person_row, show_menu
 from flows.parsing import normal, parse_date_text
 from flows.types import N_, Button, Text
+from flows.verify_limits import account_waiting, after_failure, chat_locked, trusted
 from store import chats, tokens
 from store.accounts import get_account
 
@@ -42,26 +43,27 @@ _FACTOR_NAMES = {
 
 async def start(ctx: Ctx, token: str, after: str | None = None) -> None:
     """/start, with or without a deep-link token."""
-    if await _chat_locked(ctx):
+    if await chat_locked(ctx):
         return
     token = token.strip()
     if not token:
         ask_ref(ctx, Text(N_("Welcome. I can show your account and help you sort it out.")), after=after)
         return
-    result, ref = ("unknown", None)
+    result, ref, digest = ("unknown", None, None)
     if _TOKEN.match(token):
-        result, ref = await tokens.redeem_token(ctx.db, ctx.secret, token, ctx.now)
+        # Opening does not spend the link: only verifying through it does (in _bind).
+        result, ref, digest = await tokens.open_link(ctx.db, ctx.secret, token, ctx.now)
     if result == "ok" and ref is not None:
-        await ctx.audit("link_redeemed", ref)
+        await ctx.audit("link_opened", ref)
         welcome = Text(N_("Welcome. First, let us confirm it is you."))
-        ask_factor(ctx, ref, ctx.policy.verification.factor, welcome)
+        ask_factor(ctx, ref, ctx.policy.verification.factor, welcome, link=digest)
         return
     ask_ref(ctx, Text(_TOKEN_PROBLEMS[result]))
 
 
 async def begin(ctx: Ctx, after: str | None) -> None:
     """A command that needs verification arrived in an unverified chat: verify first, then run it."""
-    if await _chat_locked(ctx):
+    if await chat_locked(ctx):
         return
     lead = Text(N_("For your security, please confirm who you are first."))
     if ctx.state == ASK_FACTOR and ctx.data.get("ref"):
@@ -86,8 +88,9 @@ def _factor_prompt(ctx: Ctx, kind: str) -> Text:
                 {"example": _EXAMPLE_DOB, "iso": _EXAMPLE_DOB.isoformat()})
 
 
-def ask_factor(ctx: Ctx, ref: str, kind: str, *lead: Text) -> None:
-    ctx.go(ASK_FACTOR, ref=ref, factor=kind)
+def ask_factor(ctx: Ctx, ref: str, kind: str, *lead: Text, link: str | None = None) -> None:
+    """link: the digest of the deep link that named ref, kept until it verifies someone."""
+    ctx.go(ASK_FACTOR, ref=ref, factor=kind, **({"link": link} if link else {}))
     _prompt_factor(ctx, *lead)
 
 
@@ -116,6 +119,9 @@ async def on_ref_text(ctx: Ctx, text: str) -> None:
 async def on_factor_button(ctx: Ctx, payload: str) -> bool:
     if payload == "reref":
         ask_ref(ctx, after=ctx.data.get("after"))
+        return True
+    if payload == "back":  # from "Talk to a person": the same question again, link and all
+        _prompt_factor(ctx)
         return True
     if payload.startswith("factor:"):
         kind = payload.split(":", 1)[1]
@@ -171,9 +177,12 @@ async def _check(ctx: Ctx, kind: str, value: str) -> None:
     typed_ref = ctx.data.get("ref", "")
     record = await get_account(ctx.db, typed_ref) if typed_ref else None
     ref = record.account_ref if record else None
-    # Attempts and locks go by the reference as typed, known or not: an unknown reference locks
-    # after as many failures as a real one, so the lock reveals nothing either.
-    if await _chat_locked(ctx) or (typed_ref and await _account_locked(ctx, typed_ref)):
+    # Attempts and delays go by the reference as typed, known or not: an unknown reference is
+    # slowed after as many failures as a real one, so the delay reveals nothing either.
+    if await chat_locked(ctx):
+        return
+    own = bool(typed_ref) and await trusted(ctx, typed_ref)
+    if typed_ref and not own and await account_waiting(ctx, typed_ref):
         return
     # The keyed comparison runs for unknown references too, so both cost the same time.
     ok = bool(value) and await tokens.check_factor(ctx.db, ctx.secret, typed_ref, kind, value)
@@ -183,7 +192,7 @@ async def _check(ctx: Ctx, kind: str, value: str) -> None:
         await _bind(ctx, record, kind)
         return
     await ctx.audit("verify_failed", ref, factor=kind)
-    if await _lock_if_needed(ctx, typed_ref or None):
+    if await after_failure(ctx, typed_ref, record, own):
         return
     _prompt_factor(ctx, Text(N_("Those details do not match our records. Please check the reference and "
                                 "your answer, and try again.")))
@@ -195,10 +204,12 @@ async def _bind(ctx: Ctx, record, kind: str) -> None:
     if not chat.locale_chosen and record.account.locale:
         chat.locale = locale_from_account(record.account.locale)
     ctx.record = record
-    after = ctx.data.get("after")
+    after, link = ctx.data.get("after"), ctx.data.get("link")
+    if isinstance(link, str):
+        await tokens.spend_link(ctx.db, link, ctx.now)  # it has verified someone: it expires now
     ctx.go("menu")
     ctx.data.pop("after", None)
-    await ctx.audit("verified", record.account_ref, factor=kind)
+    await ctx.audit("verified", record.account_ref, factor=kind, link=isinstance(link, str))
     ctx.say(Text(N_("Thank you, {name}. You are confirmed."), {"name": record.customer_name}),
             remove_keyboard=True)
     if after:
@@ -207,49 +218,13 @@ async def _bind(ctx: Ctx, record, kind: str) -> None:
         show_menu(ctx)
 
 
-async def _lock_if_needed(ctx: Ctx, ref: str | None) -> bool:
-    rule = ctx.policy.verification
-    since = chats.window_start(ctx.now, rule.window_hours)
-    until = ctx.now + timedelta(hours=rule.lock_hours)
-    scopes = []
-    if await chats.chat_failures(ctx.db, ctx.chat.chat_id, since) >= rule.max_chat_failures:
-        scopes.append("chat")
-    if ref and await chats.account_failures(ctx.db, ref, since) >= rule.max_account_failures:
-        scopes.append("account")
-    if not scopes:
-        return False
-    chat_id = ctx.chat.chat_id
-    for scope in scopes:
-        await chats.set_lock(ctx.db, f"chat:{chat_id}" if scope == "chat" else f"account:{ref}", until)
-        # The notice carries the chat id only: no reference, nothing personal.
-        await ctx.notify("lock", None, {"chat_id": chat_id, "scope": scope, "until": until.isoformat()})
-    await ctx.audit("verify_locked", ref, scopes=scopes)
-    _say_locked(ctx, until)
-    return True
-
-
-async def _chat_locked(ctx: Ctx) -> bool:
-    until = await chats.locked_until(ctx.db, f"chat:{ctx.chat.chat_id}", ctx.now)
-    if until is None:
-        return False
-    _say_locked(ctx, until)
-    return True
-
-
-async def _account_locked(ctx: Ctx, ref: str) -> bool:
-    until = await chats.locked_until(ctx.db, f"account:{ref}", ctx.now)
-    if until is None:
-        return False
-    _say_locked(ctx, until)
-    return True
-
-
-def _say_locked(ctx: Ctx, until: datetime) -> None:
-    local = until.astimezone(ZoneInfo(ctx.policy.contact.default_timezone))
-    ctx.go("start")
-    ctx.say(
-        Text(N_("For your security, confirming who you are is paused until {date} at {time}."),
-             {"date": local.date(), "time": local.strftime("%H:%M")}),
-        bank_contact_text(ctx),
-        remove_keyboard=True,  # no inline buttons: a message carries one markup, and the phone is here
-    )
+def person_before_verification(ctx: Ctx) -> None:
+    """The person button in a chat that has not proved who it is: the bank's number, then the
+    way back to confirming who you are, not the same offer again. The step stays where it was."""
+    label = N_("Back to confirming who I am")
+    if ctx.state == ASK_FACTOR and ctx.data.get("ref"):
+        back = ctx.btn(Text(label), "back")  # keeps the reference (and a link) already given
+    else:
+        back = command_button(label, "start")
+    ctx.say(Text(N_("A person at the bank can help you by phone.")), bank_contact_text(ctx),
+            buttons=((back,),))

@@ -92,19 +92,29 @@ async def chat_failures(db: aiosqlite.Connection, chat_id: int, since: datetime)
     return count
 
 
-async def account_failures(db: aiosqlite.Connection, account_ref: str, since: datetime) -> int:
-    """The account's failures inside the window since its last success (the owner got in)."""
-    sql = """SELECT COUNT(*) FROM verify_attempts
+async def account_failures(
+    db: aiosqlite.Connection, account_ref: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """The account's failures inside the window since its last success (the owner got in), from
+    every chat, and when the latest was."""
+    sql = """SELECT COUNT(*), MAX(at) FROM verify_attempts
              WHERE account_ref = ? AND ok = 0 AND at >= ?
                AND at > COALESCE((SELECT MAX(at) FROM verify_attempts
                                   WHERE account_ref = ? AND ok = 1), '')"""
     async with db.execute(sql, (account_ref, since.isoformat(), account_ref)) as cur:
-        (count,) = await cur.fetchone()
-    return count
+        count, latest = await cur.fetchone()
+    return count, _instant(latest)
+
+
+async def verified_before(db: aiosqlite.Connection, chat_id: int, account_ref: str) -> bool:
+    """Whether this chat has ever proved who it is for this account: the debtor's own chat."""
+    sql = "SELECT 1 FROM verify_attempts WHERE account_ref = ? AND chat_id = ? AND ok = 1 LIMIT 1"
+    async with db.execute(sql, (account_ref, chat_id)) as cur:
+        return await cur.fetchone() is not None
 
 
 async def set_lock(db: aiosqlite.Connection, scope: str, until: datetime) -> None:
-    """scope: chat:<id> | account:<ref>."""
+    """scope: chat:<id> (an account is slowed down by `account_failures`, never locked)."""
     await db.execute(
         "INSERT INTO locks (scope, until) VALUES (?, ?)"
         " ON CONFLICT (scope) DO UPDATE SET until = excluded.until",

@@ -1,5 +1,7 @@
 """Verification factors and single-use deep-link tokens, kept only as keyed hashes.
 
+A link is spent when it has verified someone, not when it is opened.
+
 A factor's digest mixes in the account reference, so two accounts sharing a birthday never
 share a digest. A link token exists in readable form only in the value `issue_link` returns.
 """
@@ -100,10 +102,12 @@ async def issue_link(
     return token
 
 
-async def redeem_token(
+async def open_link(
     db: aiosqlite.Connection, secret: bytes, token: str, now: datetime
-) -> tuple[str, str | None]:
-    """("ok", ref) and the token is spent; else ("expired" | "used" | "unknown", None).
+) -> tuple[str, str | None, str | None]:
+    """("ok", ref, digest) for a link that still works; else ("expired" | "used" | "unknown", None,
+    None). Opening does not spend the link: whoever opens it first (a preview, a relative, the
+    wrong chat) must not use it up. `spend_link` does, once the link has verified someone.
 
     A link revoked by a newer one counts as expired: the person should use the newest link.
     """
@@ -113,10 +117,33 @@ async def redeem_token(
     ) as cur:
         row = await cur.fetchone()
     if row is None:
-        return "unknown", None
+        return "unknown", None, None
     if row["used_at"] is not None:
-        return "used", None
+        return "used", None, None
     if row["revoked_at"] is not None or datetime.fromisoformat(row["expires_at"]) <= now:
-        return "expired", None
-    await db.execute("UPDATE link_tokens SET used_at = ? WHERE digest = ?", (now.isoformat(), digest))
-    return "ok", row["account_ref"]
+        return "expired", None, None
+    return "ok", row["account_ref"], digest
+
+
+async def link_works(db: aiosqlite.Connection, digest: str, ref: str, now: datetime) -> bool:
+    """True while the link (by the digest `open_link` gave) is for ref, unspent, unrevoked, unexpired."""
+    sql = ("SELECT 1 FROM link_tokens WHERE digest = ? AND account_ref = ? AND used_at IS NULL"
+           " AND revoked_at IS NULL AND expires_at > ?")
+    async with db.execute(sql, (digest, ref, now.isoformat())) as cur:
+        return await cur.fetchone() is not None
+
+
+async def spend_link(db: aiosqlite.Connection, digest: str, now: datetime) -> None:
+    """The link has verified someone: it stops working (a second verification is no longer its own)."""
+    await db.execute("UPDATE link_tokens SET used_at = ? WHERE digest = ? AND used_at IS NULL",
+                     (now.isoformat(), digest))
+
+
+async def redeem_token(
+    db: aiosqlite.Connection, secret: bytes, token: str, now: datetime
+) -> tuple[str, str | None]:
+    """`open_link` and `spend_link` at once: ("ok", ref) and the token is spent, else the problem."""
+    result, ref, digest = await open_link(db, secret, token, now)
+    if digest is not None:
+        await spend_link(db, digest, now)
+    return result, ref

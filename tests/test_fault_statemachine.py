@@ -161,7 +161,7 @@ class FlowsMachine(RuleBasedStateMachine):
 
     @rule(chat=st.sampled_from(CHAT_IDS), language=st.sampled_from(LANGS), which=st.integers(0, ACCOUNTS - 1))
     def deep_link(self, chat, language, which):
-        """/start with a real link token (single use: a second try finds it used)."""
+        """/start with a real link token (spent once it has verified someone)."""
         self.send(chat, language, "command", command="start", text=self.tokens[which])
 
     @rule(chat=st.sampled_from(CHAT_IDS), language=st.sampled_from(LANGS), data=st.data())

@@ -76,8 +76,9 @@ async def test_each_bad_link_gets_its_own_message_and_the_reference_question(sto
     ref = await seed(store, clock)
     token = await link(store, clock, ref, days=1)
     flows = make_flows(store, clock)
-    if problem == "used":
+    if problem == "used":  # used: it has verified someone (opening alone does not use it up)
         await Chat(flows, chat_id=7).cmd("start", token)
+        await Chat(flows, chat_id=7).text("1985-04-12")
     elif problem == "expired":
         clock.advance(days=2)
     else:
@@ -98,9 +99,10 @@ async def test_five_wrong_answers_lock_the_chat_and_tell_the_collectors(store, c
     assert has(out, "paused until") and "+44 800 000 0000" in rendered(out)
     assert any(r.remove_keyboard and not r.buttons for r in out.replies)  # the phone keyboard goes
     notices = await rows(store, "SELECT kind, account_ref, payload FROM outbox")
-    assert [(n["kind"], n["account_ref"]) for n in notices] == [("lock", None)]
+    # A real reference: the notice names the account so that someone can call (issue 9, item 1).
+    assert [(n["kind"], n["account_ref"]) for n in notices] == [("lock", ref)]
     payload = json.loads(notices[0]["payload"])
-    assert payload["chat_id"] == 42 and ref not in notices[0]["payload"]
+    assert payload["chat_id"] == 42 and payload["account_ref"] == ref
     # Even the right answer is refused while the lock holds; a day later it works.
     assert has(await chat.cmd("start"), "paused until")
     assert has(await chat.cmd("balance"), "paused until")

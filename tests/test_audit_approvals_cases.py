@@ -248,3 +248,40 @@ def test_cases_from_the_command_line(settings, capsys):
     assert main(["cases", "close", "1", "--outcome", "plan_agreed"]) == 0
     assert main(["cases", "list"]) == 0
     assert capsys.readouterr().out.count("A-1") == 1  # the close line only
+
+
+async def test_an_older_database_keeps_the_schedule_and_drops_the_unapproved_promises(tmp_path):
+    """A settlement written awaiting approval by an earlier version carried a pending promise;
+    the migration keeps its schedule for the approval and drops that promise."""
+    import sqlite3
+
+    from store.db import Store, migrations
+
+    path = str(tmp_path / "old.db")
+    old = sqlite3.connect(path)
+    for version, sql in migrations():
+        if version <= 2:
+            old.executescript(sql)
+    old.executescript("""
+        PRAGMA user_version = 2;
+        INSERT INTO accounts VALUES ('A-1', 'Li Wei', '+8613812345678', 'en', '', 'CNY', 'card', '20000',
+          '5000.00', '500.00', '800.00', '2025-11-01', '0', '0', NULL, NULL, 'open', '2026-03-01');
+        INSERT INTO arrangements (id, account_ref, kind, quote_key, months, total, fees, currency, status,
+          created_at) VALUES (1, 'A-1', 'settlement', 'settlement', 0, '3500.00', '0', 'CNY',
+          'pending_approval', '2026-03-01T01:00:00+00:00');
+        INSERT INTO promises (account_ref, arrangement_id, amount, currency, due_date, status, source,
+          created_at) VALUES ('A-1', 1, '3500.00', 'CNY', '2026-03-08', 'pending', 'plan',
+          '2026-03-01T01:00:00+00:00');
+        INSERT INTO promises (account_ref, amount, currency, due_date, status, source, created_at)
+          VALUES ('A-1', '500.00', 'CNY', '2026-03-10', 'pending', 'chat', '2026-03-01T01:00:00+00:00');
+    """)
+    old.close()
+    store = await Store.open(path)
+    try:
+        [promise] = await rows(store, "SELECT amount, source FROM promises")
+        assert promise == {"amount": "500.00", "source": "chat"}
+        [row] = await rows(store, "SELECT status, schedule FROM arrangements")
+        assert row["status"] == "pending_approval"
+        assert json.loads(row["schedule"]) == [{"due": "2026-03-08", "amount": "3500.00"}]
+    finally:
+        await store.close()

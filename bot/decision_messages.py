@@ -1,10 +1,11 @@
 """Telling the debtor what the bank decided: an arrangement approved or declined, a case closed.
 
-Each is an answer to something the debtor asked for, sent as an unprompted message under the
-same rules (bot/reminders.py): inside the policy's contact hours in the debtor's zone, never to
-a chat that opted out or blocked the bot, with the opt-out line, logged as sent. What is owed is
-read from the rows (told_at is empty), so a message outside contact hours simply waits. The same
-job expires call-back requests whose window has passed.
+Each is an answer to something the debtor asked for, sent unprompted under the rules of
+bot/reminders.py: inside the policy's contact hours in the debtor's zone, never to a chat that
+opted out or blocked the bot, with the opt-out line, logged as sent (so it counts toward the
+weekly cap for reminders). The cap itself does not hold it back: the debtor is waiting for the
+bank's answer. What is owed is read from the rows (told_at is empty), so a message outside
+contact hours simply waits. The same job expires call-back requests whose window has passed.
 """
 
 from __future__ import annotations

@@ -203,9 +203,29 @@ async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_approvals(config: Config, args: argparse.Namespace) -> int:
+    from bot.approvals import ApprovalError, run_approvals
+
+    try:
+        return await run_approvals(config, args.action, getattr(args, "id", None),
+                                   getattr(args, "reason", None))
+    except ApprovalError as exc:
+        raise CliError(str(exc)) from None
+
+
+async def cmd_cases(config: Config, args: argparse.Namespace) -> int:
+    from bot.case_closing import CaseError, run_cases
+
+    try:
+        return await run_cases(config, args.action, getattr(args, "id", None), getattr(args, "outcome", None))
+    except CaseError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS = {
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
+    "approvals": cmd_approvals, "cases": cmd_cases,
 }
 
 
@@ -256,6 +276,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--listen", default="127.0.0.1", metavar="ADDR", help="webhook listen address")
     p.add_argument("--port", type=int, default=8443, metavar="N", help="webhook port (8443)")
     p.add_argument("--url", metavar="URL", help="the public https:// URL Telegram posts updates to")
+
+    p = sub.add_parser("approvals", help="arrangements awaiting the bank's approval: list, approve, decline")
+    acts = p.add_subparsers(dest="action", metavar="<action>", required=True)
+    acts.add_parser("list", help="every arrangement awaiting approval (id, account, plan, total)")
+    acts.add_parser("approve", help="make it the active arrangement").add_argument("id", type=int)
+    q = acts.add_parser("decline", help="decline it; the reason is for staff, the debtor is told kindly")
+    q.add_argument("id", type=int)
+    q.add_argument("--reason", required=True, metavar="TEXT")
+
+    p = sub.add_parser("cases", help="open disputes, hardship reviews and call-back requests: list, close")
+    acts = p.add_subparsers(dest="action", metavar="<action>", required=True)
+    acts.add_parser("list", help="every open case, with the outcomes it can close with")
+    q = acts.add_parser("close", help="close a case; the debtor is told the outcome")
+    q.add_argument("id", type=int)
+    q.add_argument("--outcome", required=True, metavar="OUTCOME",
+                   help="dispute: upheld|rejected; hardship: plan_agreed|no_change; callback: done|no_answer")
 
     p = sub.add_parser("demo", help="try the bot in this terminal on invented accounts (no secret needed)")
     p.add_argument("--policy", choices=PRESETS, help="the preset to demonstrate (else DEBTDESK_POLICY)")

@@ -4,6 +4,7 @@
 /account REF one account: stage, amounts, promises, open cases, flags
 /today       promises and instalments due today
 /stats       the report's headline numbers
+/close ID OUTCOME  close a dispute, hardship review or call-back request (bot/case_closing.py)
 
 Every handler carries `filters.Chat(collectors_chat)`: in any other chat it does not match, so
 a debtor typing /queue reaches the ordinary flow and never sees staff data. Register the list
@@ -30,7 +31,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.case_closing import CaseError, close
 from bot.i18n import babel_locale, translator
+from bot.notices import CASE_KINDS, OUTCOMES
 from bot.queue_export import top_entries
 from bot.render import cut, render_text
 from bot.report import gather
@@ -51,6 +54,7 @@ REASONS = {
     "hardship": N_("hardship review"),
     "callback": N_("call-back request"),
     "pending_promise": N_("promise pending"),
+    "awaiting_approval": N_("awaiting approval"),
 }
 
 
@@ -111,7 +115,8 @@ class Collectors:
                 due = date.fromisoformat(p["due_date"])
                 lines.append(self.text(N_("Promise: {amount} by {due}."), amount=amount, due=due))
         for case in view["cases"]:
-            lines.append(self.text(N_("Open case: {kind}."), kind=self.reason(case["kind"])))
+            lines.append(self.text(N_("Open case {case_id}: {kind}."), case_id=str(case["id"]),
+                                   kind=self.reason(case["kind"])))
         lines.append(self.text(N_("Broken promises in a row: {count}. Flags: {flags}."),
                                count=view["broken_promises_in_row"], flags=", ".join(view["flags"]) or "—"))
         return "\n".join(lines)
@@ -145,6 +150,22 @@ class Collectors:
             date=self.today, links=data["links_issued"], verified=data["chats_verified"], made=p["made"],
             kept=p["kept"], broken=p["broken"], rate=rate, saved=data["calls_saved"],
         )
+
+    async def close_case(self, args: list[str]) -> str:
+        usage = self.text(N_("Use /close ID OUTCOME, for example /close 12 upheld. A dispute closes as "
+                             "upheld or rejected, a hardship review as plan_agreed or no_change, a "
+                             "call-back request as done or no_answer."))
+        if len(args) != 2 or not args[0].isdigit():
+            return usage
+        try:
+            case = await close(self.store, int(args[0]), args[1].lower(), self.now(), actor="collectors")
+        except CaseError as exc:
+            if exc.code == "bad_outcome":
+                return usage
+            return self.text(N_("There is no open case {case_id}."), case_id=args[0][:12])
+        return self.text(N_("Case {case_id} ({kind}, account {account_ref}) is closed: {outcome}. The debtor "
+                            "will be told."), case_id=str(case.id), kind=Text(CASE_KINDS[case.kind]),
+                         account_ref=case.account_ref, outcome=Text(OUTCOMES[case.outcome]))
 
     def command(self, run: Callable[[ContextTypes.DEFAULT_TYPE], Any]):
         """A PTB callback: answer in this chat, then stop the update from reaching the debtor flow."""
@@ -180,5 +201,6 @@ def collector_handlers(
         CommandHandler("account", staff.command(lambda c: staff.account(c.args or [])), filters=only_here),
         CommandHandler("today", staff.command(lambda c: staff.due_today()), filters=only_here),
         CommandHandler("stats", staff.command(lambda c: staff.stats()), filters=only_here),
+        CommandHandler("close", staff.command(lambda c: staff.close_case(c.args or [])), filters=only_here),
         MessageHandler(only_here, _ignore),
     ]

@@ -54,6 +54,14 @@ MESSAGES = {
         "Promise partly kept: account {account_ref} ({stage}) promised {amount} by {due} and paid "
         "{paid}. The account is back in the call queue."
     ),
+    "approved": N_(
+        "Arrangement approved: account {account_ref}, {plan}: {total} in total, first payment {amount_now} "
+        "by {first_due}. The debtor will be told."
+    ),
+    "declined": N_(
+        "Arrangement declined: account {account_ref}, {plan}. Reason: {note}. The debtor will be told."
+    ),
+    "case_closed": N_("Case closed: account {account_ref}, {case_kind} (case {case_id}): {outcome}."),
 }
 UNKNOWN = N_("Notice {kind} for account {account_ref}.")
 MISSING = "—"
@@ -77,6 +85,7 @@ PLANS = {
 STATUSES = {
     "active": N_("active"),
     "pending_approval": N_("waiting for approval"),
+    "declined": N_("declined"),
     "cancelled": N_("cancelled"),
     "completed": N_("completed"),
 }
@@ -89,7 +98,21 @@ KINDS = {
     "lock": N_("verification lock"),
     "kept": N_("promise kept"),
     "broken": N_("promise broken"),
+    "approved": N_("arrangement approved"),
+    "declined": N_("arrangement declined"),
+    "case_closed": N_("case closed"),
 }
+# How a case closed (store.cases.OUTCOMES, and "expired" for a call-back nobody answered in time).
+OUTCOMES = {
+    "upheld": N_("upheld"),
+    "rejected": N_("rejected"),
+    "plan_agreed": N_("plan agreed"),
+    "no_change": N_("no change"),
+    "done": N_("call made"),
+    "no_answer": N_("no answer"),
+    "expired": N_("expired unanswered"),
+}
+CASE_KINDS = {"dispute": N_("dispute"), "hardship": N_("hardship"), "callback": N_("call back")}
 # Payload keys holding a key of one of the flows' labelled choices: shown as that label; an
 # unknown code is shown as it is rather than losing the notice.
 LABELS = {
@@ -99,6 +122,8 @@ LABELS = {
     "plan": PLANS,
     "status": STATUSES,
     "kind": KINDS,
+    "outcome": OUTCOMES,
+    "case_kind": CASE_KINDS,
 }
 _INSTALMENTS = re.compile(r"^inst(\d{1,3})$")  # plan keys such as inst12 (debt/arrangements.py)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -30,7 +30,7 @@ from debt.policy import Policy
 from store.db import Store
 from store.queue import QueueFacts, QueueRow, count_queue, iter_queue_lines, iter_queue_rows
 
-LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise")
+LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval")
 COLUMNS = ("rank", "account_ref", "reason", "priority", "stage", "dpd", "overdue", "currency",
            "broken_in_row", "days_since_contact")
 
@@ -71,6 +71,8 @@ def left_out_reason(facts: QueueFacts, as_of: date, grace_days: int) -> str | No
     cutoff = as_of - timedelta(days=grace_days)
     if any(status == "pending" and due >= cutoff for status, due in facts.promises):
         return "pending_promise"
+    if facts.awaiting_approval:
+        return "awaiting_approval"
     return None
 
 

@@ -125,6 +125,11 @@ class VerificationRule:
 
 
 @dataclass(frozen=True)
+class CaseRule:
+    callback_expiry_days: int  # a call-back request still open after this many days expires
+
+
+@dataclass(frozen=True)
 class PaymentInfo:
     payee: str
     bank: str
@@ -151,6 +156,7 @@ class Policy:
     forbearance: tuple[str, ...]  # option keys offered on hardship
     debt_advice: str  # where free debt advice is found; empty if none
     queue_weights: dict[str, Decimal]
+    cases: CaseRule = CaseRule(callback_expiry_days=3)
 
     def stage_for(self, dpd: int) -> Stage:
         for stage in self.stages:
@@ -185,7 +191,7 @@ class _Reader:
         value = self.table[key]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise self.fail(key, "must be a whole number")
-        if kind in (str, bool, list) and not isinstance(value, kind):
+        if kind in (str, bool, list, dict) and not isinstance(value, kind):
             raise self.fail(key, f"must be a {kind.__name__}")
         return value
 
@@ -270,6 +276,10 @@ def _arrangements(r: _Reader, stage_names: set[str]) -> tuple[ArrangementOffer, 
     return tuple(offers)
 
 
+def _cases(c: _Reader) -> CaseRule:
+    return CaseRule(callback_expiry_days=c.count("callback_expiry_days", 3, low=1))
+
+
 def parse_policy(data: dict[str, Any], source: str) -> Policy:
     r = _Reader(source, data)
     stages = _stages(r)
@@ -352,6 +362,7 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         forbearance=tuple(r.get("forbearance", list, [])),
         debt_advice=r.get("debt_advice", str, ""),
         queue_weights={k: qw.decimal(k) for k in weights},
+        cases=_cases(_Reader(source, r.get("cases", dict, {}), "cases.")),
     )
     if policy.contact.start >= policy.contact.end:
         raise contact.fail("end", "must be after start")

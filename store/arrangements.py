@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +12,9 @@ import aiosqlite
 from debt.arrangements import Quote
 from debt.money import Money
 
-ARRANGEMENT_STATUSES = ("active", "pending_approval", "cancelled", "completed")
+# pending_approval: the debtor chose it, a person at the bank has not decided; it holds its
+# schedule only (no promises), so nothing is reminded, swept or paid against until approved.
+ARRANGEMENT_STATUSES = ("active", "pending_approval", "declined", "cancelled", "completed")
 PROMISE_SOURCES = ("chat", "plan")
 
 
@@ -29,18 +32,22 @@ class PromiseRow:
 async def insert_arrangement(
     db: aiosqlite.Connection, account_ref: str, quote: Quote, status: str, now: datetime
 ) -> int:
-    """The arrangement and one pending promise per instalment (source "plan"); returns its id."""
-    if status not in ARRANGEMENT_STATUSES:
-        raise ValueError(f"unknown arrangement status {status!r}")
+    """The arrangement with its schedule; returns its id. An active one gets one pending promise
+    per instalment (source "plan"); one awaiting approval gets none until it is approved."""
+    if status not in ("active", "pending_approval"):
+        raise ValueError(f"an arrangement starts active or pending_approval, not {status!r}")
+    schedule = [{"due": i.due.isoformat(), "amount": str(i.amount.amount)} for i in quote.schedule]
     cur = await db.execute(
         """INSERT INTO arrangements (account_ref, kind, quote_key, months, total, fees, currency, status,
-                                     created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                     created_at, schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (account_ref, quote.kind, quote.key, quote.months, str(quote.total.amount), str(quote.fees.amount),
-         quote.total.currency, status, now.isoformat()),
+         quote.total.currency, status, now.isoformat(), json.dumps(schedule)),
     )
     arrangement_id = cur.lastrowid
-    for instalment in quote.schedule:
-        await insert_promise(db, account_ref, instalment.amount, instalment.due, "plan", now, arrangement_id)
+    if status == "active":
+        for instalment in quote.schedule:
+            await insert_promise(db, account_ref, instalment.amount, instalment.due, "plan", now,
+                                 arrangement_id)
     return arrangement_id
 
 

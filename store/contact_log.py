@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-KINDS = ("reminder", "broken")
+KINDS = ("reminder", "broken", "decision", "outcome")  # decision/outcome: bot/decision_messages.py
 
 
 async def record_sent(db: aiosqlite.Connection, chat_id: int, kind: str, at: datetime) -> None:

@@ -44,10 +44,17 @@ async def payments_by_id(db: aiosqlite.Connection, payment_ids: Iterable[str]) -
     return found
 
 
+# A promise of the debtor's own, or an instalment of an arrangement in force: never one of an
+# arrangement awaiting approval (or declined), which payments must not settle nor the sweep break.
+_IN_FORCE = ("(arrangement_id IS NULL OR arrangement_id IN"
+             " (SELECT id FROM arrangements WHERE status IN ('active', 'completed')))")
+
+
 async def pending_promises(db: aiosqlite.Connection, account_ref: str) -> list[aiosqlite.Row]:
-    """The account's pending promises, oldest due first."""
+    """The account's pending promises in force, nearest due first."""
     async with db.execute(
-        "SELECT * FROM promises WHERE account_ref = ? AND status = 'pending' ORDER BY due_date, id",
+        f"SELECT * FROM promises WHERE account_ref = ? AND status = 'pending' AND {_IN_FORCE}"
+        " ORDER BY due_date, id",
         (account_ref,),
     ) as cur:
         return list(await cur.fetchall())
@@ -56,7 +63,8 @@ async def pending_promises(db: aiosqlite.Connection, account_ref: str) -> list[a
 async def past_grace(db: aiosqlite.Connection, due_before: date, limit: int) -> list[aiosqlite.Row]:
     """Pending promises due before `due_before` (due + grace already over), oldest id first."""
     async with db.execute(
-        "SELECT * FROM promises WHERE status = 'pending' AND due_date < ? ORDER BY id LIMIT ?",
+        f"SELECT * FROM promises WHERE status = 'pending' AND due_date < ? AND {_IN_FORCE}"
+        " ORDER BY id LIMIT ?",
         (due_before.isoformat(), limit),
     ) as cur:
         return list(await cur.fetchall())

@@ -37,19 +37,22 @@ _EPOCH = date(1970, 1, 1)
 #   waiting:   1 when a pending promise is still inside its grace (due on or after :cutoff)
 #   lapsed:    broken promises and pending ones (past grace, unless waiting is 1)
 #   kept:      1 when a promise was kept or partly kept
+#   awaiting:  1 when an arrangement awaits the bank's approval
 _HISTORY = """
 SELECT account_ref, min(open_case) AS open_case, max(waiting) AS waiting, sum(lapsed) AS lapsed,
-  max(kept) AS kept, max(last_seen) AS last_seen
+  max(kept) AS kept, max(last_seen) AS last_seen, max(awaiting) AS awaiting
 FROM (
   SELECT account_ref, CASE kind WHEN 'dispute' THEN 1 WHEN 'hardship' THEN 2 WHEN 'callback' THEN 3 END
-    AS open_case, 0 AS waiting, 0 AS lapsed, 0 AS kept, NULL AS last_seen
+    AS open_case, 0 AS waiting, 0 AS lapsed, 0 AS kept, NULL AS last_seen, 0 AS awaiting
   FROM cases WHERE status = 'open'
   UNION ALL
   SELECT account_ref, NULL, status = 'pending' AND due_date >= :cutoff, status IN ('broken', 'pending'),
-    status IN ('kept', 'partial'), NULL
+    status IN ('kept', 'partial'), NULL, 0
   FROM promises
   UNION ALL
-  SELECT account_ref, NULL, 0, 0, 0, last_seen_at FROM chats WHERE account_ref IS NOT NULL
+  SELECT account_ref, NULL, 0, 0, 0, last_seen_at, 0 FROM chats WHERE account_ref IS NOT NULL
+  UNION ALL
+  SELECT account_ref, NULL, 0, 0, 0, NULL, 1 FROM arrangements WHERE status = 'pending_approval'
 ) GROUP BY account_ref
 """
 
@@ -81,13 +84,14 @@ _UNITS = (
 # instead of copying its expressions (and subqueries) into every outer place that names them.
 # The layers carry integers only (copying text from layer to layer costs more than all the
 # arithmetic); the last one fetches the account's text by rowid.
-#   left_out: 0 listed, 1 dispute, 2 hardship, 3 callback, 4 pending promise (the first wins)
+#   left_out: 0 listed, 1 dispute, 2 hardship, 3 callback, 4 pending promise, 5 awaiting approval
+#   (the first wins)
 #   due_day, seen_day: the oldest due date and the day of the last message, as days since
 #   1970-01-01 (NULL when there is none)
 _FACTS = f"""
 SELECT a.rowid AS rid,
-  CASE WHEN a.status = 'disputed' THEN 1 ELSE coalesce(h.open_case, CASE WHEN h.waiting THEN 4 END, 0) END
-    AS left_out,
+  CASE WHEN a.status = 'disputed' THEN 1
+    ELSE coalesce(h.open_case, CASE WHEN h.waiting THEN 4 WHEN h.awaiting THEN 5 END, 0) END AS left_out,
   {_BROKEN} AS broken,
   {_UNITS} AS units,
   unixepoch(a.oldest_due_date) / 86400 AS due_day,
@@ -134,7 +138,7 @@ _EXACT = ("CASE WHEN q.p IS NULL AND q.left_out = 0 "
 _PRIORITY_TEXT = f"printf('%d.%04d', {_EXACT} / 10000, {_EXACT} % 10000)"
 _LISTED_REASON = "CASE q.band WHEN 2 THEN 'broken_promise' ELSE 'overdue' END"
 _REASON = ("CASE q.left_out WHEN 1 THEN 'dispute' WHEN 2 THEN 'hardship' WHEN 3 THEN 'callback' "
-           f"WHEN 4 THEN 'pending_promise' ELSE {_LISTED_REASON} END")
+           f"WHEN 4 THEN 'pending_promise' WHEN 5 THEN 'awaiting_approval' ELSE {_LISTED_REASON} END")
 _FIELDS = (f"a.account_ref, {_REASON}, CASE WHEN q.left_out = 0 THEN {_PRIORITY_TEXT} END, "
            "{stage_name}, q.dpd, a.overdue_amount, a.currency, q.broken, max(q.since, 0)")
 
@@ -155,11 +159,12 @@ _LINE = (f"CASE WHEN q.left_out = 0 THEN printf('%s,%s,%s,%s,%d,%s,%s,%d,%d', {_
 _ORDER = f"ORDER BY q.band DESC, {_EXACT} DESC, a.account_ref"
 
 _COUNTS = f"""
-SELECT sum(left_out = 1), sum(left_out = 2), sum(left_out = 3), sum(left_out = 4),
+SELECT sum(left_out = 1), sum(left_out = 2), sum(left_out = 3), sum(left_out = 4), sum(left_out = 5),
   sum(band = 2), sum(band = 1)
 FROM ({_DAYS})
 """
-_COUNTED = ("dispute", "hardship", "callback", "pending_promise", "broken_promise", "overdue")
+_COUNTED = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval", "broken_promise",
+            "overdue")
 
 
 class QueueRow:
@@ -328,6 +333,8 @@ SELECT a.account_ref, a.currency, a.overdue_amount, a.oldest_due_date, a.status,
           AND c.status = 'open') AS hardship,
   EXISTS (SELECT 1 FROM cases c WHERE c.account_ref = a.account_ref AND c.kind = 'callback'
           AND c.status = 'open') AS callback,
+  EXISTS (SELECT 1 FROM arrangements r WHERE r.account_ref = a.account_ref
+          AND r.status = 'pending_approval') AS awaiting_approval,
   (SELECT group_concat(entry, ',') FROM
      (SELECT p.status || ':' || p.due_date AS entry FROM promises p WHERE p.account_ref = a.account_ref
       ORDER BY p.due_date DESC, p.id DESC)) AS promise_history,
@@ -347,6 +354,7 @@ class QueueFacts:
     open_cases: frozenset[str]  # dispute | hardship | callback
     promises: tuple[tuple[str, date], ...]  # (status, due date), newest due first
     last_seen: datetime | None
+    awaiting_approval: bool = False  # an arrangement awaits the bank's approval
 
 
 def _facts(row: aiosqlite.Row) -> QueueFacts:
@@ -364,6 +372,7 @@ def _facts(row: aiosqlite.Row) -> QueueFacts:
         open_cases=frozenset(kind for kind in ("dispute", "hardship", "callback") if row[kind]),
         promises=tuple(history),
         last_seen=datetime.fromisoformat(row["last_seen"]) if row["last_seen"] else None,
+        awaiting_approval=bool(row["awaiting_approval"]),
     )
 
 

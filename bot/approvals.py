@@ -1,0 +1,111 @@
+"""`debtdesk approvals list | approve ID | decline ID --reason TEXT`: a person at the bank decides
+an arrangement awaiting approval (a settlement, usually).
+
+Approving makes it the active arrangement: its promises are written then, the dates moved on by
+the days the decision took (debt.approval). Declining records the bank's reason for staff. Either
+way the collectors get a notice, and the debtor is told in their language inside contact hours
+(bot/decision_messages.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.sweeper import bank_today
+from debt.approval import approved_schedule
+from debt.policy import Policy
+from store import audit, outbox
+from store.arrangement_decisions import ArrangementRow, approve, awaiting_approval, decline, get_arrangement
+from store.db import Store
+
+MAX_REASON = 500
+
+
+class ApprovalError(Exception):
+    """The arrangement cannot be decided (unknown, or already decided): one line for the operator."""
+
+
+async def _pending(db: Any, arrangement_id: int) -> ArrangementRow:
+    row = await get_arrangement(db, arrangement_id)
+    if row is None:
+        raise ApprovalError(f"there is no arrangement {arrangement_id}")
+    if row.status != "pending_approval":
+        raise ApprovalError(f"arrangement {arrangement_id} is {row.status}, not awaiting approval")
+    return row
+
+
+def _payload(row: ArrangementRow, schedule: list) -> dict[str, Any]:
+    first_due, first = schedule[0] if schedule else (None, None)
+    return {
+        "account_ref": row.account_ref, "arrangement_id": row.id, "plan": row.quote_key,
+        "total": str(row.total.amount), "currency": row.total.currency,
+        "amount_now": str(first.amount) if first else "",
+        "first_due": first_due.isoformat() if first_due else "",
+    }
+
+
+async def approve_arrangement(
+    store: Store, policy: Policy, arrangement_id: int, now: datetime, actor: str = "cli"
+) -> ArrangementRow:
+    """Approve it; returns the arrangement as it now stands (the schedule as approved)."""
+    async with store.unit() as db:
+        row = await _pending(db, arrangement_id)
+        asked_on = bank_today(policy, row.created_at)
+        schedule = approved_schedule(row.schedule, asked_on, bank_today(policy, now))
+        await approve(db, row, schedule, now)
+        payload = {"kind": "approved", **_payload(row, schedule)}
+        await outbox.enqueue(db, "approved", row.account_ref, payload, now)
+        detail = {"arrangement_id": row.id}
+        await audit.append(db, actor, "arrangement_approved", row.account_ref, now, detail)
+        return await get_arrangement(db, arrangement_id)
+
+
+async def decline_arrangement(
+    store: Store, arrangement_id: int, reason: str, now: datetime, actor: str = "cli"
+) -> ArrangementRow:
+    """Decline it with the bank's reason (shown to staff, never to the debtor)."""
+    note = " ".join(reason.split())[:MAX_REASON]
+    if not note:
+        raise ApprovalError("give the reason for declining with --reason TEXT")
+    async with store.unit() as db:
+        row = await _pending(db, arrangement_id)
+        await decline(db, arrangement_id, note, now)
+        payload = {"kind": "declined", **_payload(row, list(row.schedule)), "note": note}
+        await outbox.enqueue(db, "declined", row.account_ref, payload, now)
+        detail = {"arrangement_id": row.id}  # the reason stays out: free text may hold personal data
+        await audit.append(db, actor, "arrangement_declined", row.account_ref, now, detail)
+        return await get_arrangement(db, arrangement_id)
+
+
+def _line(row: ArrangementRow) -> str:
+    due, first = row.schedule[0] if row.schedule else (None, None)
+    first_text = f"first {first.amount} {first.currency} by {due.isoformat()}" if first else "no schedule"
+    return (f"{row.id}\t{row.account_ref}\t{row.quote_key}\t{row.total.amount} {row.total.currency}\t"
+            f"{first_text}\tasked {row.created_at.date().isoformat()}")
+
+
+async def run_approvals(config: Any, action: str, arrangement_id: int | None, reason: str | None,
+                        out: Any = None) -> int:
+    """The CLI's `approvals` command; an ApprovalError reaches the CLI as one line, exit 2."""
+    out = out or sys.stdout
+    now = datetime.now(UTC)  # the shell owns the wall clock
+    store = await Store.open(config.db_path)
+    try:
+        if action == "list":
+            async with store.read() as db:
+                rows = await awaiting_approval(db)
+            for row in rows:
+                print(_line(row), file=out)
+            print(f"approvals: {len(rows)} awaiting approval", file=sys.stderr)
+        elif action == "approve":
+            row = await approve_arrangement(store, config.policy, arrangement_id, now)
+            print(f"arrangement {row.id} approved; the debtor is told inside contact hours: {_line(row)}",
+                  file=out)
+        else:
+            row = await decline_arrangement(store, arrangement_id, reason or "", now)
+            print(f"arrangement {row.id} declined; the debtor is told inside contact hours", file=out)
+    finally:
+        await store.close()
+    return 0

@@ -1,0 +1,88 @@
+"""Closing cases: `debtdesk cases list | close ID --outcome OUTCOME`, /close in the collectors'
+chat, and call-back requests that expire once their window has passed.
+
+A closed case lets the account back into the call queue (when nothing else keeps it out) and
+lets the debtor ask again; the collectors get a notice, and the debtor is told the outcome in
+their language inside contact hours (bot/decision_messages.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from debt.policy import Policy
+from store import audit, outbox
+from store.cases import EXPIRED, OUTCOMES, CaseRow, callbacks_opened_before, close_case, get_case, open_cases
+from store.db import Store
+
+
+class CaseError(Exception):
+    """A case that cannot be closed so. code: not_open | bad_outcome; params for the message."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code, self.params = code, params
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        if self.code == "bad_outcome":
+            return f"a {self.params['kind']} closes with --outcome {' or '.join(self.params['outcomes'])}"
+        return f"there is no open case {self.params['case_id']}"
+
+
+async def _close(db: Any, case: CaseRow, outcome: str, now: datetime, actor: str) -> None:
+    await close_case(db, case.id, outcome, now)
+    payload = {"kind": "case_closed", "account_ref": case.account_ref, "case_id": case.id,
+               "case_kind": case.kind, "outcome": outcome}
+    await outbox.enqueue(db, "case_closed", case.account_ref, payload, now)
+    detail = {"case_id": case.id, "outcome": outcome}
+    await audit.append(db, actor, "case_closed", case.account_ref, now, detail)
+
+
+async def close(store: Store, case_id: int, outcome: str, now: datetime, actor: str = "cli") -> CaseRow:
+    """Close an open case with one of its kind's outcomes; returns it closed."""
+    async with store.unit() as db:
+        case = await get_case(db, case_id)
+        if case is None or case.status != "open":
+            raise CaseError("not_open", case_id=case_id)
+        if outcome not in OUTCOMES[case.kind]:
+            raise CaseError("bad_outcome", kind=case.kind, outcomes=OUTCOMES[case.kind])
+        await _close(db, case, outcome, now, actor)
+        return await get_case(db, case_id)
+
+
+async def expire_callbacks(store: Store, policy: Policy, now: datetime) -> int:
+    """Close every call-back request older than the policy's window as expired; how many."""
+    before = now - timedelta(days=policy.cases.callback_expiry_days)
+    async with store.unit() as db:
+        stale = await callbacks_opened_before(db, before)
+        for case in stale:
+            await _close(db, case, EXPIRED, now, "scheduler")
+    return len(stale)
+
+
+async def run_cases(
+    config: Any, action: str, case_id: int | None, outcome: str | None, out: Any = None
+) -> int:
+    """The CLI's `cases` command; a CaseError reaches the CLI as one line, exit 2."""
+    out = out or sys.stdout
+    now = datetime.now(UTC)  # the shell owns the wall clock
+    store = await Store.open(config.db_path)
+    try:
+        if action == "list":
+            expired = await expire_callbacks(store, config.policy, now)
+            async with store.read() as db:
+                cases = await open_cases(db)
+            for case in cases:
+                outcomes = ", ".join(OUTCOMES[case.kind])
+                print(f"{case.id}\t{case.account_ref}\t{case.kind}\t{case.reason}\t"
+                      f"opened {case.created_at.date().isoformat()}\toutcomes: {outcomes}", file=out)
+            print(f"cases: {len(cases)} open, {expired} call-back requests expired now", file=sys.stderr)
+        else:
+            case = await close(store, case_id, outcome or "", now)
+            print(f"case {case.id} ({case.kind}, {case.account_ref}) closed: {case.outcome}; "
+                  "the debtor is told inside contact hours", file=out)
+    finally:
+        await store.close()
+    return 0

@@ -1,0 +1,141 @@
+"""Telling the debtor what the bank decided: an arrangement approved or declined, a case closed.
+
+Each is an answer to something the debtor asked for, sent unprompted under the rules of
+bot/reminders.py: inside the policy's contact hours in the debtor's zone, never to a chat that
+opted out or blocked the bot, with the opt-out line, logged as sent (so it counts toward the
+weekly cap for reminders). The cap itself does not hold it back: the debtor is waiting for the
+bank's answer. What is owed is read from the rows (told_at is empty), so a message outside
+contact hours simply waits. The same job expires call-back requests whose window has passed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from bot.case_closing import expire_callbacks
+from bot.reminders import (
+    OPT_OUT,
+    WEEK,
+    JobDeps,
+    SendRendered,
+    Unprompted,
+    debtor_zone,
+    deliver,
+    inside_hours,
+    message_locale,
+    telegram_send_rendered,
+)
+from debt.money import Money
+from debt.policy import Policy
+from flows.menus import command_button, person_button
+from flows.types import N_, Reply, Text
+from store import arrangement_decisions, cases
+from store.db import Store
+
+log = logging.getLogger(__name__)
+
+OUTCOME_MESSAGES = {
+    ("dispute", "upheld"): N_("The bank has answered your dispute: you were right, and your account will be "
+                              "corrected."),
+    ("dispute", "rejected"): N_("The bank has answered your dispute: it found the debt to be correct, so "
+                                "collection on this account starts again. If you disagree, please talk to a "
+                                "person."),
+    ("hardship", "plan_agreed"): N_("The bank has finished reviewing your situation, and a plan has been "
+                                    "agreed with you."),
+    ("hardship", "no_change"): N_("The bank has finished reviewing your situation and is not changing your "
+                                  "account for now. You can tell us again at any time if things change."),
+    ("callback", "done"): N_("Your request for a call is now closed. If you need to talk to a person again, "
+                             "just ask."),
+    ("callback", "no_answer"): N_("We tried to call you but could not reach you. You can ask for a new call "
+                                  "at any time."),
+    ("callback", "expired"): N_("We are sorry: nobody called you in the time you asked for, and that "
+                                "request has closed. You can ask for a new call at any time."),
+}
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One message for one chat, and the row to mark told once it has gone."""
+
+    message: Unprompted
+    table: str  # arrangement | case
+    row_id: int
+
+
+def approved_reply(amount: Money, due: date) -> Reply:
+    return Reply(
+        (Text(N_("The bank has approved the plan you chose. The first payment is {amount} by {date}."),
+              {"amount": amount, "date": due}),
+         Text(N_("Use /pay to see how to pay.")), Text(OPT_OUT)),
+        ((command_button(N_("How to pay"), "pay"), person_button()),),
+    )
+
+
+def declined_reply() -> Reply:
+    return Reply(
+        (Text(N_("The bank has not approved the plan you chose. You can choose another plan, or talk to a "
+                 "person.")), Text(OPT_OUT)),
+        ((command_button(N_("Repayment plans"), "plans"),), (person_button(),)),
+    )
+
+
+def outcome_reply(kind: str, outcome: str) -> Reply | None:
+    msgid = OUTCOME_MESSAGES.get((kind, outcome))
+    if msgid is None:
+        return None
+    return Reply((Text(msgid), Text(OPT_OUT)), ((person_button(),),))
+
+
+def _decision(row: Any) -> Reply:
+    if row["status"] == "declined":
+        return declined_reply()
+    schedule = json.loads(row["schedule"] or "[]")
+    first = schedule[0]
+    return approved_reply(Money(Decimal(first["amount"]), row["currency"]), date.fromisoformat(first["due"]))
+
+
+async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owed]:
+    """Decisions and outcomes of the last week not yet told, for chats inside contact hours now."""
+    async with store.read() as db:
+        decisions = await arrangement_decisions.owed_decisions(db, now - WEEK)
+        outcomes = await cases.owed_outcomes(db, now - WEEK)
+    owed = []
+    for table, rows in (("arrangement", decisions), ("case", outcomes)):
+        for row in rows:
+            zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
+            if not inside_hours(now.astimezone(zone), policy.contact):
+                continue
+            reply = _decision(row) if table == "arrangement" else outcome_reply(row["kind"], row["outcome"])
+            if reply is not None:
+                kind = "decision" if table == "arrangement" else "outcome"
+                message = Unprompted(row["chat_id"], message_locale(row), kind, reply)
+                owed.append(Owed(message, table, row["id"]))
+    return owed
+
+
+async def tell(store: Store, send: SendRendered, owed: list[Owed], now: Callable[[], datetime]) -> int:
+    """Send each message; a row is told once any of its chats has it. How many went out."""
+    sent = 0
+    for item in owed:
+        if await deliver(store, send, [item.message], now):
+            sent += 1
+            async with store.unit() as db:
+                mark = arrangement_decisions.mark_told if item.table == "arrangement" else cases.mark_told
+                await mark(db, item.row_id, now())
+    return sent
+
+
+async def decisions_job(context: Any) -> None:
+    """For PTB's JobQueue.run_repeating(decisions_job, interval=600, data=JobDeps(...))."""
+    deps: JobDeps = context.job.data
+    expired = await expire_callbacks(deps.store, deps.policy, deps.now())
+    owed = await owed_messages(deps.store, deps.policy, deps.now())
+    sent = await tell(deps.store, telegram_send_rendered(context.bot), owed, deps.now)
+    if expired or owed:
+        log.info("decisions: %d call-back requests expired, %d of %d messages sent", expired, sent, len(owed))

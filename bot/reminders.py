@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -124,8 +124,9 @@ def reminder_reply(policy: Policy, amount: Money, due: date) -> Reply:
 
 
 def active_since(policy: Policy, now: datetime) -> datetime:
-    """A chat silent since before this must verify again, so it is told nothing unprompted."""
-    return now - timedelta(days=policy.verification.binding_idle_days)
+    """A chat silent since before this must verify again, so it is told nothing unprompted.
+    In UTC: the store compares instants as ISO text."""
+    return (now - timedelta(days=policy.verification.binding_idle_days)).astimezone(UTC)
 
 
 async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unprompted]:

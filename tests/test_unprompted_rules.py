@@ -7,15 +7,18 @@ the debtor (the account), not the chat, is who the weekly cap and /stop count.
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from flows_kit import Clock, make_flows, seed, verified
-from loop_seed import add_account, add_case, add_promise, bind_chat
+from loop_seed import SEEDED, add_account, add_case, add_promise, bind_chat
 
 from bot.reminders import debtor_zone, deliver, due_reminders
 from bot.sweeper import sweep
 from debt.policy import load_policy
 from store.contact_log import record_sent
+from store.db import Store, migrations
 
 CN = load_policy("cn")  # 08:00-21:00 Asia/Shanghai, reminders at 10:00, 3 a week, idle 30 days
 SHANGHAI = debtor_zone("Asia/Shanghai", "UTC")
@@ -162,3 +165,48 @@ async def test_resume_in_the_other_chat_restarts_reminders_there(store):
     await first.cmd("stop")
     await second.cmd("resume")
     assert [m.chat_id for m in await due_reminders(store, uk, at_ten)] == [202]  # not the chat that said stop
+
+
+
+def _old_database(path) -> None:
+    """A database as the release before left it: two accounts with two verified chats each; one
+    of S-1's said /stop; one unprompted message went to C-1's older chat this week."""
+    seen = SEEDED.isoformat()
+    with sqlite3.connect(path) as conn:
+        for version, sql in migrations():
+            if version < 6:
+                conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+        for ref in ("S-1", "C-1"):
+            conn.execute(
+                "INSERT INTO accounts (account_ref, customer_name, phone, locale, timezone, currency,"
+                " product, credit_limit, balance, minimum_due, overdue_amount, oldest_due_date,"
+                " fees_charged, interest_charged, status, updated_at) VALUES (?, 'Li Wei', '+8613812345678',"
+                " 'en', 'Asia/Shanghai', 'CNY', 'card', '20000', '5000.00', '500.00', '800.00',"
+                " '2026-02-01', '25', '12.50', 'open', ?)", (ref, seen))
+        later = (SEEDED + timedelta(days=1)).isoformat()
+        for chat_id, ref, opted_out, last in ((101, "S-1", 1, seen), (102, "S-1", 0, seen),
+                                              (103, "C-1", 0, seen), (104, "C-1", 0, later)):
+            conn.execute(
+                "INSERT INTO chats (chat_id, account_ref, verified_at, last_seen_at, locale, state,"
+                " opted_out, updated_at) VALUES (?, ?, ?, ?, 'en', 'menu', ?, ?)",
+                (chat_id, ref, seen, last, opted_out, seen))
+        conn.execute("INSERT INTO messages_sent (chat_id, kind, at) VALUES (103, 'broken', ?)",
+                     (shanghai(8, 10).isoformat(),))
+
+
+async def test_an_upgraded_database_keeps_each_opt_out_for_the_whole_account(tmp_path):
+    """Chats opted out before this release silence their account, and the messages already
+    sent count against the account's weekly cap."""
+    path = tmp_path / "old.db"
+    _old_database(path)
+    store = await Store.open(str(path))  # migrates
+    try:
+        for ref in ("S-1", "C-1"):
+            await add_promise(store, ref, "300.00", DUE)
+        capped = replace(CN, contact=replace(CN.contact, weekly_cap=2))
+        reminded = await due_reminders(store, capped, shanghai(9, 10))
+        assert [m.chat_id for m in reminded] == [104]  # S-1 stopped; C-1 has had one of two
+        capped = replace(CN, contact=replace(CN.contact, weekly_cap=1))
+        assert await due_reminders(store, capped, shanghai(9, 10)) == []  # C-1 at its cap, in either chat
+    finally:
+        await store.close()

@@ -146,9 +146,9 @@ async def cmd_report(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_sweep(config: Config, args: argparse.Namespace) -> int:
-    from bot.sweeper import run_sweep
+    from bot.sweep_command import run_sweep
 
-    return await run_sweep(config, args.as_of)
+    return await run_sweep(config, args.as_of, dry_run=args.dry_run, force=args.force)
 
 
 async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
@@ -267,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sweep", help="mark promises past their grace days broken and queue the notices")
     p.add_argument("--as-of", type=_day, metavar="DATE", help="the day to sweep for (YYYY-MM-DD)")
+    p.add_argument("--dry-run", action="store_true", help="list what would change and write nothing")
+    p.add_argument("--force", action="store_true", help="sweep as of a date after today (changes real data)")
 
     p = sub.add_parser("backup", help="copy the database safely while the bot runs (SQLite backup API)")
     p.add_argument("file", metavar="FILE")

@@ -2,8 +2,11 @@
 
 An unprompted message goes out only inside the policy's contact hours [start, end) in the
 debtor's time zone (the account's, else the policy's default), never after /stop or a 403,
-never beyond the weekly cap, and always with its opt-out line. `should_remind` is the pure
-decision; the job around it reads the candidates, renders and sends.
+never beyond the weekly cap, never while a dispute from any channel is open, never to a chat
+idle past binding_idle_days, and always with the policy's disclosure and its opt-out line.
+The debtor is the account: its chats share one weekly cap, one /stop, and one message per run
+(to the chat that wrote last). `should_remind` is the pure decision; the job around it reads
+the candidates (store.contact_log.CONTACTABLE), renders and sends.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,9 +25,10 @@ from bot.i18n import translator
 from bot.render import Rendered, render
 from debt.money import Money
 from debt.policy import ContactRule, Policy
+from flows.disclosure import disclosure_texts
 from flows.languages import locale_from_account
 from flows.menus import command_button, person_button
-from flows.types import N_, Reply, Text
+from flows.types import N_, Button, Reply, Text
 from store.contact_log import iter_due_soon, last_sent, mark_opted_out, record_sent, sent_since
 from store.db import Store
 
@@ -43,6 +47,7 @@ class Unprompted:
     locale: str
     kind: str  # reminder | broken (store.contact_log.KINDS)
     reply: Reply
+    account_ref: str | None = None  # whose debt: counted against the account's weekly cap
 
 
 def message_locale(row: Any) -> str:
@@ -97,54 +102,73 @@ def should_remind(
     return may_contact(now, zone, contact, opted_out, sent_last_week)
 
 
-def reminder_reply(amount: Money, due: date) -> Reply:
-    return Reply(
+def unprompted_reply(
+    policy: Policy, parts: tuple[Text, ...], buttons: tuple[tuple[Button, ...], ...]
+) -> Reply:
+    """Every unprompted message ends alike: the policy's disclosure, then the way to stop them."""
+    return Reply((*parts, *disclosure_texts(policy), Text(OPT_OUT)), buttons)
+
+
+def reminder_reply(policy: Policy, amount: Money, due: date) -> Reply:
+    return unprompted_reply(
+        policy,
         (
             Text(
                 N_("A friendly reminder: {amount} is due tomorrow, {due_date}."),
                 {"amount": amount, "due_date": due},
             ),
             Text(N_("If you have already paid, thank you, and please ignore this message.")),
-            Text(OPT_OUT),
         ),
         ((command_button(N_("How to pay"), "pay"), person_button()),),
     )
 
 
+def active_since(policy: Policy, now: datetime) -> datetime:
+    """A chat silent since before this must verify again, so it is told nothing unprompted.
+    In UTC: the store compares instants as ISO text."""
+    return (now - timedelta(days=policy.verification.binding_idle_days)).astimezone(UTC)
+
+
 async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unprompted]:
-    """The reminders to send now: one per chat and due date, amounts due that day summed."""
+    """The reminders to send now: one per account and due date, amounts due that day summed,
+    to the account's chat that wrote last; then at most one per account."""
     today = now.date()
     # Any zone is within a day of UTC: tomorrow somewhere is between today and the day after next.
     async with store.read() as db:
-        rows = [row async for row in iter_due_soon(db, today, today + timedelta(days=2))]
-    firsts: dict[tuple[int, str], Any] = {}
-    totals: dict[tuple[int, str], Money] = {}
-    for row in rows:
-        key = (row["chat_id"], row["due_date"])
-        owed = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
+        rows = [row async for row in iter_due_soon(db, today, today + timedelta(days=2),
+                                                   active_since=active_since(policy, now))]
+    firsts: dict[tuple[str, str], Any] = {}
+    owed: dict[tuple[str, str], dict[int, Money]] = {}
+    for row in rows:  # a promise comes once per chat of its account: count it once
+        key = (row["account_ref"], row["due_date"])
         firsts.setdefault(key, row)
-        totals[key] = totals[key] + owed if key in totals else owed
+        amount = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
+        owed.setdefault(key, {})[row["promise_id"]] = amount
     out = []
-    for (chat_id, due_text), total in totals.items():
-        row = firsts[(chat_id, due_text)]
+    for (ref, due_text), amounts in owed.items():
+        row = firsts[(ref, due_text)]
+        chat_id = row["chat_id"]
         zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
         async with store.read() as db:
             sent = await sent_since(db, chat_id, now - WEEK)
             last = await last_sent(db, chat_id, "reminder")
         due = date.fromisoformat(due_text)
+        total = sum(amounts.values(), Money(Decimal(0), row["currency"]))
         if should_remind(now=now, due=due, zone=zone, contact=policy.contact, opted_out=False,
                          sent_last_week=sent, last_reminder_at=last):
-            out.append(Unprompted(chat_id, message_locale(row), "reminder", reminder_reply(total, due)))
-    return _one_per_chat(out)
+            reply = reminder_reply(policy, total, due)
+            out.append(Unprompted(chat_id, message_locale(row), "reminder", reply, ref))
+    return one_per_debtor(out)
 
 
-def _one_per_chat(messages: list[Unprompted]) -> list[Unprompted]:
-    """At most one unprompted message per chat per run, the first (soonest) one."""
-    seen: set[int] = set()
+def one_per_debtor(messages: list[Unprompted]) -> list[Unprompted]:
+    """At most one unprompted message per account (and per chat) per run, the first (soonest)."""
+    seen: set[object] = set()
     kept = []
     for message in messages:
-        if message.chat_id not in seen:
-            seen.add(message.chat_id)
+        keys = {("chat", message.chat_id), ("account", message.account_ref or message.chat_id)}
+        if not keys & seen:
+            seen |= keys
             kept.append(message)
     return kept
 
@@ -167,7 +191,7 @@ async def deliver(
             log.warning("unprompted %s message not sent: %s", message.kind, type(exc).__name__)
             continue
         async with store.unit() as db:
-            await record_sent(db, message.chat_id, message.kind, now())
+            await record_sent(db, message.chat_id, message.kind, now(), message.account_ref)
         sent += 1
     return sent
 

@@ -12,26 +12,26 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import aiosqlite
 
 from bot.reminders import (
-    OPT_OUT,
     WEEK,
     JobDeps,
     Unprompted,
+    active_since,
     debtor_zone,
     deliver,
     may_contact,
     message_locale,
     telegram_send_rendered,
+    unprompted_reply,
 )
 from debt import matching
 from debt.money import Money
@@ -141,36 +141,37 @@ async def _break_due(store: Store, policy: Policy, as_of: date, now: Callable[[]
             return report
 
 
-def broken_reply(amount: Money, due: date) -> Reply:
-    return Reply(
+def broken_reply(policy: Policy, amount: Money, due: date) -> Reply:
+    return unprompted_reply(
+        policy,
         (
             Text(
                 N_("Your payment of {amount} due {due_date} has not arrived in full. That can happen."),
                 {"amount": amount, "due_date": due},
             ),
             Text(N_("If you like, you can pick a new plan that suits you better, or talk to a person.")),
-            Text(OPT_OUT),
         ),
         ((command_button(N_("Repayment plans"), "plans"),), (person_button(),)),
     )
 
 
 async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Unprompted]:
-    """One kind message per chat for promises broken in the last week, if it may be sent now."""
+    """One kind message per account for promises broken in the last week, if it may be sent now,
+    to the account's chat that wrote last."""
     async with store.read() as db:
-        rows = await owed_broken_messages(db, now - WEEK)
+        rows = await owed_broken_messages(db, now - WEEK, active_since=active_since(policy, now))
     out, seen = [], set()
     for row in rows:
-        if row["chat_id"] in seen:
+        if row["account_ref"] in seen or row["chat_id"] in seen:
             continue
-        seen.add(row["chat_id"])
+        seen |= {row["account_ref"], row["chat_id"]}
         zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
         async with store.read() as db:
             sent = await sent_since(db, row["chat_id"], now - WEEK)
         if may_contact(now, zone, policy.contact, False, sent):
             unpaid = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
-            reply = broken_reply(unpaid, date.fromisoformat(row["due_date"]))
-            out.append(Unprompted(row["chat_id"], message_locale(row), "broken", reply))
+            reply = broken_reply(policy, unpaid, date.fromisoformat(row["due_date"]))
+            out.append(Unprompted(row["chat_id"], message_locale(row), "broken", reply, row["account_ref"]))
     return out
 
 
@@ -184,24 +185,6 @@ async def sweep(store: Store, policy: Policy, as_of: date, now: Callable[[], dat
 def bank_today(policy: Policy, now: datetime) -> date:
     """The date in the bank's own zone (the policy's default), which grace days count in."""
     return now.astimezone(debtor_zone(None, policy.contact.default_timezone)).date()
-
-
-async def run_sweep(config: Any, as_of: date | None, out: Any = None) -> int:
-    """`debtdesk sweep [--as-of DATE]`: break overdue promises; debtor messages wait for the bot."""
-    out = out or sys.stdout
-    clock = lambda: datetime.now(UTC)  # noqa: E731 - the shell owns the wall clock
-    store = await Store.open(config.db_path)
-    try:
-        day = as_of or bank_today(config.policy, clock())
-        report = await sweep(store, config.policy, day, clock)
-    finally:
-        await store.close()
-    print(
-        f"sweep as of {day.isoformat()}: {report.broken} broken, {report.partial} partly kept, "
-        f"{len(report.notices)} notices queued, {len(report.messages)} debtor messages left for the bot",
-        file=out,
-    )
-    return 0
 
 
 async def sweep_job(context: Any) -> None:

@@ -23,6 +23,7 @@ RETENTION_FROM = ("cure", "first_delinquency_plus_180", "default_date")
 FACTORS = ("dob", "id_last4")
 PAYMENT_METHODS = ("bank_transfer", "app", "branch", "card")
 QUEUE_WEIGHTS = ("stage", "overdue_per_1000", "broken_promise", "days_since_contact")
+DISCLOSURES = ("attempt_to_collect",)  # statements the law requires; flows.disclosure words them
 
 
 class PolicyError(ValueError):
@@ -157,6 +158,9 @@ class Policy:
     debt_advice: str  # where free debt advice is found; empty if none
     queue_weights: dict[str, Decimal]
     cases: CaseRule = CaseRule(callback_expiry_days=3)
+    # A statement required in every unprompted message and after verification (US: "This is an
+    # attempt to collect a debt..."); None where the law asks for none.
+    disclosure: str | None = None
 
     def stage_for(self, dpd: int) -> Stage:
         for stage in self.stages:
@@ -363,6 +367,7 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         debt_advice=r.get("debt_advice", str, ""),
         queue_weights={k: qw.decimal(k) for k in weights},
         cases=_cases(_Reader(source, r.get("cases", dict, {}), "cases.")),
+        disclosure=r.choice("disclosure", DISCLOSURES, None),
     )
     if policy.contact.start >= policy.contact.end:
         raise contact.fail("end", "must be after start")

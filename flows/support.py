@@ -12,7 +12,7 @@ from flows.languages import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from flows.menus import bank_contact_text, person_row, show_menu, stale
 from flows.notices import account_fields
 from flows.types import N_, Button, Text
-from store import cases
+from store import cases, contact_log
 
 DISPUTE_REASON, DISPUTE_DETAIL = "dispute_reason", "dispute_detail"
 HARDSHIP_REASON, CALLBACK_WINDOW = "hardship_reason", "callback_window"
@@ -176,6 +176,8 @@ async def on_hardship_reason(ctx: Ctx, payload: str) -> bool:
 # --- opting out, language, signing out -------------------------------------------------
 async def stop(ctx: Ctx, args: str = "") -> None:
     ctx.chat.opted_out = True
+    if ctx.verified:  # the debtor's wish, in every chat of the account
+        await contact_log.stop_account(ctx.db, ctx.ref, ctx.now)
     await ctx.audit("opt_out", ctx.chat.account_ref)
     ctx.say(Text(N_("Done: I will not send you messages you did not ask for. You can still use me at any "
                     "time; send /resume to receive reminders again.")))
@@ -183,6 +185,8 @@ async def stop(ctx: Ctx, args: str = "") -> None:
 
 async def resume(ctx: Ctx, args: str = "") -> None:
     ctx.chat.opted_out = False
+    if ctx.verified:
+        await contact_log.resume_account(ctx.db, ctx.ref)
     await ctx.audit("opt_in", ctx.chat.account_ref)
     ctx.say(Text(N_("Done: you will receive reminders again. Send /stop at any time to end them.")))
 

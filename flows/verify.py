@@ -15,6 +15,7 @@ from datetime import date
 import phonenumbers
 
 from flows.context import Ctx
+from flows.disclosure import say_disclosure
 from flows.languages import locale_from_account
 from flows.menus import bank_contact_text, command_button, person_row, show_menu
 from flows.parsing import normal, parse_date_text
@@ -212,6 +213,7 @@ async def _bind(ctx: Ctx, record, kind: str) -> None:
     await ctx.audit("verified", record.account_ref, factor=kind, link=isinstance(link, str))
     ctx.say(Text(N_("Thank you, {name}. You are confirmed."), {"name": record.customer_name}),
             remove_keyboard=True)
+    say_disclosure(ctx)  # the policy's statement (US: an attempt to collect a debt), before the debt
     if after:
         ctx.continue_with = after
     else:

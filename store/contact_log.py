@@ -1,7 +1,9 @@
 """Unprompted messages the bot sent (reminders, broken-promise offers): the weekly cap counts them.
 
 Only messages the debtor did not ask for are logged here; answers to the debtor's own
-messages are never capped. A 403 from Telegram (the bot was blocked) is an opt-out.
+messages are never capped. They are counted, and stopped, per debtor: a message to any chat
+of the account counts for all of them, and /stop from a verified chat holds for the account.
+A 403 from Telegram (the bot was blocked) opts that chat out, the channel that closed.
 """
 
 from __future__ import annotations
@@ -13,27 +15,52 @@ import aiosqlite
 
 KINDS = ("reminder", "broken", "decision", "outcome")  # decision/outcome: bot/decision_messages.py
 
+# Whether a chat `c` of account `a` may receive an unprompted message; bind :active_since.
+# Verified, and written in since :active_since (now - binding_idle_days: an idle chat would be
+# asked to verify again, so it must not be told amounts); neither the chat nor the account opted
+# out; and no dispute from any channel, the bank's portfolio status or a case opened in the chat
+# (collection pauses until the bank has answered it).
+CONTACTABLE = """c.verified_at IS NOT NULL AND c.opted_out = 0
+             AND c.last_seen_at >= :active_since
+             AND a.status <> 'disputed'
+             AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.account_ref = a.account_ref)
+             AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.account_ref = a.account_ref
+                             AND k.kind = 'dispute' AND k.status = 'open')"""
 
-async def record_sent(db: aiosqlite.Connection, chat_id: int, kind: str, at: datetime) -> None:
+# The messages that count for chat :chat_id's debtor: to the chat, or about its account.
+_DEBTORS = """(m.chat_id = :chat_id
+               OR m.account_ref = (SELECT account_ref FROM chats WHERE chat_id = :chat_id))"""
+
+
+async def record_sent(
+    db: aiosqlite.Connection, chat_id: int, kind: str, at: datetime, account_ref: str | None = None
+) -> None:
+    """Log a message sent; without account_ref it is the chat's account at the time."""
     if kind not in KINDS:
         raise ValueError(f"unknown unprompted message kind {kind!r}")
     await db.execute(
-        "INSERT INTO messages_sent (chat_id, kind, at) VALUES (?, ?, ?)", (chat_id, kind, at.isoformat())
+        "INSERT INTO messages_sent (chat_id, kind, at, account_ref)"
+        " VALUES (?, ?, ?, COALESCE(?, (SELECT account_ref FROM chats WHERE chat_id = ?)))",
+        (chat_id, kind, at.isoformat(), account_ref, chat_id),
     )
 
 
 async def sent_since(db: aiosqlite.Connection, chat_id: int, since: datetime) -> int:
-    """How many unprompted messages went to the chat at or after `since`."""
+    """How many unprompted messages went to the chat's debtor at or after `since`: to this chat,
+    or about its account to any chat (the weekly cap is the debtor's, not the chat's)."""
     async with db.execute(
-        "SELECT COUNT(*) FROM messages_sent WHERE chat_id = ? AND at >= ?", (chat_id, since.isoformat())
+        f"SELECT COUNT(*) FROM messages_sent m WHERE m.at >= :since AND {_DEBTORS}",
+        {"since": since.isoformat(), "chat_id": chat_id},
     ) as cur:
         (count,) = await cur.fetchone()
     return count
 
 
 async def last_sent(db: aiosqlite.Connection, chat_id: int, kind: str) -> datetime | None:
+    """When the chat's debtor last had a message of this kind, in any of their chats."""
     async with db.execute(
-        "SELECT MAX(at) FROM messages_sent WHERE chat_id = ? AND kind = ?", (chat_id, kind)
+        f"SELECT MAX(m.at) FROM messages_sent m WHERE m.kind = :kind AND {_DEBTORS}",
+        {"kind": kind, "chat_id": chat_id},
     ) as cur:
         (at,) = await cur.fetchone()
     return datetime.fromisoformat(at) if at else None
@@ -46,25 +73,41 @@ async def mark_opted_out(db: aiosqlite.Connection, chat_id: int, at: datetime) -
     )
 
 
+async def stop_account(db: aiosqlite.Connection, account_ref: str, at: datetime) -> None:
+    """/stop from a chat verified for the account: every chat of it falls silent."""
+    await db.execute(
+        "INSERT INTO opt_outs (account_ref, at) VALUES (?, ?) ON CONFLICT (account_ref) DO NOTHING",
+        (account_ref, at.isoformat()),
+    )
+
+
+async def resume_account(db: aiosqlite.Connection, account_ref: str) -> None:
+    """/resume from a chat verified for the account."""
+    await db.execute("DELETE FROM opt_outs WHERE account_ref = ?", (account_ref,))
+
+
+async def account_opted_out(db: aiosqlite.Connection, account_ref: str) -> bool:
+    async with db.execute("SELECT 1 FROM opt_outs WHERE account_ref = ?", (account_ref,)) as cur:
+        return await cur.fetchone() is not None
+
+
 async def iter_due_soon(
-    db: aiosqlite.Connection, first: date, last: date
+    db: aiosqlite.Connection, first: date, last: date, *, active_since: datetime
 ) -> AsyncIterator[aiosqlite.Row]:
-    """Pending promises due between first and last (inclusive) with each verified, bound chat
-    that has not opted out, and no open dispute (collection pauses until the bank answers): the
-    candidates for a reminder. Streamed, soonest first."""
+    """Pending promises due between first and last (inclusive), each with every chat of its
+    account that may be contacted (CONTACTABLE): the candidates for a reminder. Streamed,
+    soonest first; for one promise the chat that wrote last comes first."""
     async with db.execute(
-        """SELECT p.id AS promise_id, p.account_ref, p.amount, p.paid_amount, p.currency,
+        f"""SELECT p.id AS promise_id, p.account_ref, p.amount, p.paid_amount, p.currency,
                   p.due_date, p.source, c.chat_id, c.locale, a.locale AS account_locale,
                   a.timezone
            FROM promises p
            JOIN accounts a ON a.account_ref = p.account_ref
            JOIN chats c ON c.account_ref = p.account_ref
-           WHERE p.status = 'pending' AND p.due_date BETWEEN ? AND ?
-             AND c.verified_at IS NOT NULL AND c.opted_out = 0
-             AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.account_ref = p.account_ref
-                             AND k.kind = 'dispute' AND k.status = 'open')
-           ORDER BY p.due_date, p.id""",
-        (first.isoformat(), last.isoformat()),
+           WHERE p.status = 'pending' AND p.due_date BETWEEN :first AND :last
+             AND {CONTACTABLE}
+           ORDER BY p.due_date, p.id, c.last_seen_at DESC, c.chat_id""",
+        {"first": first.isoformat(), "last": last.isoformat(), "active_since": active_since.isoformat()},
     ) as cur:
         async for row in cur:
             yield row

@@ -14,6 +14,7 @@ import aiosqlite
 
 from debt import matching
 from debt.money import Money
+from store.contact_log import CONTACTABLE
 
 CHUNK = 500  # stay under SQLite's bound-parameter limit
 
@@ -60,12 +61,15 @@ async def pending_promises(db: aiosqlite.Connection, account_ref: str) -> list[a
         return list(await cur.fetchall())
 
 
-async def past_grace(db: aiosqlite.Connection, due_before: date, limit: int) -> list[aiosqlite.Row]:
-    """Pending promises due before `due_before` (due + grace already over), oldest id first."""
+async def past_grace(
+    db: aiosqlite.Connection, due_before: date, limit: int, after_id: int = 0
+) -> list[aiosqlite.Row]:
+    """Pending promises due before `due_before` (due + grace already over), oldest id first,
+    from the id after `after_id` (a dry run pages on, as it changes nothing)."""
     async with db.execute(
-        f"SELECT * FROM promises WHERE status = 'pending' AND due_date < ? AND {_IN_FORCE}"
+        f"SELECT * FROM promises WHERE status = 'pending' AND due_date < ? AND id > ? AND {_IN_FORCE}"
         " ORDER BY id LIMIT ?",
-        (due_before.isoformat(), limit),
+        (due_before.isoformat(), after_id, limit),
     ) as cur:
         return list(await cur.fetchall())
 
@@ -90,27 +94,32 @@ async def broken_in_row(db: aiosqlite.Connection, account_ref: str) -> int:
         return matching.broken_in_row([row["status"] async for row in cur])
 
 
-async def owed_broken_messages(db: aiosqlite.Connection, since: datetime) -> list[aiosqlite.Row]:
-    """Promises broken (or partly kept) since `since` whose bound, verified, not opted-out chat has
-    not had its kind message about it yet: the message waits here for contact hours. None while
-    a dispute or hardship review is open (collection pauses) or after a new promise."""
+async def owed_broken_messages(
+    db: aiosqlite.Connection, since: datetime, *, active_since: datetime
+) -> list[aiosqlite.Row]:
+    """Promises broken (or partly kept) since `since`, each with every chat of its account that
+    may be contacted (store.contact_log.CONTACTABLE), while the debtor has not had the kind
+    message about it in any chat: the message waits here for contact hours. None while a
+    hardship review is open or after a new promise; for one promise the chat that wrote last
+    comes first."""
     async with db.execute(
-        """SELECT p.id, p.account_ref, p.amount, p.paid_amount, p.currency, p.due_date, p.status,
+        f"""SELECT p.id, p.account_ref, p.amount, p.paid_amount, p.currency, p.due_date, p.status,
                   c.chat_id, c.locale, a.locale AS account_locale, a.timezone
            FROM promises p
            JOIN accounts a ON a.account_ref = p.account_ref
            JOIN chats c ON c.account_ref = p.account_ref
-           WHERE p.status IN ('broken', 'partial') AND p.resolved_at >= ?
-             AND c.verified_at IS NOT NULL AND c.opted_out = 0
+           WHERE p.status IN ('broken', 'partial') AND p.resolved_at >= :since
+             AND {CONTACTABLE}
              AND NOT EXISTS (SELECT 1 FROM messages_sent m
-                             WHERE m.chat_id = c.chat_id AND m.kind = 'broken' AND m.at >= p.resolved_at)
+                             WHERE (m.account_ref = p.account_ref OR m.chat_id = c.chat_id)
+                               AND m.kind = 'broken' AND m.at >= p.resolved_at)
              -- answered since (a new promise) or a person owes them an answer: no nudge
              AND NOT EXISTS (SELECT 1 FROM promises q WHERE q.account_ref = p.account_ref
                              AND q.status = 'pending' AND q.created_at >= p.resolved_at)
              AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.account_ref = p.account_ref
-                             AND k.kind IN ('dispute', 'hardship') AND k.status = 'open')
-           ORDER BY p.resolved_at, p.id""",
-        (since.isoformat(),),
+                             AND k.kind = 'hardship' AND k.status = 'open')
+           ORDER BY p.resolved_at, p.id, c.last_seen_at DESC, c.chat_id""",
+        {"since": since.isoformat(), "active_since": active_since.isoformat()},
     ) as cur:
         return list(await cur.fetchall())
 

@@ -37,9 +37,10 @@ async def add_account(store: Store, ref: str, **changes: str) -> None:
         await upsert_accounts(db, [account_row(ref, **changes)], SEEDED)
 
 
-async def bind_chat(store: Store, chat_id: int, ref: str,
-                    *, opted_out: bool = False, locale: str | None = "en"):
-    chat = Chat(chat_id, ref, verified_at=SEEDED, locale=locale, state="menu", opted_out=opted_out)
+async def bind_chat(store: Store, chat_id: int, ref: str, *, opted_out: bool = False,
+                    locale: str | None = "en", last_seen: datetime = SEEDED):
+    chat = Chat(chat_id, ref, verified_at=SEEDED, last_seen_at=last_seen, locale=locale, state="menu",
+                opted_out=opted_out)
     async with store.unit() as db:
         await save_chat(db, chat, SEEDED)
 

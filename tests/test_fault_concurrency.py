@@ -109,7 +109,8 @@ async def test_the_bot_keeps_answering_while_import_and_sweep_write_the_same_fil
 
         async def sweeps() -> list[tuple[int, str, str]]:
             later = (date.today() + timedelta(days=1)).isoformat()
-            return [await _cli(env, "sweep", "--as-of", later) for _ in range(3)]
+            # A day ahead on purpose (each sweep then writes): a future date needs --force.
+            return [await _cli(env, "sweep", "--as-of", later, "--force") for _ in range(3)]
 
         done = asyncio.Event()
         asking = asyncio.create_task(debtor())

@@ -1,0 +1,30 @@
+"""Statements a policy requires where the bot speaks of the debt (debt.policy.DISCLOSURES).
+
+Under the US FDCPA a collector says that it is attempting to collect a debt in its first
+communication with the debtor and in later ones: here, the first message after verification
+and every message the bot starts itself. The policy names the statement; its words live in
+the catalogs, so each debtor reads it in their language.
+"""
+
+from __future__ import annotations
+
+from debt.policy import Policy
+from flows.context import Ctx
+from flows.types import N_, Text
+
+STATEMENTS = {
+    "attempt_to_collect": N_(
+        "This is an attempt to collect a debt. Any information obtained will be used for that purpose."
+    ),
+}
+
+
+def disclosure_texts(policy: Policy) -> tuple[Text, ...]:
+    """The policy's statement as a paragraph, or nothing when it names none."""
+    return (Text(STATEMENTS[policy.disclosure]),) if policy.disclosure else ()
+
+
+def say_disclosure(ctx: Ctx) -> None:
+    """The statement as a message of its own (after verification, before anything about the debt)."""
+    if texts := disclosure_texts(ctx.policy):
+        ctx.say(*texts)

@@ -312,6 +312,11 @@ async def import_accounts(
     as_of: the day the file's figures are as of, for rows without an `as_of` column (default: the
     import's day). With a policy, an account in another currency than the policy's is refused."""
     today = _today(now, policy)
+    if as_of is not None and as_of > today:  # every row would be refused for it: say it once
+        report = ImportReport("accounts", fatal=f"as_of: {as_of} is in the future; nothing imported")
+        if on_error:
+            on_error(report.fatal)
+        return report
     currencies = (policy.currency,) if policy else ()
     context = Context("accounts", (), secret, now.isoformat(), as_of=(as_of or today).isoformat(),
                       today=today.isoformat(), currencies=currencies)

@@ -10,6 +10,7 @@ few queries (500 keys each), never one per row.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -29,11 +30,13 @@ from store.tokens import put_factor_digests
 Lines = list[tuple[int, str]]  # (line, "line N: column: reason")
 
 
+@dataclass
 class Written:
     """What a batch's write did: rows changed, rows refused, and notes on rows written."""
 
-    def __init__(self, changed: int = 0, refused: Lines | None = None, notes: Lines | None = None) -> None:
-        self.changed, self.refused, self.notes = changed, refused or [], notes or []
+    changed: int = 0
+    refused: Lines = field(default_factory=list)
+    notes: Lines = field(default_factory=list)
 
 
 Writer = Callable[[Any, list[tuple[int, Any]]], Awaitable[Written]]

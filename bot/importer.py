@@ -299,7 +299,8 @@ async def _audit(store: Store, report: ImportReport, now: datetime) -> None:
 
 def _today(now: datetime, policy: Policy | None) -> date:
     """The import's day where the bank is (the policy's zone), else in UTC."""
-    return now.astimezone(ZoneInfo(policy.contact.default_timezone)).date() if policy else now.date()
+    zone = policy.contact.default_timezone if policy else ""
+    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
 
 
 async def import_accounts(
@@ -330,7 +331,8 @@ async def import_payments(
     on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
 ) -> ImportReport:
     """Import a payments file; a payment already recorded (same payment_id, same values) is left
-    alone, one recorded with other values is refused, one dated after `now` too.
+    alone, one recorded with other values is refused, one dated after `now` too. on_error hears
+    every refused row and every note (a payment above the balance, kept as a credit).
 
     With a policy, each new payment is also matched to the account's pending promises.
     """

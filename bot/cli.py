@@ -71,6 +71,8 @@ def _output(path: str | None):
 async def cmd_import(config: Config, args: argparse.Namespace) -> int:
     from bot.importer import import_accounts, import_payments
 
+    if args.as_of and args.kind != "accounts":
+        raise CliError("--as-of is for a portfolio file (import accounts); a payment carries its own date")
     store = await _open(config)
     try:
         def tell(message: str) -> None:
@@ -79,7 +81,7 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> int:
         progress = False if args.no_progress else None
         if args.kind == "accounts":
             report = await import_accounts(store, config.require_secret(), args.file, _utc_now(),
-                                           progress, on_error=tell)
+                                           progress, on_error=tell, policy=config.policy, as_of=args.as_of)
         else:
             report = await import_payments(store, args.file, _utc_now(), progress, on_error=tell,
                                            policy=config.policy)
@@ -242,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=("accounts", "payments"))
     p.add_argument("file")
     p.add_argument("--no-progress", action="store_true", help="no progress counter on stderr")
+    p.add_argument("--as-of", type=_day, metavar="DATE",
+                   help="accounts: the day the figures are as of, where a row has no as_of (today)")
 
     p = sub.add_parser("links", help="issue single-use Telegram deep links as CSV (account_ref,phone,link)")
     p.add_argument("--account", action="append", metavar="REF", help="only this account (repeatable)")

@@ -10,16 +10,22 @@ here and the importer's own process only writes.
 from __future__ import annotations
 
 import marshal
+import os
 import pickle
 import re
+import threading
+import time
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from debt.portfolio import RowError, parse_account_row, parse_payment_row
 from store.accounts import account_params
 from store.tokens import factor_digests
 
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # undecodable bytes, as errors="surrogateescape" keeps them
+# undecodable bytes (as errors="surrogateescape" keeps them) and NUL, which no field may hold
+_NOT_TEXT = re.compile("[\x00\udc80-\udcff]")
+_NUL = "\x00"
 Outcome = tuple[int, str | None, Any]
 
 
@@ -32,46 +38,60 @@ class Context:
     fieldnames: tuple[str, ...]
     secret: bytes = b""
     updated_at: str = ""
+    now: str = ""  # the import's instant (aware ISO): payments later than it are refused
+    as_of: str = ""  # accounts: the file's as-of date for rows without an as_of column
+    today: str = ""  # accounts: the import's day; no as-of date may be later
+    currencies: tuple[str, ...] = ()  # accounts: the policy's currencies (empty: any)
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _account(context: Context, row: dict[str, str]) -> tuple[str, Any]:
-    parsed = parse_account_row(row)
+    parsed = parse_account_row(row, _day(context.as_of), _day(context.today), context.currencies)
+    as_of = parsed.as_of.isoformat() if parsed.as_of else ""
     return parsed.account_ref, (account_params(parsed, context.updated_at),
-                                factor_digests(context.secret, parsed))
+                                factor_digests(context.secret, parsed), as_of)
 
 
 def _payment(context: Context, row: dict[str, str]) -> tuple[str, Any]:
-    parsed = parse_payment_row(row)
+    parsed = parse_payment_row(row, datetime.fromisoformat(context.now) if context.now else None)
     return parsed.payment_id, parsed
 
 
 _PREPARE = {"accounts": _account, "payments": _payment}
 
 
-def _not_utf8(row: dict[str, str]) -> str | None:
-    """The first column holding bytes that were not UTF-8, or None (one search for the usual row)."""
-    if not _NOT_UTF8.search("".join(row.values())):
+def _not_text(row: dict[str, str]) -> str | None:
+    """`column: reason` for the first column holding bytes that were not UTF-8 or a NUL byte, or
+    None (one search for the usual row)."""
+    if not _NOT_TEXT.search("".join(row.values())):
         return None
-    return next(column for column, value in row.items() if _NOT_UTF8.search(value))
+    column, value = next((c, v) for c, v in row.items() if _NOT_TEXT.search(v))
+    return f"{column}: holds a NUL byte" if _NUL in value else f"{column}: not UTF-8 text"
 
 
-def check_chunk(context: Context, rows: list[tuple[int, list[str]]]) -> list[Outcome]:
+def check_chunk(context: Context, rows: list[tuple[int, list[str] | str]]) -> list[Outcome]:
     """Each row's outcome, in order: (line, key, item) or (line, None, error message)."""
     prepare, names = _PREPARE[context.kind], context.fieldnames
     outcomes: list[Outcome] = []
     for line, fields in rows:
+        if isinstance(fields, str):  # the reader could not split this row: its message
+            outcomes.append((line, None, fields))
+            continue
         if len(fields) > len(names):
             outcomes.append((line, None, f"line {line}: (row): more fields than the header has"))
             continue
         row = dict(zip(names, fields, strict=False))  # a short row lacks its last columns, like DictReader
-        column = _not_utf8(row)
-        if column is not None:
-            outcomes.append((line, None, f"line {line}: {column}: not UTF-8 text"))
+        problem = _not_text(row)
+        if problem is not None:
+            outcomes.append((line, None, f"line {line}: {problem}"))
             continue
         try:
             key, item = prepare(context, row)
-        except RowError as exc:
-            outcomes.append((line, None, f"line {line}: {exc.column}: {exc.reason}"))
+        except RowError as exc:  # every problem of the row: "column: reason; column: reason"
+            outcomes.append((line, None, f"line {line}: {exc}"))
             continue
         outcomes.append((line, key, item))
     return outcomes
@@ -95,3 +115,16 @@ def check_packed(context: Context, rows: bytes) -> bytes:
     answer when it is ready for it, not in a background thread that would take the GIL from its
     SQLite writes for every row."""
     return pack(check_chunk(context, unpack(rows)))
+
+
+def watch_parent(parent: int) -> None:
+    """A worker's initializer: exit as soon as the importer that started it is gone.
+
+    A SIGKILLed importer closes nothing, and the worker, blocked on a queue whose write end it
+    holds itself, would wait for ever. Reparenting changes getppid(), which a thread polls."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -8,7 +8,11 @@ the same file twice changes nothing the second time.
 A big file is checked in chunks by worker processes (bot/import_rows.py) while this process
 writes the chunks already checked, in file order; at most AHEAD chunks are in flight. The
 workers are spawned, so a script that calls import_accounts or import_payments must keep its
-own top-level code under `if __name__ == "__main__":` (the `debtdesk` command does).
+own top-level code under `if __name__ == "__main__":` (the `debtdesk` command does). A worker
+exits by itself when this process dies, even by SIGKILL (bot/import_rows.watch_parent).
+
+What a batch does to the rows already held (an older portfolio refused, later payments applied
+on top, a payment_id seen with other values refused) is in bot/import_writers.py.
 """
 
 from __future__ import annotations
@@ -20,21 +24,21 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
-from bot.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack
+from bot.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack, watch_parent
+from bot.import_writers import Writer, account_writer, payment_writer
 from debt.policy import Policy
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
 from store import audit
-from store.accounts import account_currencies, seen_add, seen_lines, seen_reset, upsert_account_params
+from store.accounts import seen_add, seen_lines, seen_reset
 from store.db import Store
-from store.payments import insert_payments
-from store.tokens import put_factor_digests
 
 BATCH = 5000
 # Files this big are checked in worker processes while this one writes; smaller ones inline,
@@ -45,7 +49,6 @@ WORKERS = 2
 AHEAD = 3  # chunks handed to the workers beyond the one being written: bounds the memory in flight
 KEEP_ERRORS = 1000  # the report keeps this many messages; on_error hears every one
 Rejects = list[tuple[int, str]]
-Writer = Callable[[Any, list[tuple[int, Any]]], Awaitable[tuple[int, Rejects]]]
 
 
 @dataclass
@@ -56,6 +59,7 @@ class ImportReport:
     unchanged: int = 0  # good rows identical to what the database already held
     rejected: int = 0
     errors: list[str] = field(default_factory=list)  # "line N: column: reason", the first KEEP_ERRORS
+    notes: list[str] = field(default_factory=list)  # rows imported with a remark (a credit), likewise
     fatal: str | None = None  # the file could not be read to the end (or at all)
 
     @property
@@ -65,6 +69,7 @@ class ImportReport:
     def summary(self) -> str:
         text = (f"{self.kind}: {self.read} rows read, {self.changed} changed, "
                 f"{self.unchanged} unchanged, {self.rejected} rejected")
+        text += f", {len(self.notes)} noted" if self.notes else ""
         return text + (" (stopped early)" if self.fatal else "")
 
 
@@ -111,6 +116,7 @@ class _Run:
         self.key_column = spec.key_column
         self.batch: list[tuple[int, str, Any]] = []  # (line, key, item)
         self.rejects: Rejects = []
+        self.notes: Rejects = []  # rows written with a remark: heard with the errors, not counted as them
         self.keys: dict[str, int] = {}  # key -> line, within the batch in hand
 
     def reject(self, line: int, message: str) -> None:
@@ -147,23 +153,26 @@ class _Run:
                 else:
                     self.reject(n, f"line {n}: {self.key_column}: duplicate of line {first}")
             await seen_add(db, self.keys.items())
-            changed, refused = await write(db, good)
-        self.rejects += refused
-        self.report.changed += changed
-        self.report.unchanged += len(good) - len(refused) - changed
+            written = await write(db, good)
+        self.rejects += written.refused
+        self.notes += written.notes
+        self.report.changed += written.changed
+        self.report.unchanged += len(good) - len(written.refused) - written.changed
         self._emit(progress)
         self.batch, self.keys = [], {}
 
     def _emit(self, progress: Progress) -> None:
-        if self.rejects:
+        if self.rejects or self.notes:
             progress.clear()
-        for _, message in sorted(self.rejects):
-            self.report.rejected += 1
-            if len(self.report.errors) < KEEP_ERRORS:
-                self.report.errors.append(message)
+        for _, message, error in sorted([(n, m, True) for n, m in self.rejects]
+                                        + [(n, m, False) for n, m in self.notes]):
+            self.report.rejected += error
+            kept = self.report.errors if error else self.report.notes
+            if len(kept) < KEEP_ERRORS:
+                kept.append(message)
             if self.on_error:
                 self.on_error(message)
-        self.rejects = []
+        self.rejects, self.notes = [], []
 
 
 class _Checker:
@@ -196,7 +205,9 @@ async def _checker(context: Context, size: int) -> AsyncIterator[_Checker]:
         return
     # spawn, not fork: this process has threads (aiosqlite's), and a forked child could inherit
     # a lock one of them held.
-    pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    # a worker outlives a SIGKILLed parent unless it watches for that itself
+    pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=watch_parent, initargs=(os.getpid(),))
     try:
         yield _Checker(context, pool)
     finally:
@@ -255,55 +266,29 @@ async def _check_all(run: _Run, reader: Any, checker: _Checker, write: Writer, b
     chunk: list[tuple[int, list[str]]] = []
     pending: deque[asyncio.Future] = deque()
     line = 1
-    try:
-        for fields in reader:
-            if not fields:  # a blank line: skipped, but the next row's line number counts it
-                line = reader.line_num
-                continue
-            start, line = line + 1, reader.line_num
-            run.report.read += 1
-            bar.tick(run.report.read)
-            chunk.append((start, fields))
-            if len(chunk) >= BATCH:
-                pending.append(checker.submit(chunk))
-                chunk = []
-            while len(pending) > AHEAD:
-                await run.take(await checker.answer(pending.popleft()), write, bar)
-    except csv.Error as exc:  # the rows read before the damage are as good as any
-        run.report.fatal = f"line {reader.line_num}: {exc}; stopped there"
+    while True:
+        try:
+            fields: list[str] | str | None = next(reader, None)
+        except csv.Error as exc:  # e.g. a field over the limit: that row is refused, the next one read
+            fields = f"line {line + 1}: (row): {exc}; the row is skipped"
+        if fields is None:
+            break
+        if not fields:  # a blank line: skipped, but the next row's line number counts it
+            line = reader.line_num
+            continue
+        start, line = line + 1, reader.line_num
+        run.report.read += 1
+        bar.tick(run.report.read)
+        chunk.append((start, fields))  # a str is the row's error, kept in file order
+        if len(chunk) >= BATCH:
+            pending.append(checker.submit(chunk))
+            chunk = []
+        while len(pending) > AHEAD:
+            await run.take(await checker.answer(pending.popleft()), write, bar)
     if chunk:
         pending.append(checker.submit(chunk))
     while pending:
         await run.take(await checker.answer(pending.popleft()), write, bar)
-
-
-def _account_writer() -> Writer:
-    async def write(db: Any, rows: list[tuple[int, Any]]) -> tuple[int, Rejects]:
-        changed = await upsert_account_params(db, [account for _, (account, _) in rows])
-        await put_factor_digests(db, [(account[0], digests) for _, (account, digests) in rows])
-        return changed, []
-    return write
-
-
-def _payment_writer(now: datetime, policy: Policy | None) -> Writer:
-    async def write(db: Any, rows: list[tuple[int, Any]]) -> tuple[int, Rejects]:
-        currencies = await account_currencies(db, (item.account_ref for _, item in rows))
-        good, refused = [], []
-        for line, item in rows:
-            have = currencies.get(item.account_ref)
-            if have is None:
-                refused.append((line, f"line {line}: account_ref: unknown account {item.account_ref}"))
-            elif have != item.currency:
-                refused.append((line, f"line {line}: currency: {item.currency} is not the account's {have}"))
-            else:
-                good.append(item)
-        inserted = await insert_payments(db, good, now)
-        if policy is not None and inserted:  # same transaction: a payment and the promise it keeps
-            from bot.sweeper import apply_new_payments
-
-            await apply_new_payments(db, inserted, policy, now)
-        return len(inserted), refused
-    return write
 
 
 async def _audit(store: Store, report: ImportReport, now: datetime) -> None:
@@ -312,13 +297,31 @@ async def _audit(store: Store, report: ImportReport, now: datetime) -> None:
         await audit.append(db, "cli", f"import_{report.kind}", None, now, detail)
 
 
+def _today(now: datetime, policy: Policy | None) -> date:
+    """The import's day where the bank is (the policy's zone), else in UTC."""
+    zone = policy.contact.default_timezone if policy else ""
+    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
+
+
 async def import_accounts(
     store: Store, secret: bytes, path: str, now: datetime, progress: bool | None = None,
-    on_error: Callable[[str], None] | None = None,
+    on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
+    as_of: date | None = None,
 ) -> ImportReport:
-    """Import a portfolio file. progress: None draws the bar only when stderr is a terminal."""
-    context = Context("accounts", (), secret, now.isoformat())
-    report = await _import(store, path, ACCOUNTS, context, _account_writer(), progress, on_error)
+    """Import a portfolio file. progress: None draws the bar only when stderr is a terminal.
+
+    as_of: the day the file's figures are as of, for rows without an `as_of` column (default: the
+    import's day). With a policy, an account in another currency than the policy's is refused."""
+    today = _today(now, policy)
+    if as_of is not None and as_of > today:  # every row would be refused for it: say it once
+        report = ImportReport("accounts", fatal=f"as_of: {as_of} is in the future; nothing imported")
+        if on_error:
+            on_error(report.fatal)
+        return report
+    currencies = (policy.currency,) if policy else ()
+    context = Context("accounts", (), secret, now.isoformat(), as_of=(as_of or today).isoformat(),
+                      today=today.isoformat(), currencies=currencies)
+    report = await _import(store, path, ACCOUNTS, context, account_writer(), progress, on_error)
     await _audit(store, report, now)
     return report
 
@@ -327,11 +330,13 @@ async def import_payments(
     store: Store, path: str, now: datetime, progress: bool | None = None,
     on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
 ) -> ImportReport:
-    """Import a payments file; a payment already recorded (same payment_id) is left alone.
+    """Import a payments file; a payment already recorded (same payment_id, same values) is left
+    alone, one recorded with other values is refused, one dated after `now` too. on_error hears
+    every refused row and every note (a payment above the balance, kept as a credit).
 
     With a policy, each new payment is also matched to the account's pending promises.
     """
-    context = Context("payments", ())
-    report = await _import(store, path, PAYMENTS, context, _payment_writer(now, policy), progress, on_error)
+    context = Context("payments", (), now=now.isoformat())
+    report = await _import(store, path, PAYMENTS, context, payment_writer(now, policy), progress, on_error)
     await _audit(store, report, now)
     return report

@@ -14,13 +14,16 @@ import aiosqlite
 
 from debt.account import Account
 from debt.portfolio import AccountRow
+from debt.reconcile import Figures
 
 _DATA = (
     "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
     "balance", "minimum_due", "overdue_amount", "oldest_due_date", "fees_charged",
-    "interest_charged", "last_payment_date", "last_payment_amount", "status",
+    "interest_charged", "last_payment_date", "last_payment_amount", "status", "as_of",
+    "credit_balance",
 )
 _COLUMNS = ("account_ref", *_DATA, "updated_at")
+_AT = {column: i for i, column in enumerate(_COLUMNS)}
 
 # Update only when some value differs, so that re-importing the same file changes nothing and
 # the changed count (sqlite's rowcount) is honest.
@@ -40,6 +43,8 @@ class AccountRecord:
     account: Account
     customer_name: str
     phone: str  # E.164
+    as_of: date | None = None  # the day the bank's figures are as of; None if loaded without one
+    credit_balance: Decimal = Decimal(0)  # paid beyond the balance (debt/reconcile.py)
 
     @property
     def account_ref(self) -> str:
@@ -59,8 +64,41 @@ def account_params(row: AccountRow, updated_at: str) -> tuple:
         a.account_ref, row.customer_name, row.phone, a.locale, a.timezone, a.currency, a.product,
         _text(a.credit_limit), _text(a.balance), _text(a.minimum_due), _text(a.overdue_amount),
         _text(a.oldest_due_date), _text(a.fees_charged), _text(a.interest_charged),
-        _text(a.last_payment_date), _text(a.last_payment_amount), a.status, updated_at,
+        _text(a.last_payment_date), _text(a.last_payment_amount), a.status, _text(row.as_of), "0",
+        updated_at,
     )
+
+
+def params_figures(params: tuple) -> Figures:
+    """The values of an `account_params` tuple that payments change."""
+    at = _AT
+    last_amount = params[at["last_payment_amount"]]
+    return Figures(
+        balance=Decimal(params[at["balance"]]), minimum_due=Decimal(params[at["minimum_due"]]),
+        overdue_amount=Decimal(params[at["overdue_amount"]]),
+        oldest_due_date=_day(params[at["oldest_due_date"]]),
+        last_payment_date=_day(params[at["last_payment_date"]]),
+        last_payment_amount=Decimal(last_amount) if last_amount is not None else None,
+        credit=Decimal(params[at["credit_balance"]]),
+    )
+
+
+def figures_values(figures: Figures) -> dict[str, str | None]:
+    """Figures as the `accounts` columns hold them."""
+    return {
+        "balance": str(figures.balance), "minimum_due": str(figures.minimum_due),
+        "overdue_amount": str(figures.overdue_amount), "oldest_due_date": _text(figures.oldest_due_date),
+        "last_payment_date": _text(figures.last_payment_date),
+        "last_payment_amount": _text(figures.last_payment_amount), "credit_balance": str(figures.credit),
+    }
+
+
+def with_figures(params: tuple, figures: Figures) -> tuple:
+    """An `account_params` tuple with the figures replaced (a portfolio row with later payments on top)."""
+    values = list(params)
+    for column, value in figures_values(figures).items():
+        values[_AT[column]] = value
+    return tuple(values)
 
 
 async def upsert_accounts(db: aiosqlite.Connection, rows: Iterable[AccountRow], now: datetime) -> int:
@@ -98,7 +136,8 @@ def _record(row: aiosqlite.Row) -> AccountRecord:
         locale=row["locale"],
         timezone=row["timezone"],
     )
-    return AccountRecord(account, row["customer_name"], row["phone"])
+    return AccountRecord(account, row["customer_name"], row["phone"], _day(row["as_of"]),
+                         Decimal(row["credit_balance"]))
 
 
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM accounts"
@@ -146,6 +185,12 @@ async def _lookup(db: aiosqlite.Connection, select: str, keys: Iterable[str]) ->
 async def account_currencies(db: aiosqlite.Connection, refs: Iterable[str]) -> dict[str, str]:
     """account_ref -> currency for those of `refs` that exist (the payments import checks both)."""
     return await _lookup(db, "SELECT account_ref, currency FROM accounts WHERE account_ref IN", refs)
+
+
+async def portfolio_dates(db: aiosqlite.Connection, refs: Iterable[str]) -> dict[str, str | None]:
+    """account_ref -> the as-of date of the portfolio row loaded (None: loaded without one), for
+    those of `refs` that exist: one query per 500, however many rows the batch has."""
+    return await _lookup(db, "SELECT account_ref, as_of FROM accounts WHERE account_ref IN", refs)
 
 
 async def count_accounts(db: aiosqlite.Connection) -> int:

@@ -1,70 +1,123 @@
 """Payments from the bank's file: recorded once by payment_id, each applied to its account once.
 
 Applying a payment lowers what is owed at once, so the bot shows the new figures before the
-next portfolio file arrives; the bank's next file remains the truth and overwrites them.
+next portfolio file arrives; a payment the account's portfolio row already holds (dated on or
+before its as-of date) is recorded but not subtracted again. A later portfolio file re-applies
+the payments dated after its own as-of date (debt/reconcile.py).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import aiosqlite
 
 from debt.portfolio import PaymentRow
+from debt.reconcile import Figures, already_in, apply_payment
+from store.accounts import figures_values
 
 _INSERT = (
     "INSERT OR IGNORE INTO payments (payment_id, account_ref, amount, currency, paid_at, imported_at) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
+_FIGURES = ("balance", "minimum_due", "overdue_amount", "oldest_due_date", "last_payment_date",
+            "last_payment_amount", "credit_balance")
+_UPDATE = (f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in _FIGURES)}, updated_at = ? "
+           "WHERE account_ref = ?")
 
 
-def _less(value: str, amount: Decimal) -> Decimal:
-    """value - amount, never below zero; zero keeps value's decimals ("0.00", not "0")."""
-    before = Decimal(value)
-    return max(before - amount, before * 0)
+@dataclass(frozen=True)
+class Recorded:
+    """A payment newly recorded, and what of it went beyond the balance (a credit)."""
+
+    payment_id: str
+    credit: Decimal
 
 
-async def _apply(db: aiosqlite.Connection, row: PaymentRow, now: datetime) -> None:
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+async def _apply(db: aiosqlite.Connection, row: PaymentRow, now: datetime) -> Decimal:
+    """Apply a payment to its account unless the account's portfolio already holds it; the credit."""
     async with db.execute(
-        "SELECT balance, minimum_due, overdue_amount, oldest_due_date, last_payment_date, "
-        "last_payment_amount FROM accounts WHERE account_ref = ?",
-        (row.account_ref,),
+        f"SELECT as_of, {', '.join(_FIGURES)} FROM accounts WHERE account_ref = ?", (row.account_ref,)
     ) as cur:
         acc = await cur.fetchone()
-    overdue = _less(acc["overdue_amount"], row.amount)
-    oldest = acc["oldest_due_date"] if overdue > 0 else None
-    last = acc["last_payment_date"]
-    newer = last is None or date.fromisoformat(last) <= row.paid_on
-    await db.execute(
-        "UPDATE accounts SET balance = ?, minimum_due = ?, overdue_amount = ?, oldest_due_date = ?, "
-        "last_payment_date = ?, last_payment_amount = ?, updated_at = ? WHERE account_ref = ?",
-        (
-            str(_less(acc["balance"], row.amount)),
-            str(_less(acc["minimum_due"], row.amount)),
-            str(overdue),
-            oldest,
-            row.paid_on.isoformat() if newer else last,
-            str(row.amount) if newer else acc["last_payment_amount"],  # a late older payment keeps the latest
-            now.isoformat(),
-            row.account_ref,
-        ),
+    if already_in(_day(acc["as_of"]), row.paid_on):
+        return Decimal(0)
+    last_amount = acc["last_payment_amount"]
+    before = Figures(
+        balance=Decimal(acc["balance"]), minimum_due=Decimal(acc["minimum_due"]),
+        overdue_amount=Decimal(acc["overdue_amount"]), oldest_due_date=_day(acc["oldest_due_date"]),
+        last_payment_date=_day(acc["last_payment_date"]),
+        last_payment_amount=Decimal(last_amount) if last_amount is not None else None,
+        credit=Decimal(acc["credit_balance"]),
     )
+    after = apply_payment(before, row.amount, row.paid_on)
+    values = figures_values(after)
+    await db.execute(
+        _UPDATE, (*(values[c] for c in _FIGURES), now.isoformat(), row.account_ref),
+    )
+    return after.credit - before.credit
 
 
-async def insert_payments(db: aiosqlite.Connection, rows: Iterable[PaymentRow], now: datetime) -> list[str]:
-    """Record each payment not seen before and apply it to its account; the ids newly recorded.
+async def record_payments(
+    db: aiosqlite.Connection, rows: Iterable[PaymentRow], now: datetime
+) -> list[Recorded]:
+    """Record each payment not seen before and apply it to its account; those newly recorded.
 
     Every account must exist (the importer checks), else the foreign key refuses the batch.
     """
-    inserted = []
+    recorded = []
     for row in rows:
         cursor = await db.execute(
             _INSERT,
             (row.payment_id, row.account_ref, str(row.amount), row.currency, row.paid_at, now.isoformat()),
         )
         if cursor.rowcount == 1:
-            await _apply(db, row, now)
-            inserted.append(row.payment_id)
-    return inserted
+            recorded.append(Recorded(row.payment_id, await _apply(db, row, now)))
+    return recorded
+
+
+async def insert_payments(db: aiosqlite.Connection, rows: Iterable[PaymentRow], now: datetime) -> list[str]:
+    """record_payments, answering only the ids newly recorded."""
+    return [r.payment_id for r in await record_payments(db, rows, now)]
+
+
+async def payments_recorded(db: aiosqlite.Connection, ids: Iterable[str]) -> dict[str, PaymentRow]:
+    """payment_id -> the payment as first recorded, for those of `ids` already in the database."""
+    rows = {}
+    for chunk in _chunks(ids):
+        sql = ("SELECT payment_id, account_ref, amount, currency, paid_at FROM payments "
+               f"WHERE payment_id IN ({', '.join('?' * len(chunk))})")
+        async with db.execute(sql, chunk) as cur:
+            async for payment_id, ref, amount, currency, paid_at in cur:
+                rows[payment_id] = PaymentRow(payment_id, ref, Decimal(amount), currency, paid_at)
+    return rows
+
+
+def _chunks(keys: Iterable[str]) -> Iterable[list[str]]:
+    """The keys, sorted and unique, 500 at a time: under SQLite's bound-parameter limit."""
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), 500):
+        yield wanted[start:start + 500]
+
+
+async def payments_since(
+    db: aiosqlite.Connection, refs: Iterable[str], since: date
+) -> dict[str, list[tuple[Decimal, date]]]:
+    """account_ref -> (amount, day) of its payments dated on or after `since`, in the order they
+    were recorded: a portfolio batch re-applies those its rows do not hold, one query per 500."""
+    found: dict[str, list[tuple[Decimal, date]]] = defaultdict(list)
+    for chunk in _chunks(refs):
+        sql = (f"SELECT account_ref, amount, paid_at FROM payments WHERE account_ref IN "
+               f"({', '.join('?' * len(chunk))}) AND paid_at >= ? ORDER BY rowid")
+        async with db.execute(sql, (*chunk, since.isoformat())) as cur:
+            async for ref, amount, paid_at in cur:
+                found[ref].append((Decimal(amount), date.fromisoformat(paid_at[:10])))
+    return found

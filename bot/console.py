@@ -99,7 +99,7 @@ async def run_demo(
     store = await Store.open(config.db_path)
     try:
         introduce(await seed_demo(store, secret, config.policy, now()), write)
-        chat = ConsoleChat(Flows(store, config.policy, secret, now), write)
+        chat = ConsoleChat(Flows(store, config.policy, secret, now, translator), write)
         await chat.say("/start")  # as if the person had just opened the bot
         while True:
             write(PROMPT)

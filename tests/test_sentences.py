@@ -165,3 +165,18 @@ async def test_sentences_after_language_the_chat_gets_its_command_menu_in_that_l
     commands = json.loads(commands) if isinstance(commands, str) else commands
     described = {c["command"]: c["description"] for c in commands}
     assert described["language"] == translator("zh_Hant").gettext("Change the language")
+
+
+@pytest.mark.parametrize(("code", "dpd", "expected"), [
+    ("en", 1, "1 day late"), ("en", 45, "45 days late"),
+    ("ru", 21, "21 день просрочки"), ("ru", 3, "3 дня просрочки"), ("ru", 45, "45 дней просрочки"),
+])
+def test_sentences_the_collectors_promise_notice_counts_days_late_in_plural_forms(code, dpd, expected):
+    from bot.notices import notice_text
+    from bot.render import render_text
+
+    payload = {"account_ref": "UK-0001", "stage": "M1", "dpd": dpd, "currency": "GBP", "overdue": "300.00",
+               "amount": "50.00", "due": "2026-03-05"}
+    said = render_text(notice_text("promise", payload), code, translator(code))
+    assert expected in said
+    assert "1 days" not in said

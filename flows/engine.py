@@ -20,7 +20,7 @@ from flows.commands import NEEDS_VERIFICATION
 from flows.context import Ctx
 from flows.keywords import MENU
 from flows.languages import locale_from_language_code
-from flows.menus import MENU_BUTTON, PERSON, not_understood, show_menu, stale
+from flows.menus import MENU_BUTTON, PERSON, not_understood, show_menu, stale, way_on
 from flows.types import N_, Event, Outcome, Reply, Text
 from store import chats, updates
 from store.accounts import get_account
@@ -84,7 +84,7 @@ class Flows:
                       where.lineno, event.kind)
             sorry = Text(N_("Sorry, something went wrong on our side. Nothing was changed. Please try again "
                             "in a minute."))
-            return Outcome((Reply((sorry,)),), fallback)
+            return Outcome((Reply((sorry,), way_on()),), fallback)
 
     async def _run(self, db: aiosqlite.Connection, event: Event, fallback: str) -> Outcome:
         if event.update_id is not None and await updates.seen(db, event.update_id):
@@ -141,8 +141,7 @@ async def _step(ctx: Ctx) -> None:
     elif event.kind == "contact" and ctx.state == verify.ASK_FACTOR:
         await verify.on_contact(ctx)
     elif event.kind == "text" and ctx.verified and ctx.said(MENU, event.text):
-        ctx.go("menu")  # "menu" or "cancel" typed in any step leaves it
-        show_menu(ctx)
+        await support.menu(ctx)  # "menu" or "cancel" typed in any step leaves it
     elif event.kind == "text" and ctx.state in TEXTS:
         await TEXTS[ctx.state](ctx, event.text)
     else:
@@ -165,8 +164,7 @@ async def _button(ctx: Ctx, data: str) -> None:
     elif data.startswith("lang:"):
         await support.choose_language(ctx, data[5:])
     elif data == MENU_BUTTON:
-        ctx.go("menu")
-        show_menu(ctx)
+        await support.menu(ctx)
     elif data == PERSON:
         await support.person(ctx)
     else:

@@ -14,8 +14,9 @@ from flows.types import N_
 
 YES = N_("yes, y, ok, okay, sure, confirm")
 NO = N_("no, n, nope, change")
-SKIP = N_("skip, /skip, no details")
-MENU = N_("menu, cancel, back, /menu, /cancel")
+SKIP = N_("skip, no details")
+MENU = N_("menu, cancel")
+# Typed with a slash they arrive as commands (/skip, /menu, /cancel): flows/support.py has them.
 
 _TRAILING = " .!?。！？,，"
 

@@ -77,6 +77,13 @@ async def help_(ctx: Ctx, args: str = "") -> None:
                            "person.")))
 
 
+async def menu(ctx: Ctx, args: str = "") -> None:
+    """The Menu button, /menu, /cancel, or "menu" typed: out of any step, to the menu."""
+    if ctx.verified:
+        ctx.go("menu")
+    show_menu(ctx)
+
+
 # --- a person ---------------------------------------------------------------------------
 async def person(ctx: Ctx) -> None:
     if not ctx.verified:
@@ -151,6 +158,14 @@ async def on_dispute_skip(ctx: Ctx, payload: str) -> bool:
         return False
     await _open_dispute(ctx, "")
     return True
+
+
+async def skip(ctx: Ctx, args: str = "") -> None:
+    """/skip: the dispute's details left out; anywhere else it is only the menu."""
+    if ctx.verified and ctx.state == DISPUTE_DETAIL:
+        await _open_dispute(ctx, "")
+        return
+    show_menu(ctx)
 
 
 async def on_dispute_text(ctx: Ctx, text: str) -> None:
@@ -250,6 +265,8 @@ async def logout(ctx: Ctx, args: str = "") -> None:
 COMMANDS = {
     "help": help_, "dispute": dispute, "hardship": hardship, "callback": callback, "stop": stop,
     "resume": resume, "language": language, "logout": logout,
+    # Not in the command menu: typed answers that happen to start with a slash.
+    "skip": skip, "menu": menu, "cancel": menu,
 }
 BUTTONS = {
     DISPUTE_REASON: on_dispute_reason, DISPUTE_DETAIL: on_dispute_skip,

@@ -180,3 +180,16 @@ async def test_talk_to_a_person_is_on_the_language_menu_before_verification(stor
     chat = Chat(make_flows(store, clock))
     out = await chat.cmd("language")
     assert PERSON in {b.data for b in buttons(out)}
+
+
+async def test_skip_and_cancel_typed_as_commands_answer_the_step(store, clock):
+    chat = await _chat(store, clock)
+    await chat.cmd("dispute")
+    await chat.tap("already paid")
+    out = await chat.cmd("skip")  # Telegram sends "/skip" as a command, not as text
+    assert has(out, "Your dispute is recorded")
+    assert await rows(store, "SELECT detail FROM cases") == [{"detail": ""}]
+    await chat.cmd("hardship")
+    out = await chat.cmd("cancel")
+    assert has(out, "What would you like to do?") and not has(out, "I do not know that command")
+    assert await rows(store, "SELECT kind FROM cases") == [{"kind": "dispute"}]

@@ -157,7 +157,7 @@ async def on_choose_text(ctx: Ctx, text: str) -> None:
 
 
 async def on_confirm_text(ctx: Ctx, text: str) -> None:
-    """"yes" or "no" typed in the chat's language answer; anything else asks again."""
+    """Typed "yes" or "no" in the chat's language answer it; anything else asks again."""
     key = ctx.data.get("quote", "")
     if ctx.said(YES, text):
         await on_confirm(ctx, f"ok:{key}")

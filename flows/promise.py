@@ -201,7 +201,7 @@ def _say_confirm(ctx: Ctx, *lead: Text) -> None:
 
 
 async def on_confirm_text(ctx: Ctx, text: str) -> None:
-    """"yes" or "no" typed in the chat's language answer; anything else asks again."""
+    """Typed "yes" or "no" in the chat's language answer it; anything else asks again."""
     if ctx.said(YES, text):
         await on_confirm(ctx, "ok")
     elif ctx.said(NO, text):

@@ -33,7 +33,7 @@ from telegram.ext import (
 
 from bot.case_closing import CaseError, close
 from bot.i18n import babel_locale, translator
-from bot.notices import CASE_KINDS, OUTCOMES
+from bot.notices import CASE_KINDS, OUTCOMES, late
 from bot.queue_export import top_entries
 from bot.render import cut, render_text
 from bot.report import gather
@@ -88,9 +88,9 @@ class Collectors:
         )]
         for rank, e in enumerate(entries, start=1):
             lines.append(self.text(
-                N_("{rank}. {account_ref}: {reason}; {stage}, {dpd} days late, {overdue} overdue"),
-                rank=rank, account_ref=e.account_ref, reason=self.reason(e.reason), stage=e.stage, dpd=e.dpd,
-                overdue=Money(e.overdue, e.currency),
+                N_("{rank}. {account_ref}: {reason}; {stage}, {late}, {overdue} overdue"),
+                rank=rank, account_ref=e.account_ref, reason=self.reason(e.reason), stage=e.stage,
+                late=late(e.dpd), overdue=Money(e.overdue, e.currency),
             ))
         return "\n".join(lines)
 
@@ -103,8 +103,8 @@ class Collectors:
         cur = view["currency"]
         lines = [
             self.text(
-                N_("Account {account_ref}: {stage}, {dpd} days late. Balance {balance}, overdue {overdue}."),
-                account_ref=view["account_ref"], stage=view["stage"], dpd=view["dpd"],
+                N_("Account {account_ref}: {stage}, {late}. Balance {balance}, overdue {overdue}."),
+                account_ref=view["account_ref"], stage=view["stage"], late=late(view["dpd"]),
                 balance=Money(Decimal(view["balance"]), cur),
                 overdue=Money(Decimal(view["overdue_amount"]), cur),
             ),

@@ -148,7 +148,7 @@ async def run_demo(
         for note in await earlier_run(store, now(), config.policy.contact.default_timezone):
             write(note + "\n\n")
         phone = identities[0].phone if identities else ""
-        chat = ConsoleChat(Flows(store, config.policy, secret, now), write, phone)
+        chat = ConsoleChat(Flows(store, config.policy, secret, now, translator), write, phone)
         await chat.say("/start")  # as if the person had just opened the bot
         while True:
             write(PROMPT)

@@ -25,7 +25,7 @@ from flows.types import N_, NP_, Text
 # missing one shows as a dash rather than losing the notice.
 MESSAGES = {
     "promise": N_(
-        "Promise to pay: account {account_ref} ({stage}, {dpd} days late, {overdue} overdue) "
+        "Promise to pay: account {account_ref} ({stage}, {late}, {overdue} overdue) "
         "will pay {amount} by {due}."
     ),
     "arrangement": N_(
@@ -165,6 +165,11 @@ def _value(key: str, raw: Any, currency: str | None) -> Any:
     return raw
 
 
+def late(dpd: int) -> Text:
+    """The days late ("45 days late") in the language's plural form for the count."""
+    return NP_("{dpd} day late", "{dpd} days late", dpd, {"dpd": dpd})
+
+
 def _fields(msgid: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(msgid) if name]
 
@@ -184,6 +189,8 @@ def notice_text(kind: str, payload: dict[str, Any]) -> Text:
     schedule = payload.get("schedule")
     if isinstance(schedule, list) and schedule and isinstance(schedule[0], dict):
         payload = {**payload, "first_due": schedule[0].get("due")}
+    if isinstance(payload.get("dpd"), int):
+        payload = {**payload, "late": late(payload["dpd"])}
     params: dict[str, Any] = {}
     for name in _fields(msgid):
         params[name] = _value(name, kind if name == "kind" else payload.get(name), currency)

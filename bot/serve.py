@@ -22,6 +22,7 @@ from telegram.ext import Application
 
 from bot import health
 from bot.config import Config, ConfigError
+from bot.i18n import translator
 from bot.polling import Poller
 from bot.telegram_app import build_application, register_commands
 from flows.engine import Flows
@@ -141,7 +142,7 @@ async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
         raise ConfigError("DEBTDESK_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
     store = await Store.open(config.db_path)
     try:
-        flows = Flows(store, config.policy, secret, utc_now)
+        flows = Flows(store, config.policy, secret, utc_now, translator)
         application = build_application(config, flows, now=utc_now)
         try:
             async with running(application, webhook, secret_token=config.webhook_secret) as receiving:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -38,10 +38,12 @@ REMINDER_INTERVAL_SECONDS = 600
 SWEEP_INTERVAL_SECONDS = 3600
 PRIVATE_ONLY = N_("I only talk about accounts in a private chat. Please write to me directly.")
 
-# setMyCommands scopes command lists by a two-letter ISO 639-1 code, so it cannot tell
-# Simplified from Traditional Chinese: "zh" gets Simplified (the larger audience) and
-# Traditional readers switch with /language. English is the default for every other code.
-COMMAND_LANGUAGES = {"en": "", "zh_Hans": "zh", "es": "es", "ru": "ru", "pt_BR": "pt", "id": "id"}
+# (locale, language_code) for setMyCommands. "zh" gets Simplified (the larger audience); the
+# script codes some Telegram apps send ("zh-hans", "zh-hant") get their own script, where the
+# Bot API accepts them; after /language a chat gets its own menu in the chosen language.
+# English is the default for every other code.
+COMMAND_LANGUAGES = (("en", ""), ("zh_Hans", "zh"), ("zh_Hans", "zh-hans"), ("zh_Hant", "zh-hant"),
+                     ("es", "es"), ("ru", "ru"), ("pt_BR", "pt"), ("id", "id"))
 
 
 def split_command(text: str) -> tuple[str, str] | None:
@@ -121,6 +123,8 @@ def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, q
             return
         outcome = await flows.handle(event)
         await send_outcome(context.bot, event.chat_id, outcome)
+        if outcome.commands_locale:
+            await set_chat_commands(context.bot, event.chat_id, outcome.commands_locale)
         if after is not None:
             after()
 
@@ -129,13 +133,24 @@ def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, q
 
 async def register_commands(bot) -> None:
     """The command menu in every language Telegram can tell apart; a failure is not fatal."""
-    for locale, language_code in COMMAND_LANGUAGES.items():
-        tr = translator(locale)
-        commands = [BotCommand(name, tr.gettext(description)) for name, description in COMMANDS]
+    for locale, language_code in COMMAND_LANGUAGES:
         try:
-            await bot.set_my_commands(commands, language_code=language_code or None)
+            await bot.set_my_commands(_commands(locale), language_code=language_code or None)
         except TelegramError as exc:
             log.warning("setMyCommands for %s failed: %s", language_code or "default", type(exc).__name__)
+
+
+def _commands(locale: str) -> list[BotCommand]:
+    tr = translator(locale)
+    return [BotCommand(name, tr.gettext(description)) for name, description in COMMANDS]
+
+
+async def set_chat_commands(bot, chat_id: int, locale: str) -> None:
+    """One chat's command menu in the language it chose (Traditional Chinese included)."""
+    try:
+        await bot.set_my_commands(_commands(locale), scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("setMyCommands for a chat failed: %s", type(exc).__name__)
 
 
 def build_application(config: Config, flows: Flows, *, now: Callable[[], datetime]) -> Application:

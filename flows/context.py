@@ -7,6 +7,7 @@ same transaction.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ import aiosqlite
 from debt.account import Account
 from debt.money import Money
 from debt.policy import Policy
+from flows import keywords
 from flows.types import Button, Event, Reply, Text
 from store import audit, outbox
 from store.accounts import AccountRecord
@@ -37,6 +39,9 @@ class Ctx:
     record: AccountRecord | None = None  # set only while the chat is verified
     replies: list[Reply] = field(default_factory=list)
     continue_with: str | None = None  # a command to run once this step is done (after verification)
+    commands_locale: str | None = None  # a language just chosen: the bot sets the chat's command menu
+    # The chat language's gettext, to read keywords typed in that language (flows/keywords.py).
+    gettext: Callable[[str], str] = field(default=lambda msgid: msgid)
 
     # --- the account -------------------------------------------------------------------
     @property
@@ -87,6 +92,10 @@ class Ctx:
         kept = {k: self.chat.data[k] for k in _KEPT if k in self.chat.data}
         self.chat.state = state
         self.chat.data = {**kept, **data, "n": secrets.token_hex(3)}
+
+    def said(self, keyword: str, text: str) -> bool:
+        """Whether the typed text is one of a keyword's words (yes, no, skip ...) in this language."""
+        return keywords.matches(text, keyword, self.gettext)
 
     def btn(self, label: Text, payload: str) -> Button:
         """A button of the current state: its data carries the state's nonce ("<nonce>.<payload>")."""

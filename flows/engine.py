@@ -6,6 +6,7 @@ together or not at all; a redelivered update returns no replies and changes noth
 
 from __future__ import annotations
 
+import gettext
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
@@ -17,8 +18,9 @@ from debt.policy import Policy
 from flows import overview, plans, promise, support, verify
 from flows.commands import NEEDS_VERIFICATION
 from flows.context import Ctx
+from flows.keywords import MENU
 from flows.languages import locale_from_language_code
-from flows.menus import PERSON, not_understood, show_menu, stale
+from flows.menus import MENU_BUTTON, PERSON, not_understood, show_menu, stale, way_on
 from flows.types import N_, Event, Outcome, Reply, Text
 from store import chats, updates
 from store.accounts import get_account
@@ -47,6 +49,7 @@ BUTTONS: dict[str, ButtonHandler] = {
 TEXTS: dict[str, Handler] = {
     verify.ASK_REF: verify.on_ref_text,
     verify.ASK_FACTOR: verify.on_factor_text,
+    **plans.TEXTS,
     **promise.TEXTS,
     **support.TEXTS,
 }
@@ -62,8 +65,11 @@ async def _start(ctx: Ctx, args: str) -> None:
 
 
 class Flows:
-    def __init__(self, store: Store, policy: Policy, secret: bytes, now: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, policy: Policy, secret: bytes, now: Callable[[], datetime],
+                 translate: Callable[[str], gettext.NullTranslations] | None = None) -> None:
         self.store, self.policy, self.secret, self.now = store, policy, secret, now
+        # The catalogs (bot.i18n.translator): typed keywords are read in the chat's language.
+        self.translate = translate or (lambda locale: gettext.NullTranslations())
 
     async def handle(self, event: Event) -> Outcome:
         """Never raises for anything a user sends; a fault rolls the step back and says sorry."""
@@ -78,7 +84,7 @@ class Flows:
                       where.lineno, event.kind)
             sorry = Text(N_("Sorry, something went wrong on our side. Nothing was changed. Please try again "
                             "in a minute."))
-            return Outcome((Reply((sorry,)),), fallback)
+            return Outcome((Reply((sorry,), way_on()),), fallback)
 
     async def _run(self, db: aiosqlite.Connection, event: Event, fallback: str) -> Outcome:
         if event.update_id is not None and await updates.seen(db, event.update_id):
@@ -90,7 +96,7 @@ class Flows:
         # Telegram's language until the person picks one or the account says which.
         if not chat.locale or (event.language_code and not chat.locale_chosen and not chat.account_ref):
             chat.locale = fallback
-        ctx = Ctx(db, self.policy, self.secret, now, event, chat)
+        ctx = Ctx(db, self.policy, self.secret, now, event, chat, gettext=self.translate(chat.locale).gettext)
         await _load_binding(ctx)
         await _step(ctx)
         while ctx.continue_with:
@@ -101,7 +107,7 @@ class Flows:
         await chats.save_chat(db, chat, now)
         if event.update_id is not None:
             await updates.mark(db, event.update_id, now)
-        return Outcome(tuple(ctx.replies), ctx.locale)
+        return Outcome(tuple(ctx.replies), ctx.locale, ctx.commands_locale)
 
 
 async def _load_binding(ctx: Ctx) -> None:
@@ -134,6 +140,8 @@ async def _step(ctx: Ctx) -> None:
         await _button(ctx, event.data)
     elif event.kind == "contact" and ctx.state == verify.ASK_FACTOR:
         await verify.on_contact(ctx)
+    elif event.kind == "text" and ctx.verified and ctx.said(MENU, event.text):
+        await support.menu(ctx)  # "menu" or "cancel" typed in any step leaves it
     elif event.kind == "text" and ctx.state in TEXTS:
         await TEXTS[ctx.state](ctx, event.text)
     else:
@@ -155,6 +163,8 @@ async def _button(ctx: Ctx, data: str) -> None:
         await run_command(ctx, data[4:], "")
     elif data.startswith("lang:"):
         await support.choose_language(ctx, data[5:])
+    elif data == MENU_BUTTON:
+        await support.menu(ctx)
     elif data == PERSON:
         await support.person(ctx)
     else:

@@ -10,6 +10,7 @@ from flows.context import Ctx
 from flows.types import N_, Button, Text
 
 PERSON = "person"
+MENU_BUTTON = "menu"
 
 
 def person_button() -> Button:
@@ -18,6 +19,20 @@ def person_button() -> Button:
 
 def person_row() -> tuple[Button, ...]:
     return (person_button(),)
+
+
+def menu_button() -> Button:
+    return Button(Text(N_("Menu")), MENU_BUTTON)
+
+
+def way_on() -> tuple[tuple[Button, ...], ...]:
+    """Under an answer that ends something: a person, or the menu."""
+    return ((person_button(), menu_button()),)
+
+
+def unclear() -> Text:
+    """The lead of a step asked again after something it could not read."""
+    return Text(N_("Sorry, I did not understand that."))
 
 
 def command_button(label: str, command: str) -> Button:

@@ -25,7 +25,12 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
 def parse_amount(text: str, locale: str, currency: str) -> Decimal | None:
-    """A positive amount in the currency's minor units, or None if it cannot be read exactly.
+    return read_amount(text, locale, currency)[0]
+
+
+def read_amount(text: str, locale: str, currency: str) -> tuple[Decimal | None, str]:
+    """A positive amount in the currency's minor units, or None and why ("unreadable" or
+    "not_positive") when it cannot be read exactly.
 
     Currency symbols and codes are dropped; grouping and decimal marks follow the locale, so
     "1.234,50" in es and "1,234.50" in en are both 1234.50. More decimals than the currency
@@ -33,18 +38,20 @@ def parse_amount(text: str, locale: str, currency: str) -> Decimal | None:
     """
     cleaned = _SPACES.sub("", _NUMBER_CHARS.sub("", normal(text)))
     if not cleaned or not any(c.isdigit() for c in cleaned):
-        return None
+        return None, "unreadable"
     try:
         value = parse_decimal(cleaned, locale=locale)
     except (NumberFormatError, ValueError):
-        return None
+        return None, "unreadable"
+    if not value.is_finite():
+        return None, "unreadable"
+    if value <= 0:  # "-500" or "0": readable, and worth saying why it is refused
+        return None, "not_positive"
     try:
         exact = round_minor(value, currency) == value
     except MoneyError:
-        return None
-    if not value.is_finite() or value <= 0 or not exact:
-        return None
-    return value
+        return None, "unreadable"
+    return (value, "") if exact else (None, "unreadable")
 
 
 def _month_names(locale: str) -> list[tuple[str, int]]:
@@ -99,3 +106,30 @@ def parse_date_text(text: str, locale: str) -> date | None:
     except (ValueError, IndexError):
         return None
     return found if 1900 <= found.year <= 2100 else None
+
+
+def impossible_date(text: str, locale: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date written in full that no calendar has, like 2027-02-31 or
+    31.02.2027 in Russian; None for anything else (a real date, or text that is no date)."""
+    text = normal(text)
+    match = _ISO.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        numbers = re.findall(r"\d+", text)
+        if len(numbers) != 3 or re.search(r"[^\W\d_]", text):
+            return None
+        # The locale's short pattern ("dd.MM.y", "M/d/yy", "y/M/d") says which number is which.
+        pattern = Locale.parse(locale).date_formats["short"].pattern
+        order = sorted("yMd", key=lambda field: pattern.find(field))
+        found = dict(zip(order, (int(n) for n in numbers), strict=True))
+        year, month, day = found["y"], found["M"], found["d"]
+        if not 1 <= month <= 12 and 1 <= day <= 12:  # 31/02/2027 typed day-first in a month-first locale
+            month, day = day, month
+        if year < 1000:
+            return None
+    try:
+        date(year, month, day)
+    except ValueError:
+        return (year, month, day) if day >= 1 else None
+    return None

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from debt.arrangements import Quote, quote, quotes
 from flows.context import Ctx
-from flows.menus import person_row, show_menu
+from flows.keywords import NO, YES
+from flows.menus import command_button, menu_button, person_row, show_menu, unclear, way_on
 from flows.notices import account_fields, money_fields
 from flows.types import N_, NP_, Text
 from store.arrangements import insert_arrangement, open_arrangement
@@ -47,7 +48,7 @@ async def show(ctx: Ctx, args: str = "") -> None:
     if existing is not None:
         ctx.go("menu")
         ctx.say(Text(N_("You already have a repayment plan. To change it, please talk to a person.")),
-                buttons=(person_row(),))
+                buttons=way_on())
         return
     offered = quotes(ctx.account, ctx.policy, ctx.today)
     if not offered:
@@ -55,9 +56,16 @@ async def show(ctx: Ctx, args: str = "") -> None:
         show_menu(ctx, Text(N_("There is no repayment plan to choose at the moment.")))
         return
     ctx.go(CHOOSE)
+    _list(ctx)
+
+
+def _list(ctx: Ctx, *lead: Text) -> None:
+    """The plans side by side; Back goes to the balance they are measured against, Menu home."""
+    offered = quotes(ctx.account, ctx.policy, ctx.today)
     rows = [(ctx.btn(_label(q), f"plan:{q.key}"),) for q in offered]
-    ctx.say(Text(N_("These are the ways you can repay:")), *[_summary(q) for q in offered],
-            Text(N_("Choose one to see its full schedule.")), buttons=(*rows, person_row()))
+    back = (command_button(N_("Back"), "balance"), menu_button())
+    ctx.say(*lead, Text(N_("These are the ways you can repay:")), *[_summary(q) for q in offered],
+            Text(N_("Choose one to see its full schedule.")), buttons=(*rows, back, person_row()))
 
 
 def _schedule(q: Quote) -> list[Text]:
@@ -87,8 +95,12 @@ async def on_choose(ctx: Ctx, payload: str) -> bool:
 
 
 def _ask_confirm(ctx: Ctx, chosen: Quote, *lead: Text) -> None:
+    ctx.go(CONFIRM, quote=chosen.key, shown=_fingerprint(chosen))
+    _say_confirm(ctx, chosen, *lead)
+
+
+def _say_confirm(ctx: Ctx, chosen: Quote, *lead: Text) -> None:
     key = chosen.key
-    ctx.go(CONFIRM, quote=key, shown=_fingerprint(chosen))
     buttons = ((ctx.btn(Text(N_("Confirm this plan")), f"ok:{key}"), ctx.btn(Text(N_("Back")), "back")),
                person_row())
     ctx.say(*lead, _summary(chosen), *_schedule(chosen), Text(N_("Do you want this plan?")), buttons=buttons)
@@ -139,5 +151,27 @@ async def _record(ctx: Ctx, q: Quote) -> None:
     show_menu(ctx, lead, Text(N_("Use /pay to see how to pay.")))
 
 
+async def on_choose_text(ctx: Ctx, text: str) -> None:
+    """Stray text at the list: the list again, its buttons still good."""
+    _list(ctx, unclear())
+
+
+async def on_confirm_text(ctx: Ctx, text: str) -> None:
+    """Typed "yes" or "no" in the chat's language answer it; anything else asks again."""
+    key = ctx.data.get("quote", "")
+    if ctx.said(YES, text):
+        await on_confirm(ctx, f"ok:{key}")
+        return
+    if ctx.said(NO, text):
+        await on_confirm(ctx, "back")
+        return
+    chosen = quote(ctx.account, ctx.policy, ctx.today, key)
+    if chosen is None or _fingerprint(chosen) != ctx.data.get("shown"):
+        await show(ctx)  # changed since it was shown: the list, as it stands now
+        return
+    _say_confirm(ctx, chosen, unclear())
+
+
 COMMANDS = {"plans": show}
 BUTTONS = {CHOOSE: on_choose, CONFIRM: on_confirm}
+TEXTS = {CHOOSE: on_choose_text, CONFIRM: on_confirm_text}

@@ -3,15 +3,19 @@ or typed), a confirmation. A refusal names its reason and the limit, and asks ag
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
+
+from babel.dates import format_skeleton
 
 from debt.money import Money
 from debt.promises import Refusal, amount_choices, check_promise, promise_dates
 from flows.context import Ctx
-from flows.menus import person_row, show_menu
+from flows.keywords import NO, YES
+from flows.menus import person_row, show_menu, unclear, way_on
 from flows.notices import account_fields, money_fields
-from flows.parsing import parse_amount, parse_date_text
+from flows.parsing import impossible_date, parse_date_text, read_amount
 from flows.types import N_, NP_, Button, Text
 from store.arrangements import insert_promise
 from store.promise_status import broken_in_row
@@ -59,13 +63,18 @@ async def start(ctx: Ctx, args: str = "") -> None:
     refusal = check_promise(account, ctx.policy, ctx.today, probe, ctx.today, await _broken(ctx))
     if refusal and refusal.reason in ("too_many_broken", "nothing_owed"):
         ctx.go("menu")
-        ctx.say(refusal_text(refusal), buttons=(person_row(),))
+        ctx.say(refusal_text(refusal), buttons=way_on())
         return
     ask_amount(ctx)
 
 
 def ask_amount(ctx: Ctx, *lead: Text) -> None:
     ctx.go(AMOUNT)
+    _say_amount(ctx, *lead)
+
+
+def _say_amount(ctx: Ctx, *lead: Text) -> None:
+    """The amount question; asked again in the same state, so its earlier buttons still work."""
     rows = [(ctx.btn(Text(_CHOICE_LABELS[key], {"amount": amount}), f"amt:{key}"),)
             for key, amount in amount_choices(ctx.account) if key in _CHOICE_LABELS]
     ctx.say(*lead, Text(N_("How much will you pay?")),
@@ -84,10 +93,14 @@ async def on_amount_button(ctx: Ctx, payload: str) -> bool:
 
 
 async def on_amount_text(ctx: Ctx, text: str) -> None:
-    value = parse_amount(text, ctx.locale, ctx.account.currency)
+    value, problem = read_amount(text, ctx.locale, ctx.account.currency)
+    if value is None and problem == "not_positive":
+        _say_amount(ctx, Text(N_("The amount must be more than zero. Please type it like {example}."),
+                              {"example": _example_amount(ctx)}))
+        return
     if value is None:
-        ask_amount(ctx, Text(N_("I could not read that amount. Please type it like {example}."),
-                             {"example": _example_amount(ctx)}))
+        _say_amount(ctx, Text(N_("I could not read that amount. Please type it like {example}."),
+                              {"example": _example_amount(ctx)}))
         return
     await _amount_chosen(ctx, ctx.money(value))
 
@@ -96,11 +109,11 @@ async def _amount_chosen(ctx: Ctx, amount: Money) -> None:
     # The date is not known yet: check the amount against today, keep only the amount's reasons.
     refusal = check_promise(ctx.account, ctx.policy, ctx.today, amount, ctx.today, await _broken(ctx))
     if refusal and refusal.reason in _AMOUNT_REASONS:
-        ask_amount(ctx, refusal_text(refusal))
+        _say_amount(ctx, refusal_text(refusal))
         return
     if refusal:
         ctx.go("menu")
-        ctx.say(refusal_text(refusal), buttons=(person_row(),))
+        ctx.say(refusal_text(refusal), buttons=way_on())
         return
     ask_date(ctx, str(amount.amount))
 
@@ -114,6 +127,11 @@ def _date_choices(ctx: Ctx) -> list[date]:
 
 def ask_date(ctx: Ctx, amount: str, *lead: Text) -> None:
     ctx.go(DATE, amount=amount)
+    _say_date(ctx, *lead)
+
+
+def _say_date(ctx: Ctx, *lead: Text) -> None:
+    amount = ctx.data["amount"]
     buttons = [ctx.btn(Text(N_("{date}"), {"date": d}), f"date:{d.isoformat()}") for d in _date_choices(ctx)]
     rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
     example = ctx.today + timedelta(days=3)
@@ -138,27 +156,58 @@ async def on_date_button(ctx: Ctx, payload: str) -> bool:
 async def on_date_text(ctx: Ctx, text: str) -> None:
     due = parse_date_text(text, ctx.locale)
     if due is None:
-        ask_date(ctx, ctx.data["amount"], Text(N_("I could not read that date.")))
+        _say_date(ctx, date_problem(text, ctx.locale))
         return
     await _date_chosen(ctx, due)
+
+
+def date_problem(text: str, locale: str) -> Text:
+    """Why a typed date was refused: a day or month no calendar has is named, in the locale's words."""
+    found = impossible_date(text, locale)
+    if found is None:
+        return Text(N_("I could not read that date."))
+    year, month, day = found
+    if not 1 <= month <= 12:
+        return Text(N_("I could not read that date: a year has 12 months, so there is no month {month}."),
+                    {"month": month})
+    days = calendar.monthrange(year, month)[1]
+    name = format_skeleton("yMMMM", date(year, month, 1), locale=locale)
+    return NP_("I could not read that date: {month} has only {days} day, so there is no day {day}.",
+               "I could not read that date: {month} has only {days} days, so there is no day {day}.",
+               days, {"month": name, "days": days, "day": day})
 
 
 async def _date_chosen(ctx: Ctx, due: date) -> None:
     amount = ctx.money(Decimal(ctx.data["amount"]))
     refusal = check_promise(ctx.account, ctx.policy, ctx.today, amount, due, await _broken(ctx))
     if refusal and refusal.reason in ("in_past", "too_far"):
-        ask_date(ctx, ctx.data["amount"], refusal_text(refusal))
+        _say_date(ctx, refusal_text(refusal))
         return
     if refusal:
         ask_amount(ctx, refusal_text(refusal))
         return
     ctx.go(CONFIRM, amount=str(amount.amount), due=due.isoformat())
+    _say_confirm(ctx)
+
+
+def _say_confirm(ctx: Ctx, *lead: Text) -> None:
+    amount, due = ctx.money(Decimal(ctx.data["amount"])), date.fromisoformat(ctx.data["due"])
     buttons: tuple[tuple[Button, ...], ...] = (
         (ctx.btn(Text(N_("Yes, I promise")), "ok"), ctx.btn(Text(N_("Change it")), "change")),
         person_row(),
     )
-    ctx.say(Text(N_("You promise to pay {amount} by {date}. Is that right?"),
-                 {"amount": amount, "date": due}), buttons=buttons)
+    ctx.say(*lead, Text(N_("You promise to pay {amount} by {date}. Is that right?"),
+                        {"amount": amount, "date": due}), buttons=buttons)
+
+
+async def on_confirm_text(ctx: Ctx, text: str) -> None:
+    """Typed "yes" or "no" in the chat's language answer it; anything else asks again."""
+    if ctx.said(YES, text):
+        await on_confirm(ctx, "ok")
+    elif ctx.said(NO, text):
+        await on_confirm(ctx, "change")
+    else:
+        _say_confirm(ctx, unclear())
 
 
 async def on_confirm(ctx: Ctx, payload: str) -> bool:
@@ -185,4 +234,4 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
 
 COMMANDS = {"promise": start}
 BUTTONS = {AMOUNT: on_amount_button, DATE: on_date_button, CONFIRM: on_confirm}
-TEXTS = {AMOUNT: on_amount_text, DATE: on_date_text}
+TEXTS = {AMOUNT: on_amount_text, DATE: on_date_text, CONFIRM: on_confirm_text}

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from flows import verify
 from flows.context import Ctx
+from flows.keywords import SKIP
 from flows.languages import LANGUAGE_NAMES, SUPPORTED_LOCALES
-from flows.menus import bank_contact_text, person_row, show_menu, stale
+from flows.menus import (
+    bank_contact_text,
+    menu_button,
+    person_button,
+    person_row,
+    show_menu,
+    stale,
+    unclear,
+    way_on,
+)
 from flows.notices import account_fields
 from flows.types import N_, Button, Text
 from store import cases, contact_log
@@ -37,6 +47,12 @@ WINDOWS = {
     "afternoon": N_("In the afternoon"),
     "evening": N_("In the evening"),
 }
+# The confirmation names the window in a sentence of its own, not in the button's words.
+WINDOW_CONFIRMATIONS = {
+    "morning": N_("Thank you. A person from the bank will call you in the morning."),
+    "afternoon": N_("Thank you. A person from the bank will call you in the afternoon."),
+    "evening": N_("Thank you. A person from the bank will call you in the evening."),
+}
 FORBEARANCE = {
     "longer_term": N_("More time: a longer repayment plan with smaller payments"),
     "fee_waiver": N_("Reduced or waived fees and interest"),
@@ -62,6 +78,13 @@ async def help_(ctx: Ctx, args: str = "") -> None:
                            "person.")))
 
 
+async def menu(ctx: Ctx, args: str = "") -> None:
+    """The Menu button, /menu, /cancel, or "menu" typed: out of any step, to the menu."""
+    if ctx.verified:
+        ctx.go("menu")
+    show_menu(ctx)
+
+
 # --- a person ---------------------------------------------------------------------------
 async def person(ctx: Ctx) -> None:
     if not ctx.verified:
@@ -77,8 +100,13 @@ async def callback(ctx: Ctx, args: str = "") -> None:
                   bank_contact_text(ctx))
         return
     ctx.go(CALLBACK_WINDOW)
-    ctx.say(Text(N_("A person from the bank can call you. When suits you best?")), bank_contact_text(ctx),
-            buttons=tuple((ctx.btn(Text(label), f"win:{key}"),) for key, label in WINDOWS.items()))
+    _ask_window(ctx)
+
+
+def _ask_window(ctx: Ctx, *lead: Text) -> None:
+    rows = tuple((ctx.btn(Text(label), f"win:{key}"),) for key, label in WINDOWS.items())
+    ctx.say(*lead, Text(N_("A person from the bank can call you. When suits you best?")),
+            bank_contact_text(ctx), buttons=(*rows, (menu_button(),)))
 
 
 async def on_window(ctx: Ctx, payload: str) -> bool:
@@ -93,8 +121,7 @@ async def on_window(ctx: Ctx, payload: str) -> bool:
                                            "phone": record.phone, "locale": ctx.locale})
     await ctx.audit("callback", ctx.ref, case_id=case_id, window=window)
     ctx.go("menu")
-    show_menu(ctx, Text(N_("Thank you. A person from the bank will call you: {window}."),
-                        {"window": Text(WINDOWS[window])}))
+    show_menu(ctx, Text(WINDOW_CONFIRMATIONS[window]))
     return True
 
 
@@ -103,10 +130,15 @@ async def dispute(ctx: Ctx, args: str = "") -> None:
     if await cases.has_open(ctx.db, ctx.ref, "dispute"):
         ctx.go("menu")
         ctx.say(Text(N_("Your dispute is already open. The bank will answer it; until then collection on "
-                        "this account is paused.")), buttons=(person_row(),))
+                        "this account is paused.")), buttons=way_on())
         return
     ctx.go(DISPUTE_REASON)
-    ctx.say(Text(N_("What is wrong with this debt?")), buttons=_choice_rows(ctx, DISPUTE_REASONS, "why"))
+    _ask_dispute_reason(ctx)
+
+
+def _ask_dispute_reason(ctx: Ctx, *lead: Text) -> None:
+    ctx.say(*lead, Text(N_("What is wrong with this debt?")),
+            buttons=_choice_rows(ctx, DISPUTE_REASONS, "why"))
 
 
 async def on_dispute_reason(ctx: Ctx, payload: str) -> bool:
@@ -114,9 +146,12 @@ async def on_dispute_reason(ctx: Ctx, payload: str) -> bool:
     if reason is None:
         return False
     ctx.go(DISPUTE_DETAIL, reason=reason)
-    ctx.say(Text(N_("Please tell us in a few words what happened, or press Skip.")),
-            buttons=((ctx.btn(Text(N_("Skip")), "skip"),), person_row()))
+    _ask_detail(ctx, Text(N_("Please tell us in a few words what happened, or press Skip.")))
     return True
+
+
+def _ask_detail(ctx: Ctx, *parts: Text) -> None:
+    ctx.say(*parts, buttons=((ctx.btn(Text(N_("Skip")), "skip"),), person_row()))
 
 
 async def on_dispute_skip(ctx: Ctx, payload: str) -> bool:
@@ -126,14 +161,22 @@ async def on_dispute_skip(ctx: Ctx, payload: str) -> bool:
     return True
 
 
+async def skip(ctx: Ctx, args: str = "") -> None:
+    """/skip: the dispute's details left out; anywhere else it is only the menu."""
+    if ctx.verified and ctx.state == DISPUTE_DETAIL:
+        await _open_dispute(ctx, "")
+        return
+    show_menu(ctx)
+
+
 async def on_dispute_text(ctx: Ctx, text: str) -> None:
     detail = text.strip()
-    if not detail:
-        ctx.say(Text(N_("Please type a few words, or press Skip.")),
-                buttons=((ctx.btn(Text(N_("Skip")), "skip"),), person_row()))
+    if ctx.said(SKIP, detail):
+        await _open_dispute(ctx, "")
         return
-    if detail.lower() in ("skip", "/skip"):
-        detail = ""
+    if not any(c.isalnum() for c in detail):  # empty, a sticker, only emoji: no words to record
+        _ask_detail(ctx, unclear(), Text(N_("Please type a few words, or press Skip.")))
+        return
     await _open_dispute(ctx, detail[:MAX_DETAIL])
 
 
@@ -152,7 +195,11 @@ async def _open_dispute(ctx: Ctx, detail: str) -> None:
 # --- hardship ---------------------------------------------------------------------------
 async def hardship(ctx: Ctx, args: str = "") -> None:
     ctx.go(HARDSHIP_REASON)
-    ctx.say(Text(N_("I am sorry things are hard. What has changed?")),
+    _ask_hardship_reason(ctx)
+
+
+def _ask_hardship_reason(ctx: Ctx, *lead: Text) -> None:
+    ctx.say(*lead, Text(N_("I am sorry things are hard. What has changed?")),
             buttons=_choice_rows(ctx, HARDSHIP_REASONS, "why"))
 
 
@@ -180,7 +227,7 @@ async def stop(ctx: Ctx, args: str = "") -> None:
         await contact_log.stop_account(ctx.db, ctx.ref, ctx.now)
     await ctx.audit("opt_out", ctx.chat.account_ref)
     ctx.say(Text(N_("Done: I will not send you messages you did not ask for. You can still use me at any "
-                    "time; send /resume to receive reminders again.")))
+                    "time; send /resume to receive reminders again.")), buttons=way_on())
 
 
 async def resume(ctx: Ctx, args: str = "") -> None:
@@ -188,14 +235,15 @@ async def resume(ctx: Ctx, args: str = "") -> None:
     if ctx.verified:
         await contact_log.resume_account(ctx.db, ctx.ref)
     await ctx.audit("opt_in", ctx.chat.account_ref)
-    ctx.say(Text(N_("Done: you will receive reminders again. Send /stop at any time to end them.")))
+    ctx.say(Text(N_("Done: you will receive reminders again. Send /stop at any time to end them.")),
+            buttons=way_on())
 
 
 async def language(ctx: Ctx, args: str = "") -> None:
     """The language buttons; the conversation stays where it was."""
     buttons = [Button(Text(N_("{name}"), {"name": LANGUAGE_NAMES[code]}), f"lang:{code}")
                for code in SUPPORTED_LOCALES]
-    ctx.say(Text(N_("Choose your language.")), buttons=tuple((b,) for b in buttons))
+    ctx.say(Text(N_("Choose your language.")), buttons=(*((b,) for b in buttons), (person_button(),)))
 
 
 async def choose_language(ctx: Ctx, code: str) -> None:
@@ -203,7 +251,9 @@ async def choose_language(ctx: Ctx, code: str) -> None:
         stale(ctx)
         return
     ctx.chat.locale, ctx.chat.locale_chosen = code, True
-    ctx.say(Text(N_("Done. I will write to you in {name}."), {"name": LANGUAGE_NAMES[code]}))
+    ctx.commands_locale = code  # the bot sets this chat's command menu in the new language
+    # The menu follows, so the next button (or, in the demo, the next digit) has somewhere to go.
+    show_menu(ctx, Text(N_("Done. I will write to you in {name}."), {"name": LANGUAGE_NAMES[code]}))
 
 
 async def logout(ctx: Ctx, args: str = "") -> None:
@@ -220,9 +270,22 @@ async def logout(ctx: Ctx, args: str = "") -> None:
 COMMANDS = {
     "help": help_, "dispute": dispute, "hardship": hardship, "callback": callback, "stop": stop,
     "resume": resume, "language": language, "logout": logout,
+    # Not in the command menu: typed answers that happen to start with a slash.
+    "skip": skip, "menu": menu, "cancel": menu,
 }
 BUTTONS = {
     DISPUTE_REASON: on_dispute_reason, DISPUTE_DETAIL: on_dispute_skip,
     HARDSHIP_REASON: on_hardship_reason, CALLBACK_WINDOW: on_window,
 }
-TEXTS = {DISPUTE_DETAIL: on_dispute_text}
+
+
+# --- a step asked again: stray text inside a choice keeps the person where they were ------
+async def _reask(ctx: Ctx, text: str) -> None:
+    {
+        DISPUTE_REASON: _ask_dispute_reason, HARDSHIP_REASON: _ask_hardship_reason,
+        CALLBACK_WINDOW: _ask_window,
+    }[ctx.state](ctx, unclear())
+
+
+TEXTS = {DISPUTE_DETAIL: on_dispute_text, DISPUTE_REASON: _reask, HARDSHIP_REASON: _reask,
+         CALLBACK_WINDOW: _reask}

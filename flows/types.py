@@ -74,3 +74,4 @@ class Outcome:
 
     replies: tuple[Reply, ...]
     locale: str
+    commands_locale: str | None = None  # set after /language: this chat's command menu changes

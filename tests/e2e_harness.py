@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import load_config
+from bot.i18n import translator
 from bot.serve import running
 from bot.telegram_app import build_application
 from flows.engine import Flows
@@ -47,7 +48,7 @@ class BotUnderTest:
         }
         self.config = load_config(env=env)
         self.store = await Store.open(self.db_path)
-        flows = Flows(self.store, self.config.policy, SECRET, self.clock)
+        flows = Flows(self.store, self.config.policy, SECRET, self.clock, translator)
         self.app = build_application(self.config, flows, now=self.clock)
         self._observe_processing(self.app)
         self._running = running(self.app, poll_timeout=1)

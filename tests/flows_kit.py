@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.i18n import translator
 from debt.policy import load_policy
 from debt.portfolio import parse_account_row
 from flows.engine import Flows
@@ -155,7 +156,7 @@ async def rows(store: Store, sql: str, *args: Any) -> list[dict[str, Any]]:
 
 
 def make_flows(store: Store, clock: Clock, policy: str = "uk") -> Flows:
-    return Flows(store, load_policy(policy), SECRET, clock)
+    return Flows(store, load_policy(policy), SECRET, clock, translator)
 
 
 async def verified(flows: Flows, ref: str, chat_id: int = 42, language_code: str = "en",

@@ -100,7 +100,7 @@ async def test_dispute_is_recorded_and_the_collectors_hear_of_it(bot):
 
 async def test_command_menu_is_registered_in_each_language(bot):
     assert [c["command"] for c in bot.api.commands[""]][:2] == ["start", "balance"]
-    assert set(bot.api.commands) == {"", "zh", "es", "ru", "pt", "id"}
+    assert set(bot.api.commands) == {"", "zh", "zh-hans", "zh-hant", "es", "ru", "pt", "id"}
     descriptions = {c["command"]: c["description"] for c in bot.api.commands[""]}
     assert descriptions["balance"] == "Your balance, arrears and stage"
 

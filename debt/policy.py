@@ -138,6 +138,7 @@ class Policy:
     forbearance: tuple[str, ...]  # option keys offered on hardship
     debt_advice: str  # where free debt advice is found; empty if none
     queue_weights: dict[str, Decimal]
+    update_keep_days: int  # [updates] keep_days: how long answered update ids are remembered
 
     def stage_for(self, dpd: int) -> Stage:
         for stage in self.stages:
@@ -337,10 +338,24 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         forbearance=tuple(r.get("forbearance", list, [])),
         debt_advice=r.get("debt_advice", str, ""),
         queue_weights={k: qw.decimal(k) for k in weights},
+        update_keep_days=_update_keep_days(r),
     )
     if policy.contact.start >= policy.contact.end:
         raise contact.fail("end", "must be after start")
     return policy
+
+
+def _update_keep_days(r: _Reader) -> int:
+    """Telegram may reuse update ids after a week without updates: an id kept longer could make
+    the bot ignore a new update as one it has already answered."""
+    table = r.table.get("updates", {})
+    if not isinstance(table, dict):
+        raise r.fail("updates", "must be a table")
+    updates = _Reader(r.source, table, "updates.")
+    days = updates.count("keep_days", 2, low=1)
+    if days > 6:
+        raise updates.fail("keep_days", "must be at most 6: Telegram may reuse update ids after a week")
+    return days
 
 
 def load_policy(name_or_path: str) -> Policy:
@@ -354,7 +369,9 @@ def load_policy(name_or_path: str) -> Policy:
         try:
             text = path.read_text("utf-8")
         except OSError as exc:
-            raise PolicyError(source, "(file)", exc.strerror or "cannot be read") from None
+            reason = exc.strerror or "cannot be read"
+            raise PolicyError(source, "(file)", f"{reason}; a policy is a preset ({', '.join(PRESETS)}) "
+                              "or the path of a TOML file like deploy/policy.example.toml") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -263,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8443, metavar="N", help="webhook port (8443)")
     p.add_argument("--url", metavar="URL", help="the public https:// URL Telegram posts updates to")
 
+    sub.add_parser("check", help="before the first start: settings, policy, database, catalogs, bot token")
+
     p = sub.add_parser("demo", help="try the bot in this terminal on invented accounts (no secret needed)")
     p.add_argument("--policy", choices=PRESETS, help="the preset to demonstrate (else DEBTDESK_POLICY)")
     p.add_argument("--db", default="./debtdesk-demo.db", metavar="PATH", help="the demo database file")
@@ -271,6 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "check":  # a bad setting is one of its lines, not the end of it
+        from bot.check import run_check
+
+        return asyncio.run(run_check(args.config))
     try:
         config = load_config(args.config)
         setup_logging(config.log_format, config.log_level)

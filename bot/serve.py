@@ -124,7 +124,7 @@ async def signalled() -> AsyncIterator[asyncio.Event]:
             loop.remove_signal_handler(sig)
 
 
-def _unreachable(where: str, error: Exception) -> str:
+def unreachable_message(where: str, error: Exception) -> str:
     found = [name for name in PROXY_VARIABLES if os.environ.get(name) or os.environ.get(name.lower())]
     return (
         f"cannot reach the Bot API at {where} ({type(error).__name__}): check DEBTDESK_BOT_API_URL "
@@ -145,7 +145,7 @@ async def reach_bot_api(bot, where: str, stop: asyncio.Event,
         except InvalidToken:
             raise
         except NetworkError as exc:  # timeouts included
-            log.warning("%s; retrying in %gs", _unreachable(where, exc), delay)
+            log.warning("%s; retrying in %gs", unreachable_message(where, exc), delay)
         try:
             await asyncio.wait_for(stop.wait(), delay)
             return False
@@ -202,7 +202,7 @@ async def serve(config: Config, webhook: WebhookOptions | None = None, *,
                 "Telegram refused DEBTDESK_BOT_TOKEN: check the token from @BotFather"
             ) from None
         except NetworkError as exc:  # the Bot API went away between getMe and the first calls
-            raise ConfigError(_unreachable(where, exc)) from None
+            raise ConfigError(unreachable_message(where, exc)) from None
         log.info("debtdesk stopped")
     finally:
         await store.close()

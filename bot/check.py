@@ -2,10 +2,11 @@
 setting. One line a check, `<check>: ok: ...` or `<check>: problem: <why>`; exit status 1 when
 any check has a problem, so a deploy script can stop there.
 
-It reads the settings and the policy, opens the database (without creating it), compiles the
-catalogs as the bot will, and asks the Bot API who the token belongs to (getMe). It changes
-nothing, prints no secret, and never gives up on a check because an earlier one failed, unless
-the later one needs what the earlier one could not give.
+It reads the settings and the policy, opens the database as the bot would (an older schema is
+brought up to date, as `run` would; a missing file is not created), compiles the catalogs as
+the bot will, and asks the Bot API who the token belongs to (getMe, which changes nothing). It
+prints no secret, and a failed check does not stop the others, unless they need what it could
+not give (the settings).
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ def installed(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "build", "*.egg-info", "__pycache__", "*.db", "tests", "bench"))
+        ".venv", ".git", ".hypothesis", ".*_cache", "build", "*.egg-info", "__pycache__", "*.db", "tests",
+        "bench"))
     _pip("wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(tmp / "dist"),
          str(source))
     (wheel,) = (tmp / "dist").glob("debtdesk-*.whl")

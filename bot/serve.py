@@ -193,6 +193,7 @@ async def serve(config: Config, webhook: WebhookOptions | None = None, *,
         flows = Flows(store, config.policy, secret, utc_now)
         application = build_application(config, flows, now=utc_now)
         where = config.bot_api_url or "api.telegram.org"
+        log.debug("policy %s, database %s, Bot API at %s", config.policy_name, config.db_path, where)
         try:
             async with signalled() as stop:
                 if await reach_bot_api(application.bot, where, stop, first_retry_delay):

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sqlite3
+import stat
 import sys
 from contextlib import contextmanager
 from dataclasses import replace
@@ -61,7 +63,11 @@ def _output(path: str | None):
         yield sys.stdout
         return
     try:
-        handle = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+        # Links carry tokens and phones, exports names: readable by the operator alone (0600).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)  # an existing file is tightened too
+        handle = open(fd, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise CliError(f"{path}: {exc.strerror or 'cannot be written'}") from None
     with handle:
@@ -92,13 +98,16 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_links(config: Config, args: argparse.Namespace) -> int:
-    from bot.links import LinkError, write_links
+    from bot.links import LinkError, bot_username, write_links
 
+    try:
+        username = bot_username(args.bot_username or config.bot_username)  # before any file is made
+    except LinkError as exc:
+        raise CliError(str(exc)) from None
     store = await _open(config)
     try:
         with _output(args.out) as out:
-            count = await write_links(store, config.require_secret(), out, _utc_now(),
-                                      username=args.bot_username or config.bot_username,
+            count = await write_links(store, config.require_secret(), out, _utc_now(), username=username,
                                       expires_days=args.expires_days, refs=args.account)
     except LinkError as exc:
         raise CliError(str(exc)) from None
@@ -299,6 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--outcome", required=True, metavar="OUTCOME",
                    help="dispute: upheld|rejected; hardship: plan_agreed|no_change; callback: done|no_answer")
 
+    sub.add_parser("check", help="before the first start: settings, policy, database, catalogs, bot token")
+
     p = sub.add_parser("demo", help="try the bot in this terminal on invented accounts (no secret needed)")
     p.add_argument("--policy", choices=PRESETS, help="the preset to demonstrate (else DEBTDESK_POLICY)")
     p.add_argument("--db", metavar="PATH", help="the demo database file (./debtdesk-demo-<policy>.db)")
@@ -308,9 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "check":  # a bad setting is one of its lines, not the end of it
+        from bot.check import run_check
+
+        return asyncio.run(run_check(args.config))
     try:
         config = load_config(args.config)
-        setup_logging(config.log_format)
+        setup_logging(config.log_format, config.log_level)
         if args.command != "demo":
             config.require_secret()
         return asyncio.run(COMMANDS[args.command](config, args))

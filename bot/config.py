@@ -5,6 +5,7 @@ A bad setting stops the program with one clear line (ConfigError), never a trace
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -15,8 +16,9 @@ from debt.policy import Policy, PolicyError, load_policy
 
 KEYS = (
     "db", "secret", "policy", "bot_token", "bot_api_url", "bot_username",
-    "collectors_chat", "collectors_locale", "webhook_secret", "log_format",
+    "collectors_chat", "collectors_locale", "webhook_secret", "log_format", "log_level",
 )
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(ValueError):
@@ -31,11 +33,12 @@ class Config:
     policy_name: str
     bot_token: str | None
     bot_api_url: str | None  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
-    bot_username: str
+    bot_username: str | None  # None: `links` refuses rather than link to someone else's bot
     collectors_chat: int | None
     collectors_locale: str
     webhook_secret: str | None
     log_format: str  # text | json
+    log_level: int  # debtdesk's own loggers (DEBTDESK_LOG_LEVEL); the libraries stay at WARNING
 
     def require_secret(self) -> bytes:
         if not self.secret:
@@ -80,6 +83,9 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
     log_format = str(values.get("log_format", "text"))
     if log_format not in ("text", "json"):
         raise ConfigError("DEBTDESK_LOG_FORMAT must be text or json")
+    log_level = str(values.get("log_level", "INFO")).upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"DEBTDESK_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
     return Config(
         db_path=str(values.get("db", "./debtdesk.db")),
         secret=str(secret).encode() if secret else None,
@@ -87,9 +93,10 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         policy_name=policy_name,
         bot_token=str(values["bot_token"]) if values.get("bot_token") else None,
         bot_api_url=str(values["bot_api_url"]) if values.get("bot_api_url") else None,
-        bot_username=str(values.get("bot_username", "debtdesk_bot")),
+        bot_username=str(values["bot_username"]) if values.get("bot_username") else None,
         collectors_chat=collectors_chat,
         collectors_locale=str(values.get("collectors_locale", "en")),
         webhook_secret=str(values["webhook_secret"]) if values.get("webhook_secret") else None,
         log_format=log_format,
+        log_level=logging.getLevelName(log_level),
     )

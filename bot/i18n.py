@@ -1,5 +1,8 @@
 """Translations: the .po catalogs under locales/, compiled in memory when first asked for.
 
+The catalogs travel inside the wheel (bot/locales/, package data); a checkout or an editable
+install reads the repository's locales/; DEBTDESK_LOCALES points anywhere else.
+
 Compiling at start (babel's read_po + write_mo into memory) means there is no .mo file
 that could lag behind its .po. Each locale is compiled once per process and falls back to
 English, and English falls back to the source text itself.
@@ -17,6 +20,7 @@ import os
 import string
 import sys
 from functools import cache
+from importlib import resources
 from io import BytesIO
 from pathlib import Path
 
@@ -45,11 +49,14 @@ def babel_locale(locale: str) -> str:
 
 
 def locales_dir() -> Path:
-    """DEBTDESK_LOCALES, else the locales/ folder beside the packages (an editable install)."""
+    """DEBTDESK_LOCALES, else the catalogs installed with the package, else the repository's."""
     override = os.environ.get("DEBTDESK_LOCALES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "locales"
+    packaged = resources.files("bot").joinpath("locales")  # an installed wheel: bot/locales/
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "locales"  # a checkout or an editable install
 
 
 def po_path(locale: str, root: Path | None = None) -> Path:

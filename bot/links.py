@@ -33,7 +33,12 @@ class LinkRow:
     link: str
 
 
-def bot_username(name: str) -> str:
+def bot_username(name: str | None) -> str:
+    """The bot's username, checked; refused when unset: a default would send every debtor's
+    token to someone else's bot."""
+    if not name:
+        raise LinkError("links need your bot's username: pass --bot-username NAME "
+                        "or set DEBTDESK_BOT_USERNAME")
     name = name.removeprefix("@")
     if not _USERNAME.fullmatch(name):
         raise LinkError(f"bot username {name!r} is not a Telegram username (5-32 letters, digits, _)")
@@ -72,7 +77,7 @@ async def _named(store: Store, refs: list[str]) -> list[AccountRecord]:
 
 
 async def write_links(
-    store: Store, secret: bytes, out: TextIO, now: datetime, *, username: str, expires_days: int,
+    store: Store, secret: bytes, out: TextIO, now: datetime, *, username: str | None, expires_days: int,
     refs: list[str] | None = None,
 ) -> int:
     """Issue links (for `refs`, or every open overdue account) and write them as CSV; the count."""

@@ -18,7 +18,7 @@ _PHONE = re.compile(r"\+\d[\d ()-]{5,}\d")  # international numbers, as the bank
 _HANDLER = "debtdesk"
 # httpx logs every Bot API URL, token included; at DEBUG, aiosqlite logs SQL parameters and PTB every
 # update and message text (names, dates of birth, shared phone numbers): WARNING and up only.
-_NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "telegram")
+_NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "telegram", "tornado")
 
 
 def mask(text: str) -> str:
@@ -31,6 +31,25 @@ class MaskingFilter(logging.Filter):
         record.msg = mask(record.getMessage())
         record.args = None
         return True
+
+
+class UnreadableUpdateFilter(logging.Filter):
+    """PTB logs a webhook update it cannot parse at CRITICAL with the whole update in the message
+    (names, phone numbers, what the person typed), past the libraries' WARNING cap. The record
+    stays, so an operator sees that an update was dropped; its content and traceback go."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.CRITICAL and "Received data was" in str(record.msg):
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg = "an update posted to the webhook could not be read and was dropped (%s)"
+            record.args = (type(error).__name__ if error else "unknown error",)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+# PTB's webhook server logs through "telegram.ext.Updater" (telegram/_utils/logging.get_logger).
+_UNREADABLE = UnreadableUpdateFilter()
+_WEBHOOK_LOGGER = "telegram.ext.Updater"
 
 
 class JsonFormatter(logging.Formatter):
@@ -66,6 +85,8 @@ class _Stderr(logging.StreamHandler):
 
 
 def setup_logging(format: str = "text", level: int = logging.INFO) -> None:  # noqa: A002 - the brief's name
+    """`level` (DEBTDESK_LOG_LEVEL) is debtdesk's own; the libraries log WARNING and up whatever it
+    is (and less when it asks for less): their DEBUG lines carry updates, SQL parameters, tokens."""
     handler = _Stderr()
     handler.addFilter(MaskingFilter())
     if format == "json":
@@ -79,4 +100,5 @@ def setup_logging(format: str = "text", level: int = logging.INFO) -> None:  # n
     root.addHandler(handler)
     root.setLevel(level)
     for name in _NOISY:
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    logging.getLogger(_WEBHOOK_LOGGER).addFilter(_UNREADABLE)  # a logger's filters are a set: once

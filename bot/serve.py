@@ -32,6 +32,11 @@ log = logging.getLogger("debtdesk.serve")
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 POLL_TIMEOUT_SECONDS = 30
+# Not reaching the Bot API at start (the network is not up yet, a proxy is missing): try again
+# after 1, 2, 4 ... seconds, at most a minute apart, until it answers or a signal stops the bot.
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 60.0
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts
 
 
@@ -106,16 +111,47 @@ async def _stop_receiving(receiving: Receiving) -> None:
         await receiving.application.updater.stop()
 
 
-async def until_signalled() -> None:
+@asynccontextmanager
+async def signalled() -> AsyncIterator[asyncio.Event]:
+    """An event SIGTERM or SIGINT sets, for as long as the block runs."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        yield stop
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
+
+
+def unreachable_message(where: str, error: Exception) -> str:
+    found = [name for name in PROXY_VARIABLES if os.environ.get(name) or os.environ.get(name.lower())]
+    return (
+        f"cannot reach the Bot API at {where} ({type(error).__name__}): check DEBTDESK_BOT_API_URL "
+        f"(unset means api.telegram.org) and, if this host goes out through a proxy, "
+        f"{'/'.join(PROXY_VARIABLES)} (set here: {', '.join(found) or 'none'})"
+    )
+
+
+async def reach_bot_api(bot, where: str, stop: asyncio.Event,
+                        first_delay: float = RETRY_FIRST_SECONDS) -> bool:
+    """The bot's getMe (PTB's initialize) until the Bot API answers, with a doubling wait between
+    tries; False when a signal came first. A refused token is raised at once: retrying cannot help."""
+    delay = first_delay
+    while True:
+        try:
+            await bot.initialize()
+            return True
+        except InvalidToken:
+            raise
+        except NetworkError as exc:  # timeouts included
+            log.warning("%s; retrying in %gs", unreachable_message(where, exc), delay)
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+            return False
+        except TimeoutError:
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
 
 
 async def _health(store: Store, ready) -> asyncio.Server | None:
@@ -134,7 +170,20 @@ async def _health(store: Store, ready) -> asyncio.Server | None:
         return None
 
 
-async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
+async def _serve_until(stop: asyncio.Event, application: Application, store: Store,
+                       webhook: WebhookOptions | None, secret_token: str | None) -> None:
+    async with running(application, webhook, secret_token=secret_token) as receiving:
+        probe_server = await _health(store, receiving.active)
+        log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
+        try:
+            await stop.wait()
+        finally:
+            if probe_server is not None:
+                probe_server.close()
+
+
+async def serve(config: Config, webhook: WebhookOptions | None = None, *,
+                first_retry_delay: float = RETRY_FIRST_SECONDS) -> None:
     secret = config.require_secret()
     if webhook is not None and not config.webhook_secret:
         raise ConfigError("a webhook needs DEBTDESK_WEBHOOK_SECRET, or anyone could post fake updates to it")
@@ -144,22 +193,18 @@ async def serve(config: Config, webhook: WebhookOptions | None = None) -> None:
     try:
         flows = Flows(store, config.policy, secret, utc_now, translator)
         application = build_application(config, flows, now=utc_now)
+        where = config.bot_api_url or "api.telegram.org"
+        log.debug("policy %s, database %s, Bot API at %s", config.policy_name, config.db_path, where)
         try:
-            async with running(application, webhook, secret_token=config.webhook_secret) as receiving:
-                probe_server = await _health(store, receiving.active)
-                log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
-                try:
-                    await until_signalled()
-                finally:
-                    if probe_server is not None:
-                        probe_server.close()
+            async with signalled() as stop:
+                if await reach_bot_api(application.bot, where, stop, first_retry_delay):
+                    await _serve_until(stop, application, store, webhook, config.webhook_secret)
         except InvalidToken:
             raise ConfigError(
                 "Telegram refused DEBTDESK_BOT_TOKEN: check the token from @BotFather"
             ) from None
-        except NetworkError as exc:  # at start: a wrong DEBTDESK_BOT_API_URL, or no network
-            where = config.bot_api_url or "api.telegram.org"
-            raise ConfigError(f"cannot reach the Bot API at {where}: {type(exc).__name__}") from None
+        except NetworkError as exc:  # the Bot API went away between getMe and the first calls
+            raise ConfigError(unreachable_message(where, exc)) from None
         log.info("debtdesk stopped")
     finally:
         await store.close()

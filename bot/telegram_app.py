@@ -20,6 +20,7 @@ from bot.collectors import collector_handlers
 from bot.config import Config, ConfigError
 from bot.decision_messages import decisions_job
 from bot.errors import on_error
+from bot.housekeeping import schedule_housekeeping
 from bot.i18n import load_all, locales_dir, translator
 from bot.notifier import Notifier, notifier_job, telegram_send
 from bot.reminders import JobDeps, reminder_job
@@ -183,6 +184,7 @@ def _schedule(flows: Flows, application: Application, now: Callable[[], datetime
     application.job_queue.run_repeating(reminder_job, interval=REMINDER_INTERVAL_SECONDS, data=deps)
     application.job_queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL_SECONDS, data=deps)
     application.job_queue.run_repeating(decisions_job, interval=REMINDER_INTERVAL_SECONDS, data=deps)
+    schedule_housekeeping(application.job_queue, deps)
 
 
 def _notifier(config: Config, flows: Flows, application: Application, now) -> Notifier | None:

@@ -157,6 +157,7 @@ class Policy:
     forbearance: tuple[str, ...]  # option keys offered on hardship
     debt_advice: str  # where free debt advice is found; empty if none
     queue_weights: dict[str, Decimal]
+    update_keep_days: int  # [updates] keep_days: how long answered update ids are remembered
     cases: CaseRule = CaseRule(callback_expiry_days=3)
     # A statement required in every unprompted message and after verification (US: "This is an
     # attempt to collect a debt..."); None where the law asks for none.
@@ -368,10 +369,24 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         queue_weights={k: qw.decimal(k) for k in weights},
         cases=_cases(_Reader(source, r.get("cases", dict, {}), "cases.")),
         disclosure=r.choice("disclosure", DISCLOSURES, None),
+        update_keep_days=_update_keep_days(r),
     )
     if policy.contact.start >= policy.contact.end:
         raise contact.fail("end", "must be after start")
     return policy
+
+
+def _update_keep_days(r: _Reader) -> int:
+    """Telegram may reuse update ids after a week without updates: an id kept longer could make
+    the bot ignore a new update as one it has already answered."""
+    table = r.table.get("updates", {})
+    if not isinstance(table, dict):
+        raise r.fail("updates", "must be a table")
+    updates = _Reader(r.source, table, "updates.")
+    days = updates.count("keep_days", 2, low=1)
+    if days > 6:
+        raise updates.fail("keep_days", "must be at most 6: Telegram may reuse update ids after a week")
+    return days
 
 
 def load_policy(name_or_path: str) -> Policy:
@@ -385,7 +400,9 @@ def load_policy(name_or_path: str) -> Policy:
         try:
             text = path.read_text("utf-8")
         except OSError as exc:
-            raise PolicyError(source, "(file)", exc.strerror or "cannot be read") from None
+            reason = exc.strerror or "cannot be read"
+            raise PolicyError(source, "(file)", f"{reason}; a policy is a preset ({', '.join(PRESETS)}) "
+                              "or the path of a TOML file like deploy/policy.example.toml") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

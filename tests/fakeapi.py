@@ -79,9 +79,10 @@ class FakeBotAPI:
 
     # --- the server ---------------------------------------------------------------------
 
-    async def start(self) -> FakeBotAPI:
+    async def start(self, port: int = 0) -> FakeBotAPI:
+        """Listen on `port` (a free one when 0): a test may bring the API up where a bot waits."""
         app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"api": self})])
-        sockets = bind_sockets(0, "127.0.0.1")
+        sockets = bind_sockets(port, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._server = HTTPServer(app)
         self._server.add_sockets(sockets)

@@ -95,7 +95,7 @@ def test_the_database_is_on_the_volume():
     env = {k: v for rest in all_of("ENV") for k, v in env_pairs(rest).items()}
     (volume,) = [json.loads(v) for v in all_of("VOLUME")]
     assert any(env["DEBTDESK_DB"].startswith(v.rstrip("/") + "/") for v in volume)
-    assert env["DEBTDESK_LOCALES"], "a non-editable install needs to be told where locales/ is"
+    assert "DEBTDESK_LOCALES" not in env, "the installed package carries its catalogs"
 
 
 # --- building the image without Docker -----------------------------------------------------
@@ -232,6 +232,8 @@ def test_the_image_runs_the_installed_copy_not_this_checkout(image):
     done = image.run(["python", "-c", "import bot, debt.presets; print(bot.__file__)"])
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).is_relative_to(image.venv), done.stdout
+    done = image.run(["python", "-c", "from bot.i18n import locales_dir; print(locales_dir())"])
+    assert Path(done.stdout.strip()).is_relative_to(image.venv), done.stdout  # the wheel's catalogs
 
 
 def test_entrypoint_answers(image):
@@ -243,7 +245,7 @@ def test_entrypoint_answers(image):
 
 def test_the_build_fails_on_a_broken_catalog(image, tmp_path):
     locales = tmp_path / "locales"
-    shutil.copytree(image.path(image.env["DEBTDESK_LOCALES"]), locales)
+    shutil.copytree(ROOT / "locales", locales)
     po = locales / "en" / "LC_MESSAGES" / "messages.po"
     text = po.read_text("utf-8")
     # A translator renames a placeholder: the bot would raise KeyError showing this message.
@@ -369,7 +371,7 @@ def test_systemd_unit_is_hardened_and_restarts():
     text = (DEPLOY / "debtdesk.service").read_text("utf-8")
     db = re.search(r"^Environment=DEBTDESK_DB=(\S+)$", text, re.MULTILINE).group(1)
     assert str(Path(db).parent) in service["ReadWritePaths"].split()
-    assert re.search(r"^Environment=DEBTDESK_LOCALES=", text, re.MULTILINE)
+    assert not re.search(r"^Environment=DEBTDESK_LOCALES=", text, re.MULTILINE)  # the package has them
     assert unit["Install"]["WantedBy"] == "multi-user.target"
     assert "network-online.target" in unit["Unit"]["After"]
 

@@ -96,14 +96,14 @@ async def test_pay_names_the_payee_and_this_accounts_reference(store, clock):
     assert has(out, "In the bank's app") and has(out, "By bank transfer") and has(out, "By debit card")
 
 
-async def test_an_account_up_to_date_has_nothing_scheduled(store, clock):
+async def test_an_account_up_to_date_has_nothing_coming(store, clock):
     ref = await seed(store, clock, overdue_amount="0", oldest_due_date="")
     chat = await verified(make_flows(store, clock), ref)
     out = await chat.cmd("balance")
     assert param(out, "Stage:", "stage").msgid == "{stage}: your account is up to date"
     assert not any(t.plural for r in out.replies for t in r.parts)
     out = await chat.cmd("next")
-    assert has(out, "Nothing is scheduled") and not has(out, "fee of")
+    assert has(out, "Your account is up to date") and not has(out, "fee of")
 
 
 async def test_a_plan_that_changed_since_it_was_shown_is_shown_again_before_it_counts(store, clock):

@@ -211,6 +211,8 @@ def _balances(row: dict[str, str], currency: str) -> dict[str, Decimal | date | 
         "oldest_due_date": _date(row, "oldest_due_date", required=False),
         "last_payment_date": _date(row, "last_payment_date", required=False),
         "last_payment_amount": _amount(row, "last_payment_amount", currency, required=False),
+        # optional column: when the minimum is due
+        "payment_due_date": _date(row, "payment_due_date", required=False),
     }
     if values["overdue_amount"] > values["balance"]:
         raise RowError("overdue_amount", "must not exceed balance")

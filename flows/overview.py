@@ -42,7 +42,7 @@ async def balance(ctx: Ctx, args: str = "") -> None:
     parts = [
         Text(N_("Total outstanding: {amount}"), {"amount": ctx.money(account.balance)}),
         Text(N_("Overdue now: {amount}"), {"amount": ctx.money(account.overdue_amount)}),
-        Text(N_("Minimum payment due: {amount}"), {"amount": ctx.money(account.minimum_due)}),
+        _minimum(ctx),
     ]
     if dpd > 0:
         parts.append(NP_("Your oldest unpaid payment is {days} day late.",
@@ -54,6 +54,27 @@ async def balance(ctx: Ctx, args: str = "") -> None:
     ]
     ctx.go("menu")
     ctx.say(*parts, buttons=verified_buttons())
+
+
+def _minimum(ctx: Ctx) -> Text:
+    account = ctx.account
+    if account.payment_due_date and account.minimum_due > 0:
+        return Text(N_("Minimum payment due: {amount} by {date}"),
+                    {"amount": ctx.money(account.minimum_due), "date": account.payment_due_date})
+    return Text(N_("Minimum payment due: {amount}"), {"amount": ctx.money(account.minimum_due)})
+
+
+def _up_to_date(ctx: Ctx) -> Text:
+    """An account with nothing overdue: when its minimum is due, where the bank said."""
+    account, amount = ctx.account, ctx.money(ctx.account.minimum_due)
+    if account.minimum_due <= 0:
+        return Text(N_("Your account is up to date: no fee, change of stage or credit report is coming."))
+    if account.payment_due_date:
+        return Text(N_("Your account is up to date. Your next minimum payment, {amount}, is due on {date}; "
+                       "paid by then, no fee is charged and nothing is reported."),
+                    {"amount": amount, "date": account.payment_due_date})
+    return Text(N_("Your account is up to date. Your next minimum payment is {amount}, due on the date "
+                   "your statement gives."), {"amount": amount})
 
 
 def _report_step(step: str) -> Text:
@@ -126,8 +147,7 @@ async def next_steps(ctx: Ctx, args: str = "") -> None:
     parts: list[Text] = dispute_parts() if await disputed(ctx) else []
     parts += await commitment_parts(ctx)
     if not line.cure_amount:
-        parts.append(Text(N_("Your account is up to date: no fee, change of stage or credit report is "
-                             "coming.")))
+        parts.append(_up_to_date(ctx))
     if line.next_fee:
         parts.append(Text(N_("On {date}, a fee of {amount} is charged if the overdue amount is still "
                              "unpaid."),

@@ -198,7 +198,9 @@ async def choose_language(ctx: Ctx, code: str) -> None:
         stale(ctx)
         return
     ctx.chat.locale, ctx.chat.locale_chosen = code, True
-    ctx.say(Text(N_("Done. I will write to you in {name}."), {"name": LANGUAGE_NAMES[code]}))
+    # Said in the new language, which names itself as its own sentences do ("en español"): the
+    # button label "Español" would read wrong inside a sentence.
+    ctx.say(Text(N_("Done. I will write to you in English.")))
 
 
 async def logout(ctx: Ctx, args: str = "") -> None:

@@ -18,7 +18,7 @@ from debt.portfolio import AccountRow
 _DATA = (
     "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
     "balance", "minimum_due", "overdue_amount", "oldest_due_date", "fees_charged",
-    "interest_charged", "last_payment_date", "last_payment_amount", "status",
+    "interest_charged", "last_payment_date", "last_payment_amount", "status", "payment_due_date",
 )
 _COLUMNS = ("account_ref", *_DATA, "updated_at")
 
@@ -59,7 +59,8 @@ def account_params(row: AccountRow, updated_at: str) -> tuple:
         a.account_ref, row.customer_name, row.phone, a.locale, a.timezone, a.currency, a.product,
         _text(a.credit_limit), _text(a.balance), _text(a.minimum_due), _text(a.overdue_amount),
         _text(a.oldest_due_date), _text(a.fees_charged), _text(a.interest_charged),
-        _text(a.last_payment_date), _text(a.last_payment_amount), a.status, updated_at,
+        _text(a.last_payment_date), _text(a.last_payment_amount), a.status, _text(a.payment_due_date),
+        updated_at,
     )
 
 
@@ -95,6 +96,7 @@ def _record(row: aiosqlite.Row) -> AccountRecord:
         last_payment_date=_day(row["last_payment_date"]),
         last_payment_amount=Decimal(last_amount) if last_amount is not None else None,
         status=row["status"],
+        payment_due_date=_day(row["payment_due_date"]),
         locale=row["locale"],
         timezone=row["timezone"],
     )

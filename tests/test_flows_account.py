@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from flows_kit import Chat, Clock, buttons, has, link, make_flows, param, rows, seed, verified
+from flows_kit import Chat, Clock, buttons, has, link, make_flows, param, rows, seed, texts, verified
 
 from debt.money import Money
 
@@ -125,5 +125,5 @@ async def test_a_chinese_account_under_the_cn_policy_sees_plan_fees_in_its_langu
     chat = await verified(make_flows(store, clock, policy="cn"), ref, language_code="en")
     out = await chat.cmd("plans")
     assert out.locale == "zh_Hans"
-    plural = [t for r in out.replies for t in r.parts if t.plural and "in fees" in t.plural]
-    assert plural and all(t.params["fees"].currency == "CNY" and t.params["fees"].amount > 0 for t in plural)
+    costs = [t for t in texts(out) if "in fees" in t.msgid]
+    assert costs and all(t.params["fees"].currency == "CNY" and t.params["fees"].amount > 0 for t in costs)

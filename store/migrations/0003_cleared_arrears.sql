@@ -23,3 +23,7 @@ BEGIN
              ELSE substr(NEW.updated_at, 1, 10) END
     );
 END;
+
+-- The due date of the minimum payment shown to the debtor (optional portfolio column
+-- payment_due_date), so that an account that is up to date hears when its minimum is due.
+ALTER TABLE accounts ADD COLUMN payment_due_date TEXT;

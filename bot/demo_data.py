@@ -136,6 +136,8 @@ def _row(rng: random.Random, policy: Policy, number: int, stage: Stage, today: d
         "product": product,
         **_balances(rng, policy, dpd, product),
         "oldest_due_date": (today - timedelta(days=dpd)).isoformat() if dpd else "",
+        # the next due date: within the month when up to date, else a 30-day cycle after the oldest
+        "payment_due_date": (today + timedelta(days=30 - dpd % 30 if dpd else 1 + number % 28)).isoformat(),
         "last_payment_date": paid.isoformat(),
         "last_payment_amount": _money(Decimal(rng.randint(50, 500)), policy.currency),
         "status": "disputed" if number % 37 == 0 else "open",

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -24,6 +24,7 @@ from telegram import (
 )
 
 from bot.i18n import babel_locale
+from bot.money_format import format_money
 from debt.money import Money
 from flows.types import N_, Button, Reply, Text
 
@@ -49,7 +50,7 @@ def format_param(value: Any, locale: str, tr: gettext.NullTranslations) -> str:
     if isinstance(value, Text):
         return render_text(value, locale, tr)
     if isinstance(value, Money):
-        return format_currency(value.amount, value.currency, locale=where)
+        return format_money(value, where)  # ISO 4217 decimals, not CLDR's cash digits
     if isinstance(value, date):
         return format_date(value, format="medium", locale=where)
     if isinstance(value, bool):

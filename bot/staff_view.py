@@ -19,6 +19,7 @@ from debt.policy import Policy, Stage
 from debt.timeline import timeline
 from store.accounts import AccountRecord, get_account
 from store.arrangements import open_arrangement, promises_for
+from store.cleared_arrears import last_cleared
 from store.db import Store
 from store.promise_status import broken_in_row
 from store.staff_queries import chat_summary, open_cases
@@ -76,8 +77,9 @@ async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> d
         broken = await broken_in_row(db, ref)
         chats = await chat_summary(db, ref)
         arrangement = await open_arrangement(db, ref)
+        cleared = await last_cleared(db, ref)
     account = record.account
-    line = timeline(account, policy, as_of)
+    line = timeline(account, policy, as_of, cleared)
     return {
         "account_ref": account.account_ref,
         "customer_name": record.customer_name,
@@ -88,7 +90,7 @@ async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> d
         "locale": account.locale,
         **{name: plain(getattr(account, name)) for name in (
             "balance", "overdue_amount", "minimum_due", "fees_charged", "interest_charged", "credit_limit",
-            "oldest_due_date", "last_payment_date", "last_payment_amount")},
+            "oldest_due_date", "last_payment_date", "last_payment_amount", "payment_due_date")},
         "dpd": line.dpd,
         "stage": line.stage.name,
         "timeline": plain(line),
@@ -108,6 +110,47 @@ def as_json(view: dict[str, Any]) -> str:
     return json.dumps(view, ensure_ascii=False, indent=2)
 
 
+# The text page speaks words; the JSON keeps the codes for programs.
+_WORDS = {
+    "default_registered": "a default registered",
+    "charged_off": "charged off",
+    "disputed": "disputed",
+    "closed": "closed",
+    "hardship_review": "hardship under review",
+    "callback_requested": "call-back requested",
+    "promise_pending": "a promise pending",
+    "arrangement_active": "a plan active",
+    "arrangement_pending_approval": "a plan awaiting approval",
+    "self_service_promises_paused": "self-service promises paused (broken promises)",
+    "chat_verified": "a chat verified",
+    "opted_out": "opted out of reminders",
+    "cure": "pay the overdue",
+    "full": "pay in full",
+    "settlement": "settle for less",
+}
+
+
+def words(code: str) -> str:
+    """A code (a flag, a report step, a plan key) as an operator reads it."""
+    if code.startswith("reported_") and code[9:].isdigit():
+        return f"reported {code[9:]} days late"
+    if code.startswith("inst") and code[4:].isdigit():
+        return f"{code[4:]} monthly payments"
+    return _WORDS.get(code, code.replace("_", " "))
+
+
+def _report_words(report: dict[str, Any]) -> str:
+    status = report["status"]
+    if status == "not_reported":
+        return "nothing reported"
+    if status == "will_be_reported":
+        return f"to be reported late on {report['will_be_reported_on']} if still unpaid"
+    if status == "cleared":
+        return f"late payment reported on {report['reported_since']}, cleared on {report['arrears_ended']}"
+    text = f"reported late since {report['reported_since']}"
+    return text if status == "reported" else f"{text}, {words(status)}"
+
+
 def _next_steps(view: dict[str, Any]) -> list[str]:
     line, cur = view["timeline"], view["currency"]
     out = []
@@ -117,10 +160,15 @@ def _next_steps(view: dict[str, Any]) -> list[str]:
         out.append(f"  next stage    {line['next_stage']['stage']} on {line['next_stage']['on']}")
     if line["cure_by"]:
         out.append(f"  cure          pay {line['cure_amount']} {cur} by {line['cure_by']}")
+    if Decimal(line["interest_per_day"]):
+        out.append(f"  interest      {line['interest_per_day']} {cur} a day on {line['interest_base']} {cur}")
     report = line["credit_report"]
-    out.append(f"  credit report {report['status']}"
-               + (f", next: {report['next_step']} on {report['next_step_on']}" if report["next_step"] else "")
-               + (f", kept until {report['kept_until']}" if report["kept_until"] else ""))
+    text = f"  credit report {_report_words(report)}"
+    if report["next_step"]:
+        text += f"; next: {words(report['next_step'])} on {report['next_step_on']}"
+    if report["kept_until"]:
+        text += f"; kept until {report['kept_until']}"
+    out.append(text)
     return out
 
 
@@ -132,12 +180,14 @@ def as_text(view: dict[str, Any]) -> str:
         f"  as of         {view['as_of']}",
         f"  balance       {view['balance']} {cur}",
         f"  overdue       {view['overdue_amount']} {cur} since {view['oldest_due_date'] or '-'}",
-        f"  minimum due   {view['minimum_due']} {cur}",
+        f"  minimum due   {view['minimum_due']} {cur}"
+        + (f" by {view['payment_due_date']}" if view["payment_due_date"] else ""),
         f"  dpd / stage   {view['dpd']} / {view['stage']}",
         *_next_steps(view),
-        "  offers        " + (", ".join(f"{q['key']} {q['total']}" for q in view["arrangements"]) or "-"),
+        "  offers        " + (", ".join(f"{words(q['key'])} {q['total']} {cur}" for q in view["arrangements"])
+                              or "-"),
         "  promises      " + (", ".join(f"{p['amount']} by {p['due_date']} ({p['status']})"
                                         for p in view["promises"]) or "-"),
-        "  flags         " + (", ".join(view["flags"]) or "-"),
+        "  flags         " + (", ".join(words(flag) for flag in view["flags"]) or "-"),
     ]
     return "\n".join(lines)

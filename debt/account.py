@@ -26,6 +26,7 @@ class Account:
     credit_limit: Decimal = Decimal(0)
     last_payment_date: date | None = None
     last_payment_amount: Decimal | None = None
+    payment_due_date: date | None = None  # when minimum_due is due; None when the bank did not say
     status: str = "open"
     locale: str = "en"
     timezone: str = ""

@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from debt.account import Account
 from debt.money import Money, quantum, round_minor
 from debt.policy import ArrangementOffer, Policy
-from debt.timeline import add_months
+from debt.timeline import accrued_interest, add_months, interest_base
 
 KEY_PATTERN = re.compile(r"[a-z0-9]{1,16}")
 LUMP_SUM_DAYS = 7  # a lump sum (and an instalment plan's first payment) is due within a week
@@ -34,6 +34,8 @@ class Quote:
     fees: Money  # plan fees included in total
     discount: Money  # settlement discount off the balance
     needs_approval: bool
+    interest: Money  # interest included in total
+    interest_accrues: bool = False  # instalments: interest keeps running on what is left to pay
 
 
 def quotes(account: Account, policy: Policy, today: date) -> list[Quote]:
@@ -53,7 +55,7 @@ def quotes(account: Account, policy: Policy, today: date) -> list[Quote]:
     for offer in policy.arrangements:
         if not (stage.name in offer.stages if offer.stages else dpd > 0):
             continue
-        for q in _offer_quotes(account, offer, first_due):
+        for q in _offer_quotes(account, policy, offer, today, first_due):
             found.setdefault(q.key, q)
     return list(found.values())
 
@@ -63,7 +65,8 @@ def quote(account: Account, policy: Policy, today: date, key: str) -> Quote | No
     return next((q for q in quotes(account, policy, today) if q.key == key), None)
 
 
-def _offer_quotes(account: Account, offer: ArrangementOffer, first_due: date) -> list[Quote]:
+def _offer_quotes(account: Account, policy: Policy, offer: ArrangementOffer, today: date,
+                  first_due: date) -> list[Quote]:
     currency = account.currency
     balance = Money(account.balance, currency)
     zero = Money.zero(currency)
@@ -71,17 +74,21 @@ def _offer_quotes(account: Account, offer: ArrangementOffer, first_due: date) ->
         overdue = Money(account.overdue_amount, currency)
         return [_lump("cure", "cure", overdue, first_due, zero, offer)] if overdue > zero else []
     if offer.kind == "full":
-        return [_lump("full", "full", balance, first_due, zero, offer)]
+        # the balance on the day it is due: the interest until then is part of paying in full
+        interest = accrued_interest(interest_base(account, policy), policy.interest, today, first_due)
+        return [_lump("full", "full", balance + interest, first_due, zero, offer, interest)]
     if offer.kind == "settlement":
         total = Money(balance.amount * (Decimal(1) - offer.max_discount), currency)
         discount = balance - total
         if not discount or not total:
             return []
         return [_lump("settlement", "settlement", total, first_due, discount, offer)]
-    return [q for months in offer.months if (q := _instalments(balance, offer, months, first_due))]
+    return [q for months in offer.months
+            if (q := _instalments(account, policy, offer, months, today, first_due))]
 
 
-def _lump(key: str, kind: str, total: Money, due: date, discount: Money, offer: ArrangementOffer) -> Quote:
+def _lump(key: str, kind: str, total: Money, due: date, discount: Money, offer: ArrangementOffer,
+          interest: Money | None = None) -> Quote:
     return Quote(
         key=key,
         kind=kind,
@@ -92,29 +99,44 @@ def _lump(key: str, kind: str, total: Money, due: date, discount: Money, offer: 
         fees=Money.zero(total.currency),
         discount=discount,
         needs_approval=offer.needs_approval,
+        interest=interest or Money.zero(total.currency),
     )
 
 
-def _instalments(balance: Money, offer: ArrangementOffer, months: int, first_due: date) -> Quote | None:
-    """`months` monthly payments on first_due's day of the month; the last takes the rounding."""
+def _instalments(account: Account, policy: Policy, offer: ArrangementOffer, months: int, today: date,
+                 first_due: date) -> Quote | None:
+    """`months` monthly payments on first_due's day of the month; the last takes the rounding.
+
+    Each payment is an equal share of the balance and of the plan fee; where interest accrues
+    (offer.interest), it also carries the interest since the payment before (today for the
+    first) on what bears interest and is not yet repaid, compounded as the policy says.
+    """
+    currency = account.currency
+    balance = Money(account.balance, currency)
     # rounded down: the plan fee never passes the policy's monthly rate
-    fees = Money(round_minor(balance.amount * offer.monthly_fee_rate * months, balance.currency, ROUND_DOWN),
-                 balance.currency)
-    total = balance + fees
-    if total.amount < quantum(total.currency) * months:
+    fee_total = round_minor(balance.amount * offer.monthly_fee_rate * months, currency, ROUND_DOWN)
+    fees = Money(fee_total, currency)
+    if (balance + fees).amount < quantum(currency) * months:
         return None  # some payment would be zero
-    shares = total.split(months)
-    schedule = tuple(
-        Instalment(i + 1, add_months(first_due, i), amount) for i, amount in enumerate(shares)
-    )
+    accrues = offer.interest == "accrues" and policy.interest.daily_rate > 0
+    bearing = interest_base(account, policy)
+    schedule, interest, previous = [], Money.zero(currency), today
+    for i, (principal, fee) in enumerate(zip(balance.split(months), fees.split(months), strict=True)):
+        due = add_months(first_due, i)
+        owed = accrued_interest(bearing, policy.interest, previous, due) if accrues else Money.zero(currency)
+        schedule.append(Instalment(i + 1, due, principal + fee + owed))
+        interest, previous = interest + owed, due
+        bearing = (bearing - principal).max(Money.zero(currency))
     return Quote(
         key=f"inst{months}",
         kind="instalments",
         months=months,
-        amount_now=shares[0],
-        schedule=schedule,
-        total=total,
+        amount_now=schedule[0].amount,
+        schedule=tuple(schedule),
+        total=balance + fees + interest,
         fees=fees,
-        discount=Money.zero(balance.currency),
+        discount=Money.zero(currency),
         needs_approval=offer.needs_approval,
+        interest=interest,
+        interest_accrues=accrues,
     )

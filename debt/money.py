@@ -1,15 +1,19 @@
 """Money: a Decimal amount in one ISO 4217 currency, always in the currency's minor units.
 
-Amounts are never floats. Every constructor rounds half-up to the currency's minor units
-(babel knows how many: 2 for CNY, 0 for JPY), so arithmetic never drifts below a cent.
+Amounts are never floats. Every constructor rounds half-up to the currency's minor units as
+ISO 4217 sets them (2 for CNY and IDR, 0 for JPY, 3 for KWD), so arithmetic never drifts below
+a cent. CLDR (babel) knows the currencies but counts the digits people pay in cash, which for
+IDR, HUF, COP and a few more is fewer than the bank's books keep.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
+from iso4217 import Currency as Iso4217
 
 _KNOWN = frozenset(list_currencies())
 
@@ -27,7 +31,16 @@ def check_currency(code: str) -> str:
 
 
 def minor_units(currency: str) -> int:
-    return get_currency_precision(check_currency(currency))
+    """ISO 4217's minor unit (IDR 2, JPY 0); a code without one (XAU) has none; babel's for old codes."""
+    return _minor_units(check_currency(currency))
+
+
+@cache  # every Money asks; the answer never changes
+def _minor_units(code: str) -> int:
+    try:
+        return Iso4217(code).exponent or 0
+    except ValueError:  # withdrawn codes ISO's current list no longer holds (DEM, ...)
+        return get_currency_precision(code)
 
 
 def quantum(currency: str) -> Decimal:

@@ -20,6 +20,9 @@ PRESETS = ("cn", "us", "uk")
 ARRANGEMENT_KINDS = ("cure", "full", "instalments", "settlement")
 FEE_KINDS = ("percent_of_minimum", "fixed")
 RETENTION_FROM = ("cure", "first_delinquency_plus_180", "default_date")
+INTEREST_BASES = ("balance", "overdue")
+COMPOUNDING = ("monthly", "none")
+PLAN_INTEREST = ("accrues", "frozen")
 FACTORS = ("dob", "id_last4")
 PAYMENT_METHODS = ("bank_transfer", "app", "branch", "card")
 QUEUE_WEIGHTS = ("stage", "overdue_per_1000", "broken_promise", "days_since_contact")
@@ -59,8 +62,9 @@ class FeeRule:
 
 @dataclass(frozen=True)
 class InterestRule:
-    daily_rate: Decimal  # on the arrears
-    compounding: str  # monthly | none
+    daily_rate: Decimal  # on `base`
+    compounding: str  # monthly: unpaid interest joins the base each month | none: simple interest
+    base: str  # balance: the whole outstanding bears it (a US card) | overdue: only the arrears (cn)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class ArrangementOffer:
     monthly_fee_rate: Decimal = Decimal(0)
     max_discount: Decimal = Decimal(0)
     needs_approval: bool = False
+    interest: str = "accrues"  # instalments: accrues on what is left | frozen while the plan is kept
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,7 @@ def _arrangements(r: _Reader, stage_names: set[str]) -> tuple[ArrangementOffer, 
                 monthly_fee_rate=a.decimal("monthly_fee_rate", "0", Decimal("0.1")),
                 max_discount=a.decimal("max_discount", "0", Decimal("0.9")),
                 needs_approval=a.get("needs_approval", bool, False),
+                interest=a.choice("interest", PLAN_INTEREST, "accrues"),
             )
         )
     return tuple(offers)
@@ -320,7 +326,8 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         ),
         interest=InterestRule(
             daily_rate=interest.decimal("daily_rate", high=Decimal("0.01")),
-            compounding=interest.choice("compounding", ("monthly", "none"), "none"),
+            compounding=interest.choice("compounding", COMPOUNDING, "none"),
+            base=interest.choice("base", INTEREST_BASES, "balance"),
         ),
         credit_report=CreditReportRule(
             first_report_dpd=report.count("first_report_dpd", low=1),

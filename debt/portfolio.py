@@ -268,6 +268,8 @@ def _balances(row: dict[str, str], currency: object, as_of: date | None, p: _Pro
         "oldest_due_date": p.take(_date, row, "oldest_due_date", False),
         "last_payment_date": p.take(_date, row, "last_payment_date", False),
         "last_payment_amount": p.take(_amount, row, "last_payment_amount", currency, False),
+        # optional column: when the minimum is due
+        "payment_due_date": p.take(_date, row, "payment_due_date", False),
     }
     balance, overdue, oldest = values["balance"], values["overdue_amount"], values["oldest_due_date"]
     if _BAD in (balance, overdue, oldest):

@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
 from debt.money import Money, round_minor
-from debt.policy import CreditReportRule, Policy, Stage
+from debt.policy import CreditReportRule, InterestRule, Policy, Stage
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,9 @@ class CreditReport:
     """The credit-bureau view of the current delinquency, if nothing more is paid.
 
     status (the renderer translates each):
-      not_reported        nothing is overdue
+      not_reported        nothing is overdue and no cleared lateness is on the file
+      cleared             nothing is overdue now; a lateness reported before stays until kept_until
+                          (arrears_ended says when it was cleared)
       will_be_reported    overdue, but not reported yet (first report on will_be_reported_on)
       reported            reported late since reported_since
       default_registered  a default is on the file (UK)
@@ -50,6 +52,15 @@ class CreditReport:
     next_step: str | None  # what that step is: reported_60 ... | default_registered | charged_off
     kept_until: date | None  # how long the record stays if the arrears were cleared today
     kept_years: int
+    arrears_ended: date | None = None  # cleared: the day the reported arrears were paid
+
+
+@dataclass(frozen=True)
+class ClearedArrears:
+    """A delinquency that has ended: overdue since `since`, cleared on `ended` (store keeps them)."""
+
+    since: date
+    ended: date
 
 
 @dataclass(frozen=True)
@@ -61,28 +72,62 @@ class Timeline:
     next_stage: StageChange | None
     credit_report: CreditReport
     cure_amount: Money  # pay this ...
-    cure_by: date | None  # ... by this date to avoid the next fee and stage
-    interest_per_day: Money  # on the arrears, at the policy's rate
+    cure_by: date | None  # ... by this date, the day before the next fee, stage or credit report
+    interest_per_day: Money  # on interest_base, at the policy's rate
+    interest_base: Money  # what bears interest: the balance or the arrears, as the policy says
 
 
-def timeline(account: Account, policy: Policy, today: date) -> Timeline:
-    """Where the account stands today and what happens next if nothing is paid."""
+def timeline(account: Account, policy: Policy, today: date,
+             cleared: ClearedArrears | None = None) -> Timeline:
+    """Where the account stands today and what happens next if nothing is paid.
+
+    `cleared` is the last delinquency that ended, if any: its record may still be on the file.
+    """
     dpd = account.days_past_due(today)
     fee = next_fee(account, policy, today)
     stage_change = next_stage(account, policy, today)
+    report = credit_report(account, policy, today, cleared)
     deadlines = [event.on for event in (fee, stage_change) if event is not None]
+    # the pay-by date falls before the next report too, never on the day it is made
+    deadlines += [day for day in (report.will_be_reported_on, report.next_step_on) if day is not None]
     overdue = Money(max(account.overdue_amount, Decimal(0)), account.currency)
+    base = interest_base(account, policy)
     return Timeline(
         as_of=today,
         dpd=dpd,
         stage=policy.stage_for(dpd),
         next_fee=fee,
         next_stage=stage_change,
-        credit_report=credit_report(account, policy, today),
+        credit_report=report,
         cure_amount=overdue,
-        cure_by=min(deadlines) - timedelta(days=1) if deadlines else None,
-        interest_per_day=Money(overdue.amount * policy.interest.daily_rate, account.currency),
+        cure_by=max(min(deadlines) - timedelta(days=1), today) if deadlines and overdue else None,
+        interest_per_day=Money(base.amount * policy.interest.daily_rate, account.currency),
+        interest_base=base,
     )
+
+
+def interest_base(account: Account, policy: Policy) -> Money:
+    """The amount interest accrues on: the whole balance, or only the arrears (policy interest.base)."""
+    amount = account.balance if policy.interest.base == "balance" else account.overdue_amount
+    return Money(max(amount, Decimal(0)), account.currency)
+
+
+def accrued_interest(base: Money, rule: InterestRule, start: date, end: date) -> Money:
+    """The interest `base` earns from `start` to `end` if nothing is paid.
+
+    compounding "none": simple, base x daily rate x days. "monthly": at each month's end (the
+    start's day of the month) the month's interest joins the base and bears interest after.
+    Rounded once, at the end, so no period's rounding is paid twice.
+    """
+    running, total, day, month = base.amount, Decimal(0), start, 1
+    while day < end:
+        until = min(add_months(start, month), end)
+        interest = running * rule.daily_rate * (until - day).days
+        total += interest
+        if rule.compounding == "monthly":
+            running += interest
+        day, month = until, month + 1
+    return Money(total, base.currency)
 
 
 def add_years(day: date, years: int) -> date:
@@ -177,23 +222,32 @@ def report_events(rule: CreditReportRule) -> Iterator[tuple[int, str]]:
     yield from finals
 
 
-def credit_report(account: Account, policy: Policy, today: date) -> CreditReport:
-    rule = policy.credit_report
-    since = overdue_since(account)
-    if since is None:
-        return CreditReport("not_reported", None, None, None, None, None, rule.retention_years)
-    dpd = account.days_past_due(today)
-    first_on: date | None = None
-    passed: tuple[int, str] | None = None  # the worst event that already happened
-    upcoming: tuple[int, str] | None = None  # the next worse event after the first report
+Event = tuple[int, str]  # (dpd, name)
+
+
+def _events_at(rule: CreditReportRule, dpd: int) -> tuple[int | None, Event | None, Event | None]:
+    """(first report dpd, the worst event that already happened, the next worse one) at `dpd`."""
+    first: int | None = None
+    passed: Event | None = None
     for event_dpd, name in report_events(rule):
-        if first_on is None:
-            first_on = since + timedelta(days=event_dpd)
+        if first is None:
+            first = event_dpd
         if event_dpd <= dpd:
             passed = (event_dpd, name)
         elif name != f"reported_{rule.first_report_dpd}" or passed is not None:
-            upcoming = (event_dpd, name)
-            break
+            return first, passed, (event_dpd, name)
+    return first, passed, None
+
+
+def credit_report(account: Account, policy: Policy, today: date,
+                  cleared: ClearedArrears | None = None) -> CreditReport:
+    rule = policy.credit_report
+    since = overdue_since(account)
+    if since is None:
+        return _cleared_report(rule, cleared, today)
+    dpd = account.days_past_due(today)
+    first, passed, upcoming = _events_at(rule, dpd)
+    first_on = None if first is None else since + timedelta(days=first)
     if passed is None:
         status, reported_since, will_be = "will_be_reported", None, first_on
     else:
@@ -205,26 +259,43 @@ def credit_report(account: Account, policy: Policy, today: date) -> CreditReport
         will_be_reported_on=will_be,
         next_step_on=None if upcoming is None else since + timedelta(days=upcoming[0]),
         next_step=None if upcoming is None else upcoming[1],
-        kept_until=_kept_until(rule, since, reported_since, dpd, today),
+        kept_until=None if passed is None else _kept_until(rule, since, passed, today),
         kept_years=rule.retention_years,
     )
 
 
-def _kept_until(
-    rule: CreditReportRule, since: date, reported_since: date | None, dpd: int, today: date
-) -> date | None:
-    """When the record goes if the arrears were cleared today; None: cleared today, nothing is reported.
+def _cleared_report(rule: CreditReportRule, cleared: ClearedArrears | None, today: date) -> CreditReport:
+    """Nothing overdue: the last cleared delinquency's record while the policy keeps it, else nothing."""
+    nothing = CreditReport("not_reported", None, None, None, None, None, rule.retention_years)
+    if cleared is None:
+        return nothing
+    first, passed, _ = _events_at(rule, (cleared.ended - cleared.since).days)
+    if first is None or passed is None:
+        return nothing  # cleared before anything was reported
+    kept_until = _kept_until(rule, cleared.since, passed, cleared.ended)
+    if kept_until <= today:
+        return nothing
+    return CreditReport("cleared", cleared.since + timedelta(days=first), None, None, None, kept_until,
+                        rule.retention_years, arrears_ended=cleared.ended)
 
-    cure: N years from the day the overdue ends (today). first_delinquency_plus_180: N years
-    from the first missed due date + 180 days; paying does not move it. default_date: N years
-    from the default (registered or, before it, the arrears markers' first report date).
+
+def _kept_until(rule: CreditReportRule, since: date, worst: tuple[int, str], cleared_on: date) -> date:
+    """When the record goes if the arrears are cleared on `cleared_on`; `worst` is the worst
+    event reported by then, as (dpd, name).
+
+    cure: N years from the day the overdue ends. first_delinquency_plus_180: a charge-off (or a
+    collection) is kept N years from the first missed due date + 180 days, and paying does not
+    move it; a late payment that never came to that is kept N years from its own report date
+    (the latest one). default_date: N years from the default (registered or, before it, the
+    arrears markers' first report date).
     """
-    if reported_since is None:
-        return None
+    years = rule.retention_years
     if rule.retention_from == "cure":
-        return add_years(today, rule.retention_years)
+        return add_years(cleared_on, years)
     if rule.retention_from == "first_delinquency_plus_180":
-        return add_years(since + timedelta(days=180), rule.retention_years)
-    if rule.default_dpd is not None and dpd >= rule.default_dpd:
-        return add_years(since + timedelta(days=rule.default_dpd), rule.retention_years)
-    return add_years(reported_since, rule.retention_years)
+        if worst[1] == "charged_off":
+            return add_years(since + timedelta(days=180), years)
+        return add_years(since + timedelta(days=worst[0]), years)
+    if worst[1] == "default_registered" and rule.default_dpd is not None:
+        return add_years(since + timedelta(days=rule.default_dpd), years)
+    return add_years(since + timedelta(days=rule.first_report_dpd), years)

@@ -10,9 +10,11 @@ import re
 
 from debt.policy import Stage
 from debt.timeline import CreditReport, Timeline, timeline
+from flows.commitments import commitment_parts, dispute_parts, disputed
 from flows.context import Ctx
 from flows.menus import verified_buttons
 from flows.types import N_, NP_, Text
+from store.cleared_arrears import last_cleared
 
 _METHODS = {
     "bank_transfer": N_("By bank transfer"),
@@ -40,7 +42,7 @@ async def balance(ctx: Ctx, args: str = "") -> None:
     parts = [
         Text(N_("Total outstanding: {amount}"), {"amount": ctx.money(account.balance)}),
         Text(N_("Overdue now: {amount}"), {"amount": ctx.money(account.overdue_amount)}),
-        Text(N_("Minimum payment due: {amount}"), {"amount": ctx.money(account.minimum_due)}),
+        _minimum(ctx),
     ]
     if dpd > 0:
         parts.append(NP_("Your oldest unpaid payment is {days} day late.",
@@ -52,6 +54,27 @@ async def balance(ctx: Ctx, args: str = "") -> None:
     ]
     ctx.go("menu")
     ctx.say(*parts, buttons=verified_buttons())
+
+
+def _minimum(ctx: Ctx) -> Text:
+    account = ctx.account
+    if account.payment_due_date and account.minimum_due > 0:
+        return Text(N_("Minimum payment due: {amount} by {date}"),
+                    {"amount": ctx.money(account.minimum_due), "date": account.payment_due_date})
+    return Text(N_("Minimum payment due: {amount}"), {"amount": ctx.money(account.minimum_due)})
+
+
+def _up_to_date(ctx: Ctx) -> Text:
+    """An account with nothing overdue: when its minimum is due, where the bank said."""
+    account, amount = ctx.account, ctx.money(ctx.account.minimum_due)
+    if account.minimum_due <= 0:
+        return Text(N_("Your account is up to date: no fee, change of stage or credit report is coming."))
+    if account.payment_due_date:
+        return Text(N_("Your account is up to date. Your next minimum payment, {amount}, is due on {date}; "
+                       "paid by then, no fee is charged and nothing is reported."),
+                    {"amount": amount, "date": account.payment_due_date})
+    return Text(N_("Your account is up to date. Your next minimum payment is {amount}, due on the date "
+                   "your statement gives."), {"amount": amount})
 
 
 def _report_step(step: str) -> Text:
@@ -67,6 +90,11 @@ def _credit_report(report: CreditReport) -> list[Text]:
     parts: list[Text] = []
     if report.status == "not_reported":
         parts.append(Text(N_("Credit report: nothing is reported about this account.")))
+    elif report.status == "cleared" and report.reported_since and report.arrears_ended and report.kept_until:
+        return [Text(N_("Credit report: the late payment reported on {date} was cleared on {ended}; the "
+                        "record stays on your credit report until {until}."),
+                     {"date": report.reported_since, "ended": report.arrears_ended,
+                      "until": report.kept_until})]
     elif report.status == "will_be_reported" and report.will_be_reported_on:
         parts.append(Text(N_("Credit report: if the overdue amount is still unpaid on {date}, the late "
                              "payment will be reported to the credit bureau."),
@@ -92,17 +120,34 @@ def _credit_report(report: CreditReport) -> list[Text]:
 def _cure(ctx: Ctx, line: Timeline) -> list[Text]:
     if not line.cure_amount:
         return []
-    if line.cure_by:
-        return [Text(N_("Pay {amount} by {date} and no new fee is charged and your account does not move to "
-                        "the next stage."), {"amount": line.cure_amount, "date": line.cure_by})]
+    if line.cure_by:  # the day before the first dated step: fee, stage or credit report
+        return [Text(N_("Pay {amount} by {date} to bring your account up to date; the dated steps above "
+                        "then do not happen."), {"amount": line.cure_amount, "date": line.cure_by})]
     return [Text(N_("Pay {amount} to bring your account up to date."), {"amount": line.cure_amount})]
 
 
+def _interest(ctx: Ctx, line: Timeline) -> list[Text]:
+    """What bears interest, how much a day, and whether interest is charged on interest."""
+    if not line.interest_per_day:
+        return []
+    if ctx.policy.interest.base == "balance":
+        day = Text(N_("Interest: {amount} a day on your balance of {base}."),
+                   {"amount": line.interest_per_day, "base": line.interest_base})
+    else:
+        day = Text(N_("Interest: {amount} a day on the overdue amount of {base}."),
+                   {"amount": line.interest_per_day, "base": line.interest_base})
+    if ctx.policy.interest.compounding == "monthly":
+        return [day, Text(N_("Interest that is not paid is added to what you owe each month, and is then "
+                             "charged interest too."))]
+    return [day, Text(N_("Interest is never charged on interest."))]
+
+
 async def next_steps(ctx: Ctx, args: str = "") -> None:
-    line = timeline(ctx.account, ctx.policy, ctx.today)
-    parts: list[Text] = []
-    if line.dpd == 0 and not line.cure_amount:
-        parts.append(Text(N_("Your account is up to date. Nothing is scheduled to happen.")))
+    line = timeline(ctx.account, ctx.policy, ctx.today, await last_cleared(ctx.db, ctx.ref))
+    parts: list[Text] = dispute_parts() if await disputed(ctx) else []
+    parts += await commitment_parts(ctx)
+    if not line.cure_amount:
+        parts.append(_up_to_date(ctx))
     if line.next_fee:
         parts.append(Text(N_("On {date}, a fee of {amount} is charged if the overdue amount is still "
                              "unpaid."),
@@ -110,9 +155,7 @@ async def next_steps(ctx: Ctx, args: str = "") -> None:
     if line.next_stage:
         parts.append(Text(N_("On {date}, your account moves to {stage}."),
                           {"date": line.next_stage.on, "stage": stage_words(line.next_stage.stage)}))
-    if line.interest_per_day:
-        parts.append(Text(N_("Interest on the overdue amount: {amount} a day."),
-                          {"amount": line.interest_per_day}))
+    parts += _interest(ctx, line)
     parts += _credit_report(line.credit_report)
     parts += _cure(ctx, line)
     ctx.go("menu")

@@ -25,15 +25,34 @@ def _label(q: Quote) -> Text:
     }.get(q.kind, Text(N_("Plan")))
 
 
+def _plan_cost(q: Quote) -> Text:
+    """An instalment plan's total, what is in it, and whether interest keeps running."""
+    values = {"total": q.total, "interest": q.interest, "fees": q.fees}
+    if q.interest_accrues and q.fees:
+        return Text(N_("Total {total} if each payment is made on its date, including {interest} of interest "
+                       "and {fees} in fees: interest keeps accruing on what is left to pay."), values)
+    if q.interest_accrues:
+        return Text(N_("Total {total} if each payment is made on its date, including {interest} of interest: "
+                       "interest keeps accruing on what is left to pay. No fees."), values)
+    if q.fees:
+        return Text(N_("Total {total}, including {fees} in fees. No interest accrues while you keep to the "
+                       "plan."), values)
+    return Text(N_("Total {total}. No fees, and no interest accrues while you keep to the plan."), values)
+
+
 def _summary(q: Quote) -> Text:
-    if q.kind == "instalments" and not q.fees:
-        return NP_("{months} monthly payment: {amount} now, total {total}, no fees.",
-                   "{months} monthly payments: {amount} now, total {total}, no fees.",
-                   q.months, {"months": q.months, "amount": q.amount_now, "total": q.total})
     if q.kind == "instalments":
-        return NP_("{months} monthly payment: {amount} now, total {total} including {fees} in fees.",
-                   "{months} monthly payments: {amount} now, total {total} including {fees} in fees.",
-                   q.months, {"months": q.months, "amount": q.amount_now, "total": q.total, "fees": q.fees})
+        first = q.schedule[0]
+        plan = NP_("{months} monthly payment, the first of {amount} on {date}.",
+                   "{months} monthly payments, the first of {amount} on {date}.",
+                   q.months, {"months": q.months, "amount": first.amount, "date": first.due})
+        # TRANSLATORS: two sentences side by side; languages that write no space between
+        # sentences drop it.
+        return Text(N_("{plan} {cost}"), {"plan": plan, "cost": _plan_cost(q)})
+    if q.kind == "full" and q.interest:
+        return Text(N_("Pay in full: {amount} once by {date}, including {interest} of interest until then, "
+                       "and the debt is cleared."),
+                    {"amount": q.amount_now, "date": q.schedule[0].due, "interest": q.interest})
     if q.kind == "settlement":
         return Text(N_("Settle for less: pay {amount} once, {discount} less than you owe. The bank "
                        "must approve it first."), {"amount": q.amount_now, "discount": q.discount})
@@ -69,13 +88,9 @@ def _list(ctx: Ctx, *lead: Text) -> None:
 
 
 def _schedule(q: Quote) -> list[Text]:
-    lines = [Text(N_("{number}. {date}: {amount}"), {"number": i.number, "date": i.due, "amount": i.amount})
-             for i in q.schedule]
-    if q.fees:
-        total = Text(N_("Total: {total}, of which fees: {fees}."), {"total": q.total, "fees": q.fees})
-    else:
-        total = Text(N_("Total: {total}, no fees."), {"total": q.total})
-    return [total, *lines]
+    """Each payment's date and amount; the total and what is in it are in the summary above."""
+    return [Text(N_("{number}. {date}: {amount}"), {"number": i.number, "date": i.due, "amount": i.amount})
+            for i in q.schedule]
 
 
 def _fingerprint(q: Quote) -> list[list[str]]:

@@ -252,8 +252,10 @@ async def choose_language(ctx: Ctx, code: str) -> None:
         return
     ctx.chat.locale, ctx.chat.locale_chosen = code, True
     ctx.commands_locale = code  # the bot sets this chat's command menu in the new language
-    # The menu follows, so the next button (or, in the demo, the next digit) has somewhere to go.
-    show_menu(ctx, Text(N_("Done. I will write to you in {name}."), {"name": LANGUAGE_NAMES[code]}))
+    # Said in the new language, which names itself as its own sentences do ("en español"): the
+    # button label "Español" would read wrong inside a sentence. The menu follows, so the next
+    # button (or, in the demo, the next digit) has somewhere to go.
+    show_menu(ctx, Text(N_("Done. I will write to you in English.")))
 
 
 async def logout(ctx: Ctx, args: str = "") -> None:

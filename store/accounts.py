@@ -20,7 +20,7 @@ _DATA = (
     "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
     "balance", "minimum_due", "overdue_amount", "oldest_due_date", "fees_charged",
     "interest_charged", "last_payment_date", "last_payment_amount", "status", "as_of",
-    "credit_balance",
+    "credit_balance", "payment_due_date",
 )
 _COLUMNS = ("account_ref", *_DATA, "updated_at")
 _AT = {column: i for i, column in enumerate(_COLUMNS)}
@@ -65,6 +65,7 @@ def account_params(row: AccountRow, updated_at: str) -> tuple:
         _text(a.credit_limit), _text(a.balance), _text(a.minimum_due), _text(a.overdue_amount),
         _text(a.oldest_due_date), _text(a.fees_charged), _text(a.interest_charged),
         _text(a.last_payment_date), _text(a.last_payment_amount), a.status, _text(row.as_of), "0",
+        _text(a.payment_due_date),
         updated_at,
     )
 
@@ -133,6 +134,7 @@ def _record(row: aiosqlite.Row) -> AccountRecord:
         last_payment_date=_day(row["last_payment_date"]),
         last_payment_amount=Decimal(last_amount) if last_amount is not None else None,
         status=row["status"],
+        payment_due_date=_day(row["payment_due_date"]),
         locale=row["locale"],
         timezone=row["timezone"],
     )

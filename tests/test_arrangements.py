@@ -58,7 +58,8 @@ def test_lump_sums_by_hand():
     found = {q.key: q for q in quotes(account("USD", 130), us, TODAY)}
     cure, full, settle = found["cure"], found["full"], found["settlement"]
     assert (cure.total, cure.amount_now, cure.months) == (Money("600", "USD"), Money("600", "USD"), 0)
-    assert full.total == Money("5000", "USD")
+    # the balance on its due date, 12-06: interest on it 5000 x 0.000822 x 7 = 28.77 included
+    assert (full.total, full.interest) == (Money("5028.77", "USD"), Money("28.77", "USD"))
     # 5000 x (1 - 0.4) = 3000, a discount of 2000, for the bank to approve
     assert (settle.total, settle.discount) == (Money("3000", "USD"), Money("2000", "USD"))
     assert settle.needs_approval
@@ -99,7 +100,8 @@ def test_quote_by_key():
     cn = load_policy("cn")
     assert quote(account("CNY", 45), cn, TODAY, "settlement") is None  # M2: no settlement yet
     assert quote(account("CNY", 45), cn, TODAY, "inst7") is None
-    assert quote(account("CNY", 45), cn, TODAY, "full").total == Money("5000", "CNY")
+    # paid in full a week out (12-06): cn interest on the arrears 600 x 0.0005 x 7 = 2.10
+    assert quote(account("CNY", 45), cn, TODAY, "full").total == Money("5002.10", "CNY")
 
 
 def test_keys_fit_callback_data():

@@ -66,7 +66,7 @@ def cny(amount: str) -> Money:
 def settlement(total: str, due: date) -> Quote:
     return Quote(key="settlement", kind="settlement", months=0, amount_now=cny(total),
                  schedule=(Instalment(1, due, cny(total)),), total=cny(total), fees=cny("0"),
-                 discount=cny("1500.00"), needs_approval=True)
+                 discount=cny("1500.00"), needs_approval=True, interest=cny("0"))
 
 
 async def ask_settlement(store, ref: str, due: date = date(2026, 3, 5), total: str = "3500.00") -> int:

@@ -40,7 +40,7 @@ async def test_deep_link_then_balance_next_plans_and_a_confirmed_plan(bot):
     assert "Mar 16, 2026" in upcoming  # real dates, in the user's format
 
     plans = with_buttons(await bot.command(CHAT, "plans"))
-    assert "12 monthly payments: £200.00 now" in plans.text
+    assert "12 monthly payments, the first of £200.00 on Mar 8, 2026." in plans.text
     schedule = with_buttons(await bot.press(CHAT, plans.data_for("12 months")))
     assert "£200.00" in schedule.text and "Do you want this plan?" in schedule.text
 

@@ -151,7 +151,7 @@ async def test_after_choosing_a_language_the_menu_follows(store, clock):
     chat = await _chat(store, clock)
     await chat.cmd("language")
     out = await chat.press("lang:ru")
-    assert has(out, "Done. I will write to you in {name}.") and has(out, "What would you like to do?")
+    assert has(out, "Done. I will write to you in English.") and has(out, "What would you like to do?")
     assert "cmd:balance" in {b.data for b in buttons(out)}
     assert out.commands_locale == "ru"
 

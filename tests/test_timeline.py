@@ -47,12 +47,13 @@ CN_FEES = [
     (181, "M7+", D(2026, 12, 29), "10", None, None, D(2026, 12, 28)),  # 06-01 + 211; last stage
 ]
 # US: $32 for the first missed cycle, $43 for every later one (a repeat within 6 cycles).
+# cure_by also falls before the next credit report (30, 60, 90 ... days late), never on it.
 US_FEES = [
     (0, "M0", D(2026, 11, 30), "32", D(2026, 11, 30), "M1", D(2026, 11, 29)),  # first cycle
-    (1, "M1", D(2026, 12, 29), "43", D(2026, 12, 29), "M2", D(2026, 12, 28)),  # $32 charged today
+    (1, "M1", D(2026, 12, 29), "43", D(2026, 12, 29), "M2", D(2026, 12, 27)),  # reported 30 late 12-28
     (30, "M1", D(2026, 11, 30), "43", D(2026, 11, 30), "M2", D(2026, 11, 29)),
-    (31, "M2", D(2026, 12, 29), "43", D(2026, 12, 29), "M3", D(2026, 12, 28)),
-    (45, "M2", D(2026, 12, 15), "43", D(2026, 12, 15), "M3", D(2026, 12, 14)),
+    (31, "M2", D(2026, 12, 29), "43", D(2026, 12, 29), "M3", D(2026, 12, 27)),  # reported 60 late 12-28
+    (45, "M2", D(2026, 12, 15), "43", D(2026, 12, 15), "M3", D(2026, 12, 13)),  # reported 60 late 12-14
     (90, "M3", D(2026, 11, 30), "43", D(2026, 11, 30), "M4", D(2026, 11, 29)),
     (181, "M7+", D(2026, 12, 29), "43", None, None, D(2026, 12, 28)),
 ]
@@ -89,17 +90,17 @@ CN_REPORT = [
     (181, "reported", D(2026, 6, 2), None, None, None, D(2031, 11, 29)),
 ]
 US_REPORT = [
-    # first report at oldest + 30, steps every 30 days, charged off at 180;
-    # kept 7 years from oldest + 180 days, whatever is paid.
+    # first report at oldest + 30, steps every 30 days, charged off at 180. A late payment is
+    # kept 7 years from its own report date (the latest); only a charge-off is kept 7 years
+    # from oldest + 180 days, whatever is paid.
     (0, "will_be_reported", None, D(2026, 12, 29), D(2027, 1, 28), "reported_60", None),  # 11-29 + 30, + 60
     (1, "will_be_reported", None, D(2026, 12, 28), D(2027, 1, 27), "reported_60", None),
-    # 10-30 + 180 = 2027-04-28 (to 11-30 +31, 12-30 +30, 01-30 +31, 02-28 +29, 03-28 +28, 04-28 +31)
-    (30, "reported", D(2026, 11, 29), None, D(2026, 12, 29), "reported_60", D(2034, 4, 28)),
-    (31, "reported", D(2026, 11, 28), None, D(2026, 12, 28), "reported_60", D(2034, 4, 27)),
-    (45, "reported", D(2026, 11, 14), None, D(2026, 12, 14), "reported_60", D(2034, 4, 13)),
-    # 08-31 + 120 = 12-29; 08-31 + 180 = 2027-02-27
-    (90, "reported", D(2026, 9, 30), None, D(2026, 12, 29), "reported_120", D(2034, 2, 27)),
-    # 06-01 + 180 = 11-28: charged off yesterday, nothing worse follows
+    (30, "reported", D(2026, 11, 29), None, D(2026, 12, 29), "reported_60", D(2033, 11, 29)),  # 30 late today
+    (31, "reported", D(2026, 11, 28), None, D(2026, 12, 28), "reported_60", D(2033, 11, 28)),
+    (45, "reported", D(2026, 11, 14), None, D(2026, 12, 14), "reported_60", D(2033, 11, 14)),
+    # 08-31 + 120 = 12-29; reported 90 days late today (08-31 + 90 = 11-29)
+    (90, "reported", D(2026, 9, 30), None, D(2026, 12, 29), "reported_120", D(2033, 11, 29)),
+    # 06-01 + 180 = 11-28: charged off yesterday, nothing worse follows; kept from 11-28 + 7 years
     (181, "charged_off", D(2026, 7, 1), None, None, None, D(2033, 11, 28)),
 ]
 UK_REPORT = [
@@ -137,12 +138,16 @@ def test_nothing_overdue_means_no_fee_no_stage_change_no_report(preset):
     t = timeline(account(preset, None), load_policy(preset), TODAY)
     assert (t.dpd, t.stage.name, t.next_fee, t.next_stage, t.cure_by) == (0, "M0", None, None, None)
     assert t.credit_report.status == "not_reported" and t.credit_report.kept_until is None
-    assert t.cure_amount == money(preset, "0") and t.interest_per_day == money(preset, "0")
+    assert t.cure_amount == money(preset, "0")
+    # a card's balance bears interest even when nothing is late (us, uk); cn charges it on arrears
+    # only: 5000 x 0.000822 = 4.11; 5000 x 0.000682 = 3.41
+    assert t.interest_per_day == money(preset, {"cn": "0", "us": "4.11", "uk": "3.41"}[preset])
 
 
-def test_interest_per_day_on_the_arrears():
-    # cn 600 x 0.0005 = 0.30; us 600 x 0.000822 = 0.4932 -> 0.49; uk 600 x 0.000682 = 0.4092 -> 0.41
-    for preset, expected in (("cn", "0.30"), ("us", "0.49"), ("uk", "0.41")):
+def test_interest_per_day_on_the_base_the_policy_names():
+    # cn on the arrears: 600 x 0.0005 = 0.30; us on the balance 5000 x 0.000822 = 4.11;
+    # uk on the balance 5000 x 0.000682 = 3.41
+    for preset, expected in (("cn", "0.30"), ("us", "4.11"), ("uk", "3.41")):
         t = timeline(account(preset, 45), load_policy(preset), TODAY)
         assert t.interest_per_day == money(preset, expected)
 
@@ -154,8 +159,9 @@ def test_fixed_fee_is_capped_at_the_minimum_due():
 
 
 def test_a_zero_fee_is_no_fee_and_the_stage_sets_cure_by():
-    # UK fee capped at a zero minimum: no fee event; cure_by = next stage M3 (10-15 + 61 = 12-15) - 1
-    t = timeline(account("uk", 45, minimum="0"), load_policy("uk"), TODAY)
+    # cn fee 5% of a zero minimum: no fee event; cure_by = next stage M3 (10-15 + 61 = 12-15) - 1
+    # (cn reports from day 1, so no later report step comes first)
+    t = timeline(account("cn", 45, minimum="0"), load_policy("cn"), TODAY)
     assert t.next_fee is None and t.cure_by == D(2026, 12, 14)
 
 

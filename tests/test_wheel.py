@@ -68,7 +68,7 @@ def test_wheel_installed_elsewhere_runs_the_demo_in_chinese(installed, tmp_path)
     where = tmp_path / "elsewhere"  # under /tmp, far from any checkout
     where.mkdir()
     reply = _choose_chinese(installed, where)
-    # In English it would read "Done. I will write to you in 简体中文.": only the name is Chinese.
+    # Without the catalogs it would read "Done. I will write to you in English."
     assert CHINESE.search(reply.replace("简体中文", "")), reply
     assert "I will write" not in reply, reply
 

@@ -2,7 +2,8 @@
 
 Each is an answer to something the debtor asked for, sent unprompted under the rules of
 bot/reminders.py: inside the policy's contact hours in the debtor's zone, never to a chat that
-opted out or blocked the bot, with the opt-out line, logged as sent (so it counts toward the
+opted out or blocked the bot, nor to an idle chat or while a dispute is open (CONTACTABLE), once
+per debtor, with the policy's disclosure and the opt-out line, logged as sent (so it counts toward the
 weekly cap for reminders). The cap itself does not hold it back: the debtor is waiting for the
 bank's answer. What is owed is read from the rows (told_at is empty), so a message outside
 contact hours simply waits. The same job expires call-back requests whose window has passed.
@@ -20,16 +21,17 @@ from typing import Any
 
 from bot.case_closing import expire_callbacks
 from bot.reminders import (
-    OPT_OUT,
     WEEK,
     JobDeps,
     SendRendered,
     Unprompted,
+    active_since,
     debtor_zone,
     deliver,
     inside_hours,
     message_locale,
     telegram_send_rendered,
+    unprompted_reply,
 )
 from debt.money import Money
 from debt.policy import Policy
@@ -68,50 +70,60 @@ class Owed:
     row_id: int
 
 
-def approved_reply(amount: Money, due: date) -> Reply:
-    return Reply(
+def approved_reply(policy: Policy, amount: Money, due: date) -> Reply:
+    return unprompted_reply(
+        policy,
         (Text(N_("The bank has approved the plan you chose. The first payment is {amount} by {date}."),
               {"amount": amount, "date": due}),
-         Text(N_("Use /pay to see how to pay.")), Text(OPT_OUT)),
+         Text(N_("Use /pay to see how to pay."))),
         ((command_button(N_("How to pay"), "pay"), person_button()),),
     )
 
 
-def declined_reply() -> Reply:
-    return Reply(
+def declined_reply(policy: Policy) -> Reply:
+    return unprompted_reply(
+        policy,
         (Text(N_("The bank has not approved the plan you chose. You can choose another plan, or talk to a "
-                 "person.")), Text(OPT_OUT)),
+                 "person.")),),
         ((command_button(N_("Repayment plans"), "plans"),), (person_button(),)),
     )
 
 
-def outcome_reply(kind: str, outcome: str) -> Reply | None:
+def outcome_reply(policy: Policy, kind: str, outcome: str) -> Reply | None:
     msgid = OUTCOME_MESSAGES.get((kind, outcome))
     if msgid is None:
         return None
-    return Reply((Text(msgid), Text(OPT_OUT)), ((person_button(),),))
+    return unprompted_reply(policy, (Text(msgid),), ((person_button(),),))
 
 
-def _decision(row: Any) -> Reply:
+def _decision(policy: Policy, row: Any) -> Reply:
     if row["status"] == "declined":
-        return declined_reply()
+        return declined_reply(policy)
     schedule = json.loads(row["schedule"] or "[]")
     first = schedule[0]
-    return approved_reply(Money(Decimal(first["amount"]), row["currency"]), date.fromisoformat(first["due"]))
+    amount = Money(Decimal(first["amount"]), row["currency"])
+    return approved_reply(policy, amount, date.fromisoformat(first["due"]))
 
 
 async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owed]:
-    """Decisions and outcomes of the last week not yet told, for chats inside contact hours now."""
+    """Decisions and outcomes of the last week not yet told, inside contact hours now: one
+    message per decision, to the debtor's chat that wrote last (a debtor with two chats is told
+    once, as with reminders)."""
+    since = active_since(policy, now)
     async with store.read() as db:
-        decisions = await arrangement_decisions.owed_decisions(db, now - WEEK)
-        outcomes = await cases.owed_outcomes(db, now - WEEK)
-    owed = []
+        decisions = await arrangement_decisions.owed_decisions(db, now - WEEK, active_since=since)
+        outcomes = await cases.owed_outcomes(db, now - WEEK, active_since=since)
+    owed, seen = [], set()
     for table, rows in (("arrangement", decisions), ("case", outcomes)):
         for row in rows:
             zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
-            if not inside_hours(now.astimezone(zone), policy.contact):
+            if (table, row["id"]) in seen or not inside_hours(now.astimezone(zone), policy.contact):
                 continue
-            reply = _decision(row) if table == "arrangement" else outcome_reply(row["kind"], row["outcome"])
+            seen.add((table, row["id"]))
+            if table == "arrangement":
+                reply = _decision(policy, row)
+            else:
+                reply = outcome_reply(policy, row["kind"], row["outcome"])
             if reply is not None:
                 kind = "decision" if table == "arrangement" else "outcome"
                 message = Unprompted(row["chat_id"], message_locale(row), kind, reply)

@@ -12,6 +12,7 @@ import aiosqlite
 
 from debt.money import Money
 from store.arrangements import insert_promise
+from store.contact_log import CONTACTABLE
 
 
 @dataclass(frozen=True)
@@ -81,19 +82,22 @@ async def decline(db: aiosqlite.Connection, arrangement_id: int, note: str, now:
     return cur.rowcount == 1
 
 
-async def owed_decisions(db: aiosqlite.Connection, since: datetime) -> list[aiosqlite.Row]:
-    """Decisions made since `since` the debtor has not been told yet, one row per verified chat
-    of the account that has not opted out (the message waits here for contact hours)."""
+async def owed_decisions(
+    db: aiosqlite.Connection, since: datetime, *, active_since: datetime
+) -> list[aiosqlite.Row]:
+    """Decisions made since `since` the debtor has not been told yet, one row per chat that may be
+    told (store.contact_log.CONTACTABLE: verified, not idle, not opted out, no dispute), the chat
+    that wrote last first (the message waits here for contact hours)."""
     async with db.execute(
-        """SELECT r.id, r.account_ref, r.status, r.schedule, r.currency, c.chat_id, c.locale,
+        f"""SELECT r.id, r.account_ref, r.status, r.schedule, r.currency, c.chat_id, c.locale,
                   a.locale AS account_locale, a.timezone
            FROM arrangements r
            JOIN accounts a ON a.account_ref = r.account_ref
            JOIN chats c ON c.account_ref = r.account_ref
-           WHERE r.status IN ('active', 'declined') AND r.decided_at >= ? AND r.told_at IS NULL
-             AND c.verified_at IS NOT NULL AND c.opted_out = 0
-           ORDER BY r.decided_at, r.id, c.chat_id""",
-        (since.isoformat(),),
+           WHERE r.status IN ('active', 'declined') AND r.decided_at >= :since AND r.told_at IS NULL
+             AND {CONTACTABLE}
+           ORDER BY r.decided_at, r.id, c.last_seen_at DESC, c.chat_id""",
+        {"since": since.isoformat(), "active_since": active_since.isoformat()},
     ) as cur:
         return list(await cur.fetchall())
 

@@ -12,6 +12,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from store.contact_log import CONTACTABLE
+
 KINDS = ("dispute", "hardship", "callback")
 # The outcomes a person may close a case with; "expired" is the clock's, for call-backs only.
 OUTCOMES = {
@@ -90,19 +92,22 @@ async def callbacks_opened_before(db: aiosqlite.Connection, before: datetime) ->
         return [_case(r) for r in await cur.fetchall()]
 
 
-async def owed_outcomes(db: aiosqlite.Connection, since: datetime) -> list[aiosqlite.Row]:
+async def owed_outcomes(
+    db: aiosqlite.Connection, since: datetime, *, active_since: datetime
+) -> list[aiosqlite.Row]:
     """Cases closed since `since` whose outcome the debtor has not been told, one row per
-    verified chat of the account that has not opted out (waiting for contact hours)."""
+    chat that may be told (store.contact_log.CONTACTABLE: verified, not idle, not opted out,
+    no dispute), the chat that wrote last first (waiting for contact hours)."""
     async with db.execute(
-        """SELECT k.id, k.account_ref, k.kind, k.outcome, c.chat_id, c.locale,
+        f"""SELECT k.id, k.account_ref, k.kind, k.outcome, c.chat_id, c.locale,
                   a.locale AS account_locale, a.timezone
            FROM cases k
            JOIN accounts a ON a.account_ref = k.account_ref
            JOIN chats c ON c.account_ref = k.account_ref
-           WHERE k.status = 'closed' AND k.closed_at >= ? AND k.told_at IS NULL
-             AND c.verified_at IS NOT NULL AND c.opted_out = 0
-           ORDER BY k.closed_at, k.id, c.chat_id""",
-        (since.isoformat(),),
+           WHERE k.status = 'closed' AND k.closed_at >= :since AND k.told_at IS NULL
+             AND {CONTACTABLE}
+           ORDER BY k.closed_at, k.id, c.last_seen_at DESC, c.chat_id""",
+        {"since": since.isoformat(), "active_since": active_since.isoformat()},
     ) as cur:
         return list(await cur.fetchall())
 

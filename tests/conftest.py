@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from e2e_harness import BotUnderTest
@@ -59,3 +60,14 @@ async def bot(tmp_path, bot_env):
     await under_test.start()
     yield under_test
     await under_test.stop()
+
+
+@pytest.fixture
+def settings(tmp_path, secret, monkeypatch) -> Path:
+    """The command line's settings from the environment alone: the secret and a database of the
+    test's own, nothing inherited from the machine. The database path."""
+    for key in [k for k in os.environ if k.startswith("DEBTDESK_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
+    monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
+    return tmp_path / "cli.db"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -45,14 +44,10 @@ SHANGHAI = debtor_zone("Asia/Shanghai", "UTC")
 
 
 @pytest.fixture
-def settings(tmp_path, secret, monkeypatch) -> Path:
-    """The CLI's settings from the environment, a database of its own."""
-    for key in [k for k in os.environ if k.startswith("DEBTDESK_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
-    monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
+def settings(settings, monkeypatch) -> Path:
+    """conftest's settings, under the cn preset."""
     monkeypatch.setenv("DEBTDESK_POLICY", "cn")
-    return tmp_path / "cli.db"
+    return settings
 
 
 def shanghai(day: int, hour: int) -> datetime:

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -21,15 +19,6 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
     return subprocess.run([sys.executable, "-m", "bot", *args], env={**base, **env},
                           capture_output=True, text=True, timeout=60)
-
-
-@pytest.fixture
-def settings(tmp_path, secret, monkeypatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("DEBTDESK_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
-    monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
-    return tmp_path / "cli.db"
 
 
 def test_help_lists_every_command_with_a_description():

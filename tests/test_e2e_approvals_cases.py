@@ -29,12 +29,9 @@ DISPUTER = {"account_ref": "UK-D002", "phone": "+447911000012"}
 
 
 @pytest.fixture
-async def bot(tmp_path):
-    under_test = BotUnderTest(tmp_path)
-    under_test.env["DEBTDESK_COLLECTORS_CHAT"] = str(COLLECTORS)
-    await under_test.start()
-    yield under_test
-    await under_test.stop()
+def bot_env():
+    """The collectors' chat is set before the bot starts (the `bot` fixture is in conftest)."""
+    return {"DEBTDESK_COLLECTORS_CHAT": str(COLLECTORS)}
 
 
 async def verify(bot: BotUnderTest, chat: int, ref: str) -> None:

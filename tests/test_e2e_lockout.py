@@ -14,12 +14,9 @@ COLLECTORS = -100779
 
 
 @pytest.fixture
-async def bot(tmp_path):
-    under_test = BotUnderTest(tmp_path)
-    under_test.env["DEBTDESK_COLLECTORS_CHAT"] = str(COLLECTORS)
-    await under_test.start()
-    yield under_test
-    await under_test.stop()
+def bot_env():
+    """The collectors' chat is set before the bot starts (the `bot` fixture is in conftest)."""
+    return {"DEBTDESK_COLLECTORS_CHAT": str(COLLECTORS)}
 
 
 async def strangers_guess(bot: BotUnderTest, ref: str) -> str:

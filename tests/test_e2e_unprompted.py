@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-import pytest
 from e2e_harness import BotUnderTest, texts, with_buttons
 from flows_kit import rows
 
@@ -18,14 +17,6 @@ from bot.sweeper import sweep_job
 CHAT_D, CHAT_O = 701, 702
 DISPUTED = {"account_ref": "UK-D001", "phone": "+447911000011"}  # disputed by the bank after promising
 OPEN = {"account_ref": "UK-O002", "phone": "+447911000012"}  # open: the control
-
-
-@pytest.fixture
-async def bot(tmp_path):
-    under_test = BotUnderTest(tmp_path)
-    await under_test.start()
-    yield under_test
-    await under_test.stop()
 
 
 async def verify_and_promise(bot: BotUnderTest, chat: int, ref: str) -> None:

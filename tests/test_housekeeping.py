@@ -5,7 +5,6 @@ week of silence is answered, while a redelivery inside the window is still answe
 from __future__ import annotations
 
 import pytest
-from e2e_harness import BotUnderTest
 
 from bot.housekeeping import PRUNE_JOB, prune_processed_updates
 from bot.reminders import JobDeps
@@ -13,13 +12,6 @@ from debt.policy import PolicyError, parse_policy
 from store import updates
 
 CHAT = 4401
-
-
-@pytest.fixture
-async def bot(tmp_path):
-    running = await BotUnderTest(tmp_path).start()
-    yield running
-    await running.stop()
 
 
 async def test_processed_updates_are_pruned_by_the_job_queue_and_a_reused_id_is_answered(bot):

@@ -16,13 +16,10 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
-def settings(tmp_path, secret, monkeypatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("DEBTDESK_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
-    monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
+def settings(settings) -> Path:
+    """conftest's settings, with the test portfolio imported."""
     assert main(["import", "accounts", str(DATA / "portfolio.csv")]) == 0
-    return tmp_path / "cli.db"
+    return settings
 
 
 def test_links_without_a_bot_username_refuses_and_issues_nothing(settings, capsys, tmp_path):

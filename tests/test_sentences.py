@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from e2e_harness import BotUnderTest, texts, with_buttons
+from e2e_harness import texts, with_buttons
 from flows_kit import Chat, Clock, has, make_flows, rows, seed, verified
 
 from bot.i18n import translator
@@ -141,13 +141,6 @@ async def test_sentences_traditional_chinese_readers_get_the_traditional_command
     assert by_code["zh-hant"]["language"] == traditional
     assert by_code["zh"]["language"] == translator("zh_Hans").gettext("Change the language")
     assert traditional != by_code["zh"]["language"]
-
-
-@pytest.fixture
-async def bot(tmp_path):
-    under_test = await BotUnderTest(tmp_path).start()
-    yield under_test
-    await under_test.stop()
 
 
 async def test_sentences_after_language_the_chat_gets_its_command_menu_in_that_language(bot):

@@ -29,10 +29,14 @@ def stage_words(stage: Stage) -> Text:
     if stage.max_dpd == 0:
         return Text(N_("{stage}: your account is up to date"), {"stage": stage.name})
     if stage.max_dpd is None:
-        return Text(N_("{stage}: your payment is more than {days} days late"),
-                    {"stage": stage.name, "days": stage.min_dpd - 1})
-    return Text(N_("{stage}: your payment is {low} to {high} days late"),
-                {"stage": stage.name, "low": stage.min_dpd, "high": stage.max_dpd})
+        days = stage.min_dpd - 1
+        return NP_("{stage}: your payment is more than {days} day late",
+                   "{stage}: your payment is more than {days} days late", days,
+                   {"stage": stage.name, "days": days})
+    # The count a reader hears last is the upper bound ("1 to 30 days"): it picks the form.
+    return NP_("{stage}: your payment is {low} to {high} day late",
+               "{stage}: your payment is {low} to {high} days late", stage.max_dpd,
+               {"stage": stage.name, "low": stage.min_dpd, "high": stage.max_dpd})
 
 
 async def balance(ctx: Ctx, args: str = "") -> None:
@@ -80,7 +84,8 @@ def _up_to_date(ctx: Ctx) -> Text:
 def _report_step(step: str) -> Text:
     match = re.fullmatch(r"reported_(\d+)", step)
     if match:
-        return Text(N_("reported as {days} days late"), {"days": int(match.group(1))})
+        days = int(match.group(1))
+        return NP_("reported as {days} day late", "reported as {days} days late", days, {"days": days})
     if step == "default_registered":
         return Text(N_("a default is registered"))
     return Text(N_("the account is charged off"))

@@ -31,7 +31,7 @@ async def test_deep_link_verify_balance_next_plans_confirm(store, clock):
     late = next(t for r in out.replies for t in r.parts if t.plural)
     assert late.n == 45 and late.params == {"days": 45}  # 15 January to 1 March
     stage = param(out, "Stage:", "stage")
-    assert stage.msgid == "{stage}: your payment is {low} to {high} days late"
+    assert stage.plural == "{stage}: your payment is {low} to {high} days late" and stage.n == 60
     assert stage.params == {"stage": "M2", "low": 31, "high": 60}
     assert param(out, "Fees charged", "interest") == Money(Decimal("31.20"), "GBP")
 

@@ -172,3 +172,26 @@ def test_sentences_the_collectors_promise_notice_counts_days_late_in_plural_form
     said = render_text(notice_text("promise", payload), code, translator(code))
     assert expected in said
     assert "1 days" not in said
+
+
+def test_sentences_stage_ranges_and_report_steps_count_in_plural_forms():
+    """Issue 9 item 5: "more than 180 days", "1 to 30 days" and "reported as 30 days late" read
+    right in Russian, whose day takes three forms."""
+    from bot.i18n import translator
+    from bot.render import render_plain
+    from debt.policy import load_policy
+    from flows.overview import _report_step, stage_words
+    from flows.types import Reply
+
+    ru = translator("ru")
+    stages = {s.name: s for s in load_policy("cn").stages}
+
+    def said(text):
+        return render_plain(Reply((text,)), "ru", ru)
+
+    assert "более 180 дней" in said(stage_words(stages["M7+"]))
+    assert "от 1 до 30 дней" in said(stage_words(stages["M1"]))
+    assert "от 151 до 180 дней" in said(stage_words(stages["M6"]))
+    assert said(_report_step("reported_30")) == "отметка о просрочке на 30 дней"
+    assert said(_report_step("reported_1")) == "отметка о просрочке на 1 день"
+    assert said(_report_step("reported_2")) == "отметка о просрочке на 2 дня"

@@ -57,6 +57,21 @@ REASONS = {
     "awaiting_approval": N_("awaiting approval"),
 }
 
+# The staff view's flags, as the collectors read them (the codes stay in `show --format json`).
+FLAGS = {
+    "charged_off": N_("charged off"),
+    "disputed": N_("disputed"),
+    "closed": N_("closed"),
+    "hardship_review": N_("hardship under review"),
+    "callback_requested": N_("call-back requested"),
+    "promise_pending": N_("a promise pending"),
+    "arrangement_active": N_("a plan active"),
+    "arrangement_pending_approval": N_("a plan awaiting approval"),
+    "self_service_promises_paused": N_("self-service promises paused (broken promises)"),
+    "chat_verified": N_("a chat verified"),
+    "opted_out": N_("opted out of reminders"),
+}
+
 
 class Collectors:
     """The four commands over one store, policy and clock, rendered in one locale."""
@@ -71,6 +86,10 @@ class Collectors:
 
     def reason(self, key: str) -> Text:
         return Text(REASONS.get(key, key))
+
+    def flag(self, code: str) -> str:
+        """A flag in the collectors' language; a code we have no words for stays a code."""
+        return self.tr.gettext(FLAGS[code]) if code in FLAGS else code
 
     @property
     def today(self) -> date:
@@ -117,8 +136,9 @@ class Collectors:
         for case in view["cases"]:
             lines.append(self.text(N_("Open case {case_id}: {kind}."), case_id=str(case["id"]),
                                    kind=self.reason(case["kind"])))
+        flags = ", ".join(self.flag(code) for code in view["flags"]) or "—"
         lines.append(self.text(N_("Broken promises in a row: {count}. Flags: {flags}."),
-                               count=view["broken_promises_in_row"], flags=", ".join(view["flags"]) or "—"))
+                               count=view["broken_promises_in_row"], flags=flags))
         return "\n".join(lines)
 
     async def due_today(self) -> str:

@@ -100,3 +100,16 @@ async def test_other_talk_in_the_collectors_chat_reaches_no_flow(app, api, store
     update = api.push_text(COLLECTORS, "morning all", user_id=STAFF_USER)
     await app.process_update(Update.de_json(update, app.bot))
     assert api.sent == [] and app.debtor_updates == []
+
+
+async def test_account_flags_read_as_words_in_the_collectors_language(api, store):
+    """/account says "hardship under review", not the code hardship_review, and in Chinese too."""
+    await seed(store)
+    for locale, expected in (("en", "Flags: hardship under review."), ("zh_Hans", "困难情况审核中")):
+        config = load_config(env={"DEBTDESK_POLICY": "cn", "DEBTDESK_COLLECTORS_CHAT": str(COLLECTORS),
+                                  "DEBTDESK_DB": store.path, "DEBTDESK_COLLECTORS_LOCALE": locale})
+        application = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
+        application.add_handlers(collector_handlers(config, store, lambda: NOW), group=-1)
+        async with application:
+            [text] = await command(application, api, COLLECTORS, "account", "A-3")
+        assert expected in text and "hardship_review" not in text

@@ -50,3 +50,16 @@ async def test_one_chat_waits_for_its_own_earlier_update_but_not_for_another_cha
     release.set()
     answers = await bot.api.wait_for_messages(slow_chat, 2)
     assert "account reference" in answers[0].text  # /start answered before /help
+
+
+async def test_an_update_the_library_cannot_read_is_dropped_and_polling_goes_on(bot, caplog):
+    """One damaged update (the sender lacks is_bot) no longer stops polling for everyone."""
+    person = {"id": 804, "first_name": "Ada Lovelace"}
+    bot.api.push_raw({"update_id": 777001, "message": {
+        "message_id": 1, "date": 1767225600, "chat": {"id": 804, "type": "private"},
+        "from": person, "text": "hello"}})
+    said = await bot.command(CHAT, "help")  # the next update, from another chat, is still answered
+    assert "I can show your balance" in texts(said)
+    dropped = [r.getMessage() for r in caplog.records if "could not be read" in r.getMessage()]
+    assert dropped == ["update 777001 could not be read and was dropped (TypeError)"]
+    assert "Ada" not in caplog.text

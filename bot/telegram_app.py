@@ -119,9 +119,11 @@ def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, q
         if event is None:
             return
         outcome = await flows.handle(event)
-        await send_outcome(context.bot, event.chat_id, outcome)
-        if after is not None:
-            after()
+        try:
+            await send_outcome(context.bot, event.chat_id, outcome)
+        finally:  # the notices are committed even when a reply could not be sent
+            if after is not None and outcome.notices:  # no notice, no drain: saves a database trip
+                after()
 
     return on_update
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
+from debt.memo import per_terms_policy_and_day
 from debt.money import Money, round_minor
 from debt.policy import CreditReportRule, Policy, Stage
 
@@ -65,8 +66,10 @@ class Timeline:
     interest_per_day: Money  # on the arrears, at the policy's rate
 
 
+@per_terms_policy_and_day
 def timeline(account: Account, policy: Policy, today: date) -> Timeline:
-    """Where the account stands today and what happens next if nothing is paid."""
+    """Where the account stands today and what happens next if nothing is paid (remembered:
+    the same terms, policy and day give the same timeline)."""
     dpd = account.days_past_due(today)
     fee = next_fee(account, policy, today)
     stage_change = next_stage(account, policy, today)

@@ -37,6 +37,7 @@ class Ctx:
     record: AccountRecord | None = None  # set only while the chat is verified
     replies: list[Reply] = field(default_factory=list)
     continue_with: str | None = None  # a command to run once this step is done (after verification)
+    notices: int = 0  # enqueued by this step
 
     # --- the account -------------------------------------------------------------------
     @property
@@ -102,4 +103,5 @@ class Ctx:
         await audit.append(self.db, self.actor, action, account_ref, self.now, detail)
 
     async def notify(self, kind: str, account_ref: str | None, payload: dict[str, Any]) -> int:
+        self.notices += 1
         return await outbox.enqueue(self.db, kind, account_ref, {"kind": kind, **payload}, self.now)

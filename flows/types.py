@@ -74,3 +74,4 @@ class Outcome:
 
     replies: tuple[Reply, ...]
     locale: str
+    notices: int = 0  # collectors' notices the step left in the outbox (the bot drains them at once)

@@ -139,6 +139,14 @@ async def register_commands(bot) -> None:
             log.warning("setMyCommands for %s failed: %s", language_code or "default", type(exc).__name__)
 
 
+def send_limiter(config: Config) -> AIORateLimiter:
+    """PTB's limiter at the configured rates: DEBTDESK_SEND_RATE a second in all, and
+    DEBTDESK_GROUP_SEND_RATE a minute into each group."""
+    return AIORateLimiter(overall_max_rate=config.send_rate, overall_time_period=1,
+                          group_max_rate=config.group_send_rate, group_time_period=60,
+                          max_retries=SEND_RETRIES)
+
+
 def build_application(config: Config, flows: Flows, *, now: Callable[[], datetime]) -> Application:
     if not config.bot_token:
         raise ConfigError("DEBTDESK_BOT_TOKEN is not set: the bot needs its token from @BotFather")
@@ -151,7 +159,7 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     # concurrent_updates(False) for PTB's own queue (the webhook); long polling (bot/polling.py)
     # runs one chat's updates in order and different chats side by side.
     # On a 429 the limiter waits retry_after and tries again, a few times, before giving up.
-    limiter = AIORateLimiter(max_retries=SEND_RETRIES)
+    limiter = send_limiter(config)
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
     _schedule(flows, application, now)

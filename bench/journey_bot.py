@@ -37,9 +37,12 @@ def echo_application(api_url: str) -> Application:
     return application
 
 
-def debtdesk_application(api_url: str, store: Store, limited: bool) -> Application:
+def debtdesk_application(api_url: str, store: Store, limited: bool,
+                         send_rate: float | None = None) -> Application:
     env = {"DEBTDESK_BOT_TOKEN": TOKEN, "DEBTDESK_BOT_API_URL": api_url, "DEBTDESK_DB": store.path,
            "DEBTDESK_POLICY": "uk", "DEBTDESK_COLLECTORS_CHAT": str(COLLECTORS)}
+    if send_rate is not None:
+        env["DEBTDESK_SEND_RATE"] = str(send_rate)
     config = replace(load_config(env=env), secret=SECRET)
     application = build_application(config, Flows(store, config.policy, SECRET, clock), now=clock)
     if not limited:

@@ -6,6 +6,7 @@ A bad setting stops the program with one clear line (ConfigError), never a trace
 from __future__ import annotations
 
 import logging
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -17,8 +18,12 @@ from debt.policy import Policy, PolicyError, load_policy
 KEYS = (
     "db", "secret", "policy", "bot_token", "bot_api_url", "bot_username",
     "collectors_chat", "collectors_locale", "webhook_secret", "log_format", "log_level",
+    "send_rate", "group_send_rate",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Telegram's free limits: about 30 messages a second in all, 20 a minute into one group.
+SEND_RATE = 30.0
+GROUP_SEND_RATE = 20.0
 
 
 class ConfigError(ValueError):
@@ -39,6 +44,8 @@ class Config:
     webhook_secret: str | None
     log_format: str  # text | json
     log_level: int  # debtdesk's own loggers (DEBTDESK_LOG_LEVEL); the libraries stay at WARNING
+    send_rate: float = SEND_RATE  # messages a second, all chats together
+    group_send_rate: float = GROUP_SEND_RATE  # messages a minute into one group (the collectors')
 
     def require_secret(self) -> bytes:
         if not self.secret:
@@ -57,6 +64,18 @@ def _from_file(path: str) -> dict[str, object]:
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting {unknown[0]!r}")
     return data
+
+
+def _rate(values: Mapping[str, object], key: str, default: float, per: str) -> float:
+    """A positive number of messages per second or minute (a bank that pays Telegram for more)."""
+    raw = values.get(key, default)
+    try:
+        rate = math.nan if isinstance(raw, bool) else float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        rate = math.nan
+    if not (math.isfinite(rate) and rate > 0):
+        raise ConfigError(f"DEBTDESK_{key.upper()} must be a number of messages a {per} above 0, not {raw!r}")
+    return rate
 
 
 def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -99,4 +118,6 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         webhook_secret=str(values["webhook_secret"]) if values.get("webhook_secret") else None,
         log_format=log_format,
         log_level=logging.getLevelName(log_level),
+        send_rate=_rate(values, "send_rate", SEND_RATE, "second"),
+        group_send_rate=_rate(values, "group_send_rate", GROUP_SEND_RATE, "minute"),
     )

@@ -102,8 +102,7 @@ class Notifier:
         sent = failed = 0
         last_id = 0
         while not self._held() and not self._stopped:
-            async with self.store.read() as db:
-                rows = await due_notices(db, self.now(), last_id, BATCH)
+            rows = await self.store.run_read(due_notices, self.now(), last_id, BATCH)
             if not rows:
                 break
             for row in rows:
@@ -149,8 +148,7 @@ class Notifier:
             self._hold_until = self.now() + delay
             await self._failed(row, exc, self._hold_until)
             return False
-        async with self.store.unit() as db:
-            await mark_sent(db, row["id"], self.now())
+        await self.store.run_unit(mark_sent, row["id"], self.now())
         return True
 
     async def _failed(self, row: Any, exc: Exception, retry_at: datetime) -> None:

@@ -11,8 +11,10 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from telegram import (
@@ -44,19 +46,46 @@ class Rendered:
     reply_markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
 
 
+@cache
+def babel_locale_object(locale: str) -> Locale:
+    """babel's Locale, parsed once per locale: given a name, babel parses it again on every call."""
+    return Locale.parse(babel_locale(locale))
+
+
+# babel's formatting costs tens of microseconds a value, and a conversation shows the same
+# amounts and dates again and again (a balance, a schedule): kept per locale. Equal values
+# format alike (babel rounds to the pattern), so Decimal("5") and Decimal("5.00") may share.
+FORMATTED = 4096
+
+
+@lru_cache(maxsize=FORMATTED)
+def _currency(amount: Decimal, currency: str, where: Locale) -> str:
+    return format_money(Money(amount, currency), where)  # ISO 4217 decimals, not CLDR's cash digits
+
+
+@lru_cache(maxsize=FORMATTED)
+def _date(value: date, where: Locale) -> str:
+    return format_date(value, format="medium", locale=where)
+
+
+@lru_cache(maxsize=FORMATTED)
+def _decimal(value: int | Decimal, where: Locale) -> str:
+    return format_decimal(value, locale=where)
+
+
 def format_param(value: Any, locale: str, tr: gettext.NullTranslations) -> str:
     """One parameter as the locale writes it; nested Text is rendered, str passes as is."""
-    where = babel_locale(locale)
     if isinstance(value, Text):
         return render_text(value, locale, tr)
+    where = babel_locale_object(locale)
     if isinstance(value, Money):
-        return format_money(value, where)  # ISO 4217 decimals, not CLDR's cash digits
+        return _currency(value.amount, value.currency, where)
     if isinstance(value, date):
-        return format_date(value, format="medium", locale=where)
+        return _date(value, where)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | Decimal):
-        return format_decimal(value, locale=where)
+        return _decimal(value, where)
     return str(value)
 
 

@@ -123,11 +123,13 @@ def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, q
         if event is None:
             return
         outcome = await flows.handle(event)
-        await send_outcome(context.bot, event.chat_id, outcome)
-        if outcome.commands_locale:
-            await set_chat_commands(context.bot, event.chat_id, outcome.commands_locale)
-        if after is not None:
-            after()
+        try:
+            await send_outcome(context.bot, event.chat_id, outcome)
+            if outcome.commands_locale:
+                await set_chat_commands(context.bot, event.chat_id, outcome.commands_locale)
+        finally:  # the notices are committed even when a reply could not be sent
+            if after is not None and outcome.notices:  # no notice, no drain: saves a database trip
+                after()
 
     return on_update
 
@@ -154,6 +156,14 @@ async def set_chat_commands(bot, chat_id: int, locale: str) -> None:
         log.warning("setMyCommands for a chat failed: %s", type(exc).__name__)
 
 
+def send_limiter(config: Config) -> AIORateLimiter:
+    """PTB's limiter at the configured rates: DEBTDESK_SEND_RATE a second in all, and
+    DEBTDESK_GROUP_SEND_RATE a minute into each group."""
+    return AIORateLimiter(overall_max_rate=config.send_rate, overall_time_period=1,
+                          group_max_rate=config.group_send_rate, group_time_period=60,
+                          max_retries=SEND_RETRIES)
+
+
 def build_application(config: Config, flows: Flows, *, now: Callable[[], datetime]) -> Application:
     if not config.bot_token:
         raise ConfigError("DEBTDESK_BOT_TOKEN is not set: the bot needs its token from @BotFather")
@@ -166,7 +176,7 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     # concurrent_updates(False) for PTB's own queue (the webhook); long polling (bot/polling.py)
     # runs one chat's updates in order and different chats side by side.
     # On a 429 the limiter waits retry_after and tries again, a few times, before giving up.
-    limiter = AIORateLimiter(max_retries=SEND_RETRIES)
+    limiter = send_limiter(config)
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
     _schedule(flows, application, now)

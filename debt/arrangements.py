@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
+from debt.memo import per_terms_policy_and_day
 from debt.money import Money, quantum, round_minor
 from debt.policy import ArrangementOffer, Policy
 from debt.timeline import accrued_interest, add_months, interest_base
@@ -46,8 +47,13 @@ def quotes(account: Account, policy: Policy, today: date) -> list[Quote]:
     nothing overdue, a settlement without a discount, an instalment term whose payments
     would be smaller than the currency's smallest unit. A key appears once (the first offer wins).
     """
+    return list(_quotes(account, policy, today))
+
+
+@per_terms_policy_and_day
+def _quotes(account: Account, policy: Policy, today: date) -> tuple[Quote, ...]:
     if account.balance <= 0:
-        return []
+        return ()
     dpd = account.days_past_due(today)
     stage = policy.stage_for(dpd)
     first_due = today + timedelta(days=min(LUMP_SUM_DAYS, policy.promise.max_days_ahead))
@@ -57,7 +63,7 @@ def quotes(account: Account, policy: Policy, today: date) -> list[Quote]:
             continue
         for q in _offer_quotes(account, policy, offer, today, first_due):
             found.setdefault(q.key, q)
-    return list(found.values())
+    return tuple(found.values())
 
 
 def quote(account: Account, policy: Policy, today: date, key: str) -> Quote | None:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
+from debt.memo import per_terms_policy_and_day
 from debt.money import Money, round_minor
 from debt.policy import CreditReportRule, InterestRule, Policy, Stage
 
@@ -77,9 +78,11 @@ class Timeline:
     interest_base: Money  # what bears interest: the balance or the arrears, as the policy says
 
 
+@per_terms_policy_and_day
 def timeline(account: Account, policy: Policy, today: date,
              cleared: ClearedArrears | None = None) -> Timeline:
-    """Where the account stands today and what happens next if nothing is paid.
+    """Where the account stands today and what happens next if nothing is paid (remembered:
+    the same terms, policy, day and cleared record give the same timeline).
 
     `cleared` is the last delinquency that ended, if any: its record may still be on the file.
     """

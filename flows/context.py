@@ -42,6 +42,7 @@ class Ctx:
     commands_locale: str | None = None  # a language just chosen: the bot sets the chat's command menu
     # The chat language's gettext, to read keywords typed in that language (flows/keywords.py).
     gettext: Callable[[str], str] = field(default=lambda msgid: msgid)
+    notices: int = 0  # enqueued by this step
 
     # --- the account -------------------------------------------------------------------
     @property
@@ -115,4 +116,5 @@ class Ctx:
         await audit.append(self.db, self.actor, action, account_ref, self.now, detail)
 
     async def notify(self, kind: str, account_ref: str | None, payload: dict[str, Any]) -> int:
+        self.notices += 1
         return await outbox.enqueue(self.db, kind, account_ref, {"kind": kind, **payload}, self.now)

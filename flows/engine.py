@@ -75,8 +75,8 @@ class Flows:
         """Never raises for anything a user sends; a fault rolls the step back and says sorry."""
         fallback = locale_from_language_code(event.language_code)
         try:
-            async with self.store.unit() as db:
-                return await self._run(db, event, fallback)
+            # One trip to the database thread for the whole step: the flow awaits only the store.
+            return await self.store.run_unit(self._run, event, fallback)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a user's chat
             # Only the type and where: messages and locals may carry what a person typed.
             where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -107,7 +107,8 @@ class Flows:
         await chats.save_chat(db, chat, now)
         if event.update_id is not None:
             await updates.mark(db, event.update_id, now)
-        return Outcome(tuple(ctx.replies), ctx.locale, ctx.commands_locale)
+        return Outcome(tuple(ctx.replies), ctx.locale,
+                       commands_locale=ctx.commands_locale, notices=ctx.notices)
 
 
 async def _load_binding(ctx: Ctx) -> None:

@@ -75,3 +75,4 @@ class Outcome:
     replies: tuple[Reply, ...]
     locale: str
     commands_locale: str | None = None  # set after /language: this chat's command menu changes
+    notices: int = 0  # collectors' notices the step left in the outbox (the bot drains them at once)

@@ -11,8 +11,11 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Any
 
 import aiosqlite
+
+from store.onthread import Work, run_in_one_hop
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -98,6 +101,17 @@ class Store:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+
+    async def run_unit(self, work: Work, *args: Any):
+        """`unit()` for a hot path: the same transaction, in one trip to the database thread
+        (store/onthread.py). `work(db, *args)` must await nothing but the database."""
+        async with self._lock:
+            return await run_in_one_hop(self.conn, work, args, "BEGIN IMMEDIATE", "COMMIT")
+
+    async def run_read(self, work: Work, *args: Any):
+        """`read()` in one trip to the database thread, for queries polled often."""
+        async with self._lock:
+            return await run_in_one_hop(self.conn, work, args, "BEGIN", "ROLLBACK")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.imports import run_import
 from bench.journeys import run_journeys
-from bench.portfolio import write_portfolio
+from bench.portfolio_file import write_portfolio
 from bench.queues import run_queue
 from bench.table import Row, render
 

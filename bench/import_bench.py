@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 
 from bench.child import report
-from bot.importer import BATCH, import_accounts
+from ops.importer import BATCH, import_accounts
 from store.db import Store, migrations
 
 SECRET = b"bench-secret-0123456789abcdef"

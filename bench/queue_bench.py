@@ -16,9 +16,9 @@ import time
 from datetime import date, timedelta
 
 from bench.child import report
-from bench.portfolio import REFERENCE_DAY, account_ref
-from bot.queue_export import write_queue
+from bench.portfolio_file import REFERENCE_DAY, account_ref
 from debt.policy import load_policy
+from ops.queue_export import write_queue
 from store.db import Store
 
 CREATED = "2026-02-01T09:00:00+00:00"

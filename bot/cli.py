@@ -75,7 +75,7 @@ def _output(path: str | None):
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> int:
-    from bot.importer import import_accounts, import_payments
+    from ops.importer import import_accounts, import_payments
 
     if args.as_of and args.kind != "accounts":
         raise CliError("--as-of is for a portfolio file (import accounts); a payment carries its own date")
@@ -98,7 +98,7 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_links(config: Config, args: argparse.Namespace) -> int:
-    from bot.links import LinkError, bot_username, write_links
+    from ops.links import LinkError, bot_username, write_links
 
     try:
         username = bot_username(args.bot_username or config.bot_username)  # before any file is made
@@ -118,7 +118,7 @@ async def cmd_links(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_show(config: Config, args: argparse.Namespace) -> int:
-    from bot.staff_view import account_view, as_json, as_text
+    from ops.staff_view import account_view, as_json, as_text
 
     store = await _open(config)
     try:
@@ -132,8 +132,8 @@ async def cmd_show(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_export(config: Config, args: argparse.Namespace) -> int:
-    from bot.exports import PROMISE_COLUMNS, promise_rows, write_rows
-    from bot.queue_export import write_queue
+    from ops.exports import PROMISE_COLUMNS, promise_rows, write_rows
+    from ops.queue_export import write_queue
 
     store = await _open(config)
     try:
@@ -151,13 +151,13 @@ async def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_report(config: Config, args: argparse.Namespace) -> int:
-    from bot.report import run_report
+    from ops.report import run_report
 
     return await run_report(config, _today(config, args.as_of), args.format, args.chart)
 
 
 async def cmd_sweep(config: Config, args: argparse.Namespace) -> int:
-    from bot.sweep_command import run_sweep
+    from ops.sweep_command import run_sweep
 
     return await run_sweep(config, args.as_of, dry_run=args.dry_run, force=args.force)
 
@@ -193,7 +193,7 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
-    from bot.demo_data import DEMO_SECRET, demo_db_path, prepare_demo_db
+    from ops.demo_data import DEMO_SECRET, demo_db_path, prepare_demo_db
 
     policy_name = args.policy or config.policy_name
     try:
@@ -215,7 +215,7 @@ async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_approvals(config: Config, args: argparse.Namespace) -> int:
-    from bot.approvals import ApprovalError, run_approvals
+    from ops.approvals import ApprovalError, run_approvals
 
     try:
         return await run_approvals(config, args.action, getattr(args, "id", None),
@@ -225,7 +225,7 @@ async def cmd_approvals(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_cases(config: Config, args: argparse.Namespace) -> int:
-    from bot.case_closing import CaseError, run_cases
+    from ops.case_closing import CaseError, run_cases
 
     try:
         return await run_cases(config, args.action, getattr(args, "id", None), getattr(args, "outcome", None))

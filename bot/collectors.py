@@ -4,7 +4,7 @@
 /account REF one account: stage, amounts, promises, open cases, flags
 /today       promises and instalments due today
 /stats       the report's headline numbers
-/close ID OUTCOME  close a dispute, hardship review or call-back request (bot/case_closing.py)
+/close ID OUTCOME  close a dispute, hardship review or call-back request (ops/case_closing.py)
 
 Every handler carries `filters.Chat(collectors_chat)`: in any other chat it does not match, so
 a debtor typing /queue reaches the ordinary flow and never sees staff data. Register the list
@@ -31,16 +31,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.case_closing import CaseError, close
 from bot.i18n import babel_locale, translator
-from bot.notices import CASE_KINDS, OUTCOMES, late
-from bot.queue_export import top_entries
+from bot.notice_text import CASE_KINDS, OUTCOMES, late
 from bot.render import cut, render_text
-from bot.report import gather
-from bot.staff_view import account_view
-from bot.sweeper import bank_today
 from debt.money import Money
 from flows.types import N_, Text
+from ops.case_closing import CaseError, close
+from ops.queue_export import top_entries
+from ops.report import gather
+from ops.staff_view import account_view
+from ops.sweeper import bank_today
 from store.db import Store
 from store.promise_status import due_on
 

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from bot.config import Config
-from bot.demo_data import DemoIdentity, seed_demo
 from bot.i18n import load_all, locales_dir, translator
 from bot.render import flat_buttons, render_plain
 from bot.serve import utc_now
@@ -25,6 +24,7 @@ from bot.telegram_app import split_command
 from flows.engine import Flows
 from flows.languages import LANGUAGE_NAMES, locale_from_account
 from flows.types import N_, Button, Event, Reply
+from ops.demo_data import DemoIdentity, seed_demo
 from store.chats import load_chat, locked_until
 from store.db import Store
 

@@ -22,7 +22,7 @@ from typing import Any
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.i18n import translator
-from bot.notices import render_notice
+from bot.notice_text import render_notice
 from store.db import Store
 from store.outbox_drain import due_notices, mark_failed, mark_sent
 

@@ -18,18 +18,18 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.collectors import collector_handlers
 from bot.config import Config, ConfigError
-from bot.decision_messages import decisions_job
 from bot.errors import on_error
-from bot.housekeeping import schedule_housekeeping
 from bot.i18n import load_all, locales_dir, translator
 from bot.notifier import Notifier, notifier_job, telegram_send
-from bot.reminders import JobDeps, reminder_job
 from bot.render import render
-from bot.sweeper import sweep_job
 from flows.commands import COMMANDS
 from flows.engine import Flows
 from flows.languages import locale_from_language_code
 from flows.types import N_, Event, Outcome
+from ops.decision_messages import decisions_job
+from ops.housekeeping import schedule_housekeeping
+from ops.reminders import JobDeps, reminder_job
+from ops.sweeper import sweep_job
 
 log = logging.getLogger("debtdesk.telegram")
 

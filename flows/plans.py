@@ -10,7 +10,7 @@ from flows.keywords import NO, YES
 from flows.menus import command_button, menu_button, person_row, show_menu, unclear, way_on
 from flows.notices import account_fields, money_fields
 from flows.types import N_, NP_, Text
-from store.arrangements import insert_arrangement, open_arrangement
+from store.arrangement_rows import insert_arrangement, open_arrangement
 
 CHOOSE, CONFIRM = "plans", "plan_confirm"
 

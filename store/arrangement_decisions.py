@@ -11,7 +11,7 @@ from decimal import Decimal
 import aiosqlite
 
 from debt.money import Money
-from store.arrangements import insert_promise
+from store.arrangement_rows import insert_promise
 from store.contact_log import CONTACTABLE
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-KINDS = ("reminder", "broken", "decision", "outcome")  # decision/outcome: bot/decision_messages.py
+KINDS = ("reminder", "broken", "decision", "outcome")  # decision/outcome: ops/decision_messages.py
 
 # Whether a chat `c` of account `a` may receive an unprompted message; bind :active_since.
 # Verified, and written in since :active_since (now - binding_idle_days: an idle chat would be

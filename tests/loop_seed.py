@@ -8,7 +8,7 @@ from decimal import Decimal
 from debt.money import Money
 from debt.portfolio import AccountRow, PaymentRow, parse_account_row
 from store.accounts import upsert_accounts
-from store.arrangements import insert_promise
+from store.arrangement_rows import insert_promise
 from store.cases import open_case
 from store.chats import Chat, save_chat
 from store.db import Store

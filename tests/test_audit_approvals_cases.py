@@ -23,21 +23,21 @@ from loop_seed import (
     promise_row,
 )
 
-from bot.approvals import ApprovalError, approve_arrangement, decline_arrangement
-from bot.case_closing import CaseError, close, expire_callbacks
 from bot.cli import main
-from bot.decision_messages import owed_messages, tell
 from bot.i18n import translator
-from bot.notices import render_notice
-from bot.queue_export import left_out_reason, summarise
-from bot.reminders import debtor_zone, due_reminders
-from bot.sweeper import apply_new_payments, sweep
+from bot.notice_text import render_notice
 from debt.arrangements import Instalment, Quote
 from debt.money import Money
 from debt.policy import load_policy
-from store.arrangements import insert_arrangement
+from ops.approvals import ApprovalError, approve_arrangement, decline_arrangement
+from ops.case_closing import CaseError, close, expire_callbacks
+from ops.decision_messages import owed_messages, tell
+from ops.queue_export import left_out_reason, summarise
+from ops.reminders import debtor_zone, due_reminders
+from ops.sweeper import apply_new_payments, sweep
+from store.arrangement_rows import insert_arrangement
 from store.promise_status import broken_in_row
-from store.queue import iter_queue_facts
+from store.queue_sql import iter_queue_facts
 
 POLICY = load_policy("cn")  # grace 3 days, contact 08:00-21:00 Asia/Shanghai
 SHANGHAI = debtor_zone("Asia/Shanghai", "UTC")

@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.cli import main
-from bot.importer import import_accounts, import_payments
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS
+from ops.importer import import_accounts, import_payments
 from store.accounts import get_account
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

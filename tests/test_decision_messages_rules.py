@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from flows_kit import rows
 from loop_seed import SEEDED, add_account, add_case, bind_chat
 
-from bot.case_closing import close
-from bot.decision_messages import owed_messages, tell
-from bot.reminders import debtor_zone
 from debt.policy import load_policy
+from ops.case_closing import close
+from ops.decision_messages import owed_messages, tell
+from ops.reminders import debtor_zone
 from store.chats import load_chat, save_chat
 
 CN, US = load_policy("cn"), load_policy("us")

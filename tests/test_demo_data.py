@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
-from bot.demo_data import DEMO_SECRET, LOCALES, demo_rows, seed_demo
 from debt.policy import load_policy
+from ops.demo_data import DEMO_SECRET, LOCALES, demo_rows, seed_demo
 from store.accounts import count_accounts, get_account, iter_accounts
 from store.tokens import check_factor
 

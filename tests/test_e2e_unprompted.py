@@ -11,8 +11,8 @@ from types import SimpleNamespace
 from e2e_harness import BotUnderTest, texts, with_buttons
 from flows_kit import rows
 
-from bot.reminders import JobDeps, reminder_job
-from bot.sweeper import sweep_job
+from ops.reminders import JobDeps, reminder_job
+from ops.sweeper import sweep_job
 
 CHAT_D, CHAT_O = 701, 702
 DISPUTED = {"account_ref": "UK-D001", "phone": "+447911000011"}  # disputed by the bank after promising

@@ -16,7 +16,7 @@ from flows_kit import ROW
 
 from debt.money import Money
 from debt.portfolio import ACCOUNT_COLUMNS
-from store.arrangements import insert_promise
+from store.arrangement_rows import insert_promise
 from store.db import Store
 
 CHAT = 8801

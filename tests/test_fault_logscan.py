@@ -26,14 +26,14 @@ from fakeapi import FakeBotAPI
 from fault_kit import COLLECTORS, BotProcess, environment, leaks, person, secrets_of, seeded
 from flows_kit import ROW, SECRET
 
-from bot.importer import import_accounts
-from bot.links import write_links
 from bot.logging_setup import setup_logging
-from bot.sweeper import sweep
 from debt.money import Money
 from debt.policy import load_policy
 from debt.portfolio import ACCOUNT_COLUMNS
-from store.arrangements import insert_promise
+from ops.importer import import_accounts
+from ops.links import write_links
+from ops.sweeper import sweep
+from store.arrangement_rows import insert_promise
 from store.db import Store
 
 CHAT, OTHER = 7301, 7302

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from flows_kit import Chat, Clock, buttons, has, make_flows, param, promise_asked, rows, seed, verified
 
-from bot.queue_export import left_out_reason
-from store.queue import iter_queue_facts
+from ops.queue_export import left_out_reason
+from store.queue_sql import iter_queue_facts
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.housekeeping import PRUNE_JOB, prune_processed_updates
-from bot.reminders import JobDeps
 from debt.policy import PolicyError, parse_policy
+from ops.housekeeping import PRUNE_JOB, prune_processed_updates
+from ops.reminders import JobDeps
 from store import updates
 
 CHAT = 4401

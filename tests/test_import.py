@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
-import bot.importer
-from bot.importer import import_accounts, import_payments
+import ops.importer
 from debt.portfolio import ACCOUNT_COLUMNS, RowError, parse_account_row
+from ops.importer import import_accounts, import_payments
 from store.accounts import count_accounts, get_account
 from store.tokens import check_factor
 
@@ -25,13 +25,13 @@ def checking(request, monkeypatch) -> SimpleNamespace:
     """Check rows in this process, or (as for a big file) in worker processes; `pools` lists those made."""
     pools: list = []
     if request.param == "workers":
-        class Spied(bot.importer.ProcessPoolExecutor):
+        class Spied(ops.importer.ProcessPoolExecutor):
             def __init__(self, *args, **kwargs) -> None:
                 super().__init__(*args, **kwargs)
                 pools.append(self)
 
-        monkeypatch.setattr(bot.importer, "POOL_MIN_BYTES", 0)
-        monkeypatch.setattr(bot.importer, "ProcessPoolExecutor", Spied)
+        monkeypatch.setattr(ops.importer, "POOL_MIN_BYTES", 0)
+        monkeypatch.setattr(ops.importer, "ProcessPoolExecutor", Spied)
     return SimpleNamespace(mode=request.param, pools=pools)
 
 
@@ -200,7 +200,7 @@ async def test_progress_counts_are_drawn_on_stderr(store, secret, now, tmp_path,
 async def test_imported_payments_keep_the_promise_they_pay(store, secret, now):
     from debt.money import Money
     from debt.policy import load_policy
-    from store.arrangements import insert_promise, promises_for
+    from store.arrangement_rows import insert_promise, promises_for
 
     await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
     made = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)  # before the payments: only later ones count

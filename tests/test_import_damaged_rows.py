@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from test_audit_payments import account
 
-import bot.importer
-from bot.importer import import_accounts
+import ops.importer
 from debt.portfolio import ACCOUNT_COLUMNS
+from ops.importer import import_accounts
 from store.accounts import count_accounts, get_account
 
 
@@ -36,7 +36,7 @@ def write(path: Path, records: list[dict[str, str]]) -> str:
 @pytest.fixture(params=["inline", "workers"])
 def mode(request, monkeypatch) -> str:
     if request.param == "workers":
-        monkeypatch.setattr(bot.importer, "POOL_MIN_BYTES", 0)
+        monkeypatch.setattr(ops.importer, "POOL_MIN_BYTES", 0)
     return request.param
 
 
@@ -69,19 +69,19 @@ async def test_a_nul_byte_in_a_field_rejects_the_row(store, secret, now, tmp_pat
 SCRIPT = textwrap.dedent('''
     import asyncio, sys, time
     from datetime import UTC, datetime
-    import bot.import_rows, bot.importer
+    import ops.import_rows, ops.importer
 
     def stuck(context, rows):
         time.sleep(120)
-    bot.import_rows.check_chunk = stuck
+    ops.import_rows.check_chunk = stuck
 
     async def main(db, path):
         from store.db import Store
         store = await Store.open(db)
-        await bot.importer.import_accounts(store, b"k" * 20, path, datetime.now(UTC), progress=False)
+        await ops.importer.import_accounts(store, b"k" * 20, path, datetime.now(UTC), progress=False)
 
     if __name__ == "__main__":
-        bot.importer.POOL_MIN_BYTES = 0
+        ops.importer.POOL_MIN_BYTES = 0
         asyncio.run(main(sys.argv[1], sys.argv[2]))
 ''')
 

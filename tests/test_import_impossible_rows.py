@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from test_audit_payments import account, payments, portfolio
 
-from bot.importer import import_accounts, import_payments
 from debt.policy import load_policy
+from ops.importer import import_accounts, import_payments
 from store.accounts import count_accounts, get_account
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)  # 17:00 in Shanghai

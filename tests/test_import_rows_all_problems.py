@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.importer import import_accounts
 from debt.portfolio import ACCOUNT_COLUMNS, RowError, parse_account_row, parse_payment_row
+from ops.importer import import_accounts
 
 ROW = {
     "account_ref": "CN-0001", "customer_name": "Li Wei", "date_of_birth": "1985-04-12",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.importer import import_accounts
-from bot.links import LinkError, write_links
+from ops.importer import import_accounts
+from ops.links import LinkError, write_links
 from store.tokens import redeem_token
 
 DATA = Path(__file__).parent / "data"

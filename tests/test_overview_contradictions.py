@@ -12,13 +12,13 @@ from flows_kit import Clock, has, make_flows, msgids, param, seed, texts, verifi
 
 from bot.i18n import translator
 from bot.render import render_text
-from bot.staff_view import account_view, as_text
 from debt.arrangements import quote
 from debt.money import Money
 from debt.policy import load_policy
 from debt.portfolio import PaymentRow
+from ops.staff_view import account_view, as_text
 from store.accounts import get_account
-from store.arrangements import insert_arrangement, insert_promise
+from store.arrangement_rows import insert_arrangement, insert_promise
 from store.cases import open_case
 from store.payments import insert_payments
 

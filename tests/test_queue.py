@@ -14,16 +14,16 @@ from decimal import Decimal
 import pytest
 from loop_seed import SEEDED
 
-from bot.queue_export import Entry, classify, summarise, top_entries, write_queue
 from debt.money import Money
 from debt.policy import load_policy
 from debt.portfolio import parse_account_row
-from debt.queue import priority
+from debt.queue_rule import priority
+from ops.queue_export import Entry, classify, summarise, top_entries, write_queue
 from store.accounts import upsert_accounts
-from store.arrangements import insert_promise
+from store.arrangement_rows import insert_promise
 from store.cases import open_case
 from store.chats import Chat, save_chat
-from store.queue import iter_queue_facts
+from store.queue_sql import iter_queue_facts
 
 
 def test_priority_by_hand_with_the_preset_weights():
@@ -45,7 +45,7 @@ def test_missing_weights_count_for_nothing():
     assert priority(5, Money("900", "GBP"), 2, 10, {"stage": Decimal(1)}) == Decimal(5)
 
 
-# --- the SQL ranking (store.queue) against the readable rules (bot.queue_export.classify) -------
+# --- the SQL ranking (store.queue_sql) against the readable rules (ops.queue_export.classify) -------
 
 CSV_COLUMNS = ("rank", "account_ref", "reason", "priority", "stage", "dpd", "overdue", "currency",
                "broken_in_row", "days_since_contact")
@@ -112,7 +112,7 @@ async def seed_varied(store, rng: random.Random, count: int) -> None:
 
 
 async def by_the_rules(store, policy, as_of) -> tuple[list[Entry], Counter, Counter]:
-    """The queue as bot.queue_export.classify says it, one account at a time, sorted in Python."""
+    """The queue as ops.queue_export.classify says it, one account at a time, sorted in Python."""
     entries, listed, left_out = [], Counter(), Counter()
     async with store.read() as db:
         async for facts in iter_queue_facts(db):
@@ -161,7 +161,7 @@ async def test_the_sql_ranking_agrees_with_the_rules_and_with_priority(store, na
         top, top_summary = await top_entries(store, policy, as_of, 25)
         assert top == entries[:25] and top_summary == summary
         assert await summarise(store, policy, as_of) == summary
-        for e in entries:  # each listed priority is debt.queue.priority's, from the row's own facts
+        for e in entries:  # each listed priority is debt.queue_rule.priority's, from the row's own facts
             stage = [s.name for s in policy.stages].index(e.stage)
             assert e.priority == priority(stage, Money(e.overdue, e.currency), e.broken_in_row,
                                           e.days_since_contact, policy.queue_weights)

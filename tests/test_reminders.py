@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from loop_seed import add_account, add_case, add_promise, bind_chat
 from telegram.error import Forbidden
 
-from bot.reminders import debtor_zone, deliver, due_reminders, should_remind
 from debt.policy import load_policy
+from ops.reminders import debtor_zone, deliver, due_reminders, should_remind
 from store.chats import load_chat
 from store.contact_log import record_sent, sent_since
 

@@ -164,7 +164,7 @@ async def test_sentences_after_language_the_chat_gets_its_command_menu_in_that_l
     ("ru", 21, "21 день просрочки"), ("ru", 3, "3 дня просрочки"), ("ru", 45, "45 дней просрочки"),
 ])
 def test_sentences_the_collectors_promise_notice_counts_days_late_in_plural_forms(code, dpd, expected):
-    from bot.notices import notice_text
+    from bot.notice_text import notice_text
     from bot.render import render_text
 
     payload = {"account_ref": "UK-0001", "stage": "M1", "dpd": dpd, "currency": "GBP", "overdue": "300.00",

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from loop_seed import add_account, add_case, add_payments, add_promise, bind_chat, outbox_rows, promise_row
 
-from bot.reminders import debtor_zone, deliver
-from bot.sweeper import apply_new_payments, sweep
 from debt.policy import load_policy
+from ops.reminders import debtor_zone, deliver
+from ops.sweeper import apply_new_payments, sweep
 from store.promise_status import broken_in_row
 
 POLICY = load_policy("cn")  # grace 3 days, contact 08:00-21:00 Asia/Shanghai

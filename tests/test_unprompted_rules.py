@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from flows_kit import Clock, make_flows, seed, verified
 from loop_seed import SEEDED, add_account, add_case, add_promise, bind_chat
 
-from bot.reminders import debtor_zone, deliver, due_reminders
-from bot.sweeper import sweep
 from debt.policy import load_policy
+from ops.reminders import debtor_zone, deliver, due_reminders
+from ops.sweeper import sweep
 from store.contact_log import record_sent
 from store.db import Store, migrations
 

@@ -13,9 +13,9 @@ from flows_kit import Chat, Clock, make_flows, msgids, seed
 from loop_seed import add_account, add_promise, bind_chat
 from test_unprompted_rules import CN, DUE, Phone, broken_overnight, shanghai
 
-from bot.reminders import deliver, due_reminders
 from debt.policy import DISCLOSURES, PolicyError, load_policy, parse_policy
 from flows.disclosure import STATEMENTS
+from ops.reminders import deliver, due_reminders
 
 DISCLOSURE = "This is an attempt to collect a debt. Any information obtained will be used for that purpose."
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 from flows_kit import Chat, Clock, buttons, find_button, has, link, make_flows, param, rows, seed
 
 from bot.i18n import translator
-from bot.notices import render_notice
+from bot.notice_text import render_notice
 from debt.policy import load_policy
 
 DOB, WRONG = "1985-04-12", "1990-01-01"

@@ -1,8 +1,8 @@
 """The call queue, ranked by SQLite in one statement: every account not closed, either left out
 (with the reason) or listed with its priority, in call order, streamed a chunk at a time.
 
-The rules are bot.queue_export's (`classify`, the readable version, which tests hold this SQL
-to) and debt.queue.priority's. Here they are SQL so that a million accounts need no Python per
+The rules are ops.queue_export's (`classify`, the readable version, which tests hold this SQL
+to) and debt.queue_rule.priority's. Here they are SQL so that a million accounts need no Python per
 account: the priority is an exact integer (the Decimal priority times 10,000, rounded half-even
 as Decimal.quantize does), computed from the policy's weights passed as integer parameters.
 
@@ -24,10 +24,10 @@ import aiosqlite
 
 from debt.money import Money
 from debt.policy import Policy
-from debt.queue import priority
+from debt.queue_rule import priority
 
 CHUNK = 1000  # rows fetched per trip to the database thread
-PRIORITY_PLACES = 4  # debt.queue.priority rounds to 0.0001
+PRIORITY_PLACES = 4  # debt.queue_rule.priority rounds to 0.0001
 _EPOCH = date(1970, 1, 1)
 
 # --- the statement, from the inside out ---------------------------------------------------------
@@ -113,7 +113,7 @@ LIMIT -1 OFFSET 0
 """
 
 # n: the priority times 10,000 times :denominator (10^(weight decimals + 3)), an integer. If it
-# overflows SQLite's 64 bits it turns REAL; p is then NULL and debt.queue.priority answers.
+# overflows SQLite's 64 bits it turns REAL; p is then NULL and debt.queue_rule.priority answers.
 _NUMERATOR = f"""
 SELECT *, (:w_stage * stage + :w_broken * broken + :w_days * max(since, 0)) * 10000000
           + :w_overdue * max(units, 0) AS n

@@ -19,10 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.queue_export import summarise
 from bot.report_chart import ChartUnavailable, weekly_chart
 from debt.policy import Policy
-from store import report as stats
+from ops.queue_export import summarise
+from store import report_counts as stats
 from store.db import Store
 
 RESOLVED = ("kept", "partial", "broken")

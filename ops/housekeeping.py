@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.reminders import JobDeps
+from ops.reminders import JobDeps
 from store import updates
 
 log = logging.getLogger("debtdesk.housekeeping")

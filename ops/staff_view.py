@@ -18,7 +18,7 @@ from debt.money import Money
 from debt.policy import Policy, Stage
 from debt.timeline import timeline
 from store.accounts import AccountRecord, get_account
-from store.arrangements import open_arrangement, promises_for
+from store.arrangement_rows import open_arrangement, promises_for
 from store.cleared_arrears import last_cleared
 from store.db import Store
 from store.promise_status import broken_in_row

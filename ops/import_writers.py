@@ -111,7 +111,7 @@ def payment_writer(now: datetime, policy: Policy | None) -> Writer:
         recorded = await record_payments(db, good, now)
         notes = [_credit_note(*lines[r.payment_id], r.credit) for r in recorded if r.credit > 0]
         if policy is not None and recorded:  # same transaction: a payment and the promise it keeps
-            from bot.sweeper import apply_new_payments
+            from ops.sweeper import apply_new_payments
 
             await apply_new_payments(db, [r.payment_id for r in recorded], policy, now)
         return Written(len(recorded), refused, notes)

@@ -4,7 +4,7 @@ an arrangement awaiting approval (a settlement, usually).
 Approving makes it the active arrangement: its promises are written then, the dates moved on by
 the days the decision took (debt.approval). Declining records the bank's reason for staff. Either
 way the collectors get a notice, and the debtor is told in their language inside contact hours
-(bot/decision_messages.py).
+(ops/decision_messages.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.sweeper import bank_today
 from debt.approval import approved_schedule
 from debt.policy import Policy
+from ops.sweeper import bank_today
 from store import audit, outbox
 from store.arrangement_decisions import ArrangementRow, approve, awaiting_approval, decline, get_arrangement
 from store.db import Store

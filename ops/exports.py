@@ -1,6 +1,6 @@
 """`debtdesk export promises`: every promise to pay, as CSV or JSON, for the collectors.
 
-The call queue (`debtdesk export queue`) lives in bot.queue_export, the report in bot.report.
+The call queue (`debtdesk export queue`) lives in ops.queue_export, the report in ops.report.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Telling the debtor what the bank decided: an arrangement approved or declined, a case closed.
 
 Each is an answer to something the debtor asked for, sent unprompted under the rules of
-bot/reminders.py: inside the policy's contact hours in the debtor's zone, never to a chat that
+ops/reminders.py: inside the policy's contact hours in the debtor's zone, never to a chat that
 opted out or blocked the bot, nor to an idle chat or while a dispute is open (CONTACTABLE), once
 per debtor, with the policy's disclosure and the opt-out line, logged as sent (so it counts toward the
 weekly cap for reminders). The cap itself does not hold it back: the debtor is waiting for the
@@ -19,8 +19,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.case_closing import expire_callbacks
-from bot.reminders import (
+from debt.money import Money
+from debt.policy import Policy
+from flows.menus import command_button, person_button
+from flows.types import N_, Reply, Text
+from ops.case_closing import expire_callbacks
+from ops.reminders import (
     WEEK,
     JobDeps,
     SendRendered,
@@ -33,10 +37,6 @@ from bot.reminders import (
     telegram_send_rendered,
     unprompted_reply,
 )
-from debt.money import Money
-from debt.policy import Policy
-from flows.menus import command_button, person_button
-from flows.types import N_, Reply, Text
 from store import arrangement_decisions, cases
 from store.db import Store
 

@@ -5,14 +5,14 @@ transaction each, so a million-row file needs no more memory than a small one. E
 is reported as `line N: column: reason` and skipped; the good rows are imported. Importing
 the same file twice changes nothing the second time.
 
-A big file is checked in chunks by worker processes (bot/import_rows.py) while this process
+A big file is checked in chunks by worker processes (ops/import_rows.py) while this process
 writes the chunks already checked, in file order; at most AHEAD chunks are in flight. The
 workers are spawned, so a script that calls import_accounts or import_payments must keep its
 own top-level code under `if __name__ == "__main__":` (the `debtdesk` command does). A worker
-exits by itself when this process dies, even by SIGKILL (bot/import_rows.watch_parent).
+exits by itself when this process dies, even by SIGKILL (ops/import_rows.watch_parent).
 
 What a batch does to the rows already held (an older portfolio refused, later payments applied
-on top, a payment_id seen with other values refused) is in bot/import_writers.py.
+on top, a payment_id seen with other values refused) is in ops/import_writers.py.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from datetime import date, datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack, watch_parent
-from bot.import_writers import Writer, account_writer, payment_writer
 from debt.policy import Policy
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
+from ops.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack, watch_parent
+from ops.import_writers import Writer, account_writer, payment_writer
 from store import audit
 from store.accounts import seen_add, seen_lines, seen_reset
 from store.db import Store

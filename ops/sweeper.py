@@ -4,7 +4,7 @@
   each payment goes to the account's pending promises, oldest due first (debt.matching), and a
   promise that is paid in full becomes kept, with a "kept" notice for the collectors.
 - `sweep` turns pending promises past due + grace into broken (or partial, if something was
-  paid), each with a "broken" notice; the account is back in the call queue (store.queue reads
+  paid), each with a "broken" notice; the account is back in the call queue (store.queue_sql reads
   the statuses). The debtor gets one kind message offering a new plan, inside contact hours
   only: outside them it waits, because the message owed is derived from the rows, not memory.
 """
@@ -21,7 +21,12 @@ from typing import Any
 
 import aiosqlite
 
-from bot.reminders import (
+from debt import matching
+from debt.money import Money
+from debt.policy import Policy
+from flows.menus import command_button, person_button
+from flows.types import N_, Reply, Text
+from ops.reminders import (
     WEEK,
     JobDeps,
     Unprompted,
@@ -33,11 +38,6 @@ from bot.reminders import (
     telegram_send_rendered,
     unprompted_reply,
 )
-from debt import matching
-from debt.money import Money
-from debt.policy import Policy
-from flows.menus import command_button, person_button
-from flows.types import N_, Reply, Text
 from store import audit, outbox
 from store.accounts import get_account
 from store.contact_log import sent_since

@@ -21,7 +21,7 @@ from debt.money import Money, MoneyError
 from flows.support import DISPUTE_REASONS, HARDSHIP_REASONS, WINDOWS
 from flows.types import N_, NP_, Text
 
-# One message per kind; placeholders are payload keys (flows/notices.py, bot/sweeper.py); a
+# One message per kind; placeholders are payload keys (flows/notices.py, ops/sweeper.py); a
 # missing one shows as a dash rather than losing the notice.
 MESSAGES = {
     "promise": N_(

@@ -3,9 +3,9 @@
 Left out: an account with a pending promise (until its due date plus grace), an open dispute, an
 open hardship review or an open call-back request: someone already answered, or a person at
 the bank owes them an answer. A broken promise puts the account at the top. The order inside
-each band is debt.queue.priority, higher first; equal priorities go by account_ref (A first).
+each band is debt.queue_rule.priority, higher first; equal priorities go by account_ref (A first).
 
-`classify` below says it in Python, one account at a time; store.queue says the same in one SQL
+`classify` below says it in Python, one account at a time; store.queue_sql says the same in one SQL
 statement that SQLite ranks and sorts, and tests hold the two to each other. `debtdesk export
 queue [--as-of DATE] [--format csv|json]` streams that statement's rows straight to the output,
 a chunk at a time; the memory that grows with the portfolio is SQLite's sorter, about 100 bytes
@@ -24,11 +24,11 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, TextIO
 
-from debt import matching, queue
+from debt import matching, queue_rule
 from debt.money import Money
 from debt.policy import Policy
 from store.db import Store
-from store.queue import QueueFacts, QueueRow, count_queue, iter_queue_lines, iter_queue_rows
+from store.queue_sql import QueueFacts, QueueRow, count_queue, iter_queue_lines, iter_queue_rows
 
 LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval")
 COLUMNS = ("rank", "account_ref", "reason", "priority", "stage", "dpd", "overdue", "currency",
@@ -95,14 +95,14 @@ def classify(facts: QueueFacts, policy: Policy, as_of: date) -> Entry | str | No
     dpd = max(0, (as_of - facts.oldest_due_date).days) if facts.oldest_due_date and facts.overdue > 0 else 0
     stage = policy.stage_for(dpd)
     since = (as_of - facts.last_seen.date()).days if facts.last_seen else dpd
-    score = queue.priority(policy.stage_index(stage.name), Money(facts.overdue, facts.currency), broken,
+    score = queue_rule.priority(policy.stage_index(stage.name), Money(facts.overdue, facts.currency), broken,
                            since, policy.queue_weights)
     return Entry(facts.account_ref, "broken_promise" if broken else "overdue", score, stage.name, dpd,
                  facts.overdue, facts.currency, broken, max(since, 0))
 
 
 def entry(row: Sequence) -> Entry:
-    """A listed row of store.queue.iter_queue_rows as an Entry."""
+    """A listed row of store.queue_sql.iter_queue_rows as an Entry."""
     return Entry(row[0], row[1], Decimal(row[2]), row[3], row[4], Decimal(row[5]), row[6], row[7], row[8])
 
 
@@ -154,7 +154,7 @@ async def write_queue(
 
 
 async def _write_csv(db: Any, policy: Policy, as_of: date, out: TextIO, summary: Summary) -> None:
-    """SQLite writes each line (store.queue.iter_queue_lines); here it gets its rank."""
+    """SQLite writes each line (store.queue_sql.iter_queue_lines); here it gets its rank."""
     out.write(",".join(COLUMNS) + "\n")
     rank = 0
     async for chunk in iter_queue_lines(db, policy, as_of):

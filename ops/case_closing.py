@@ -3,7 +3,7 @@ chat, and call-back requests that expire once their window has passed.
 
 A closed case lets the account back into the call queue (when nothing else keeps it out) and
 lets the debtor ask again; the collectors get a notice, and the debtor is told the outcome in
-their language inside contact hours (bot/decision_messages.py).
+their language inside contact hours (ops/decision_messages.py).
 """
 
 from __future__ import annotations

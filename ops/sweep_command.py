@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
-from bot.sweeper import BATCH, bank_today, sweep
 from debt import matching
 from debt.policy import Policy
+from ops.sweeper import BATCH, bank_today, sweep
 from store.db import Store
 from store.promise_status import past_grace, promise_state
 

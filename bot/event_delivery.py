@@ -98,7 +98,8 @@ class Deliverer:
         """One pass: fan out, then send the oldest due event, again and again (at most BATCH), so
         that events go out in id order while they are taken; how many arrived. A failed one waits
         for its retry, and only its own account's later events wait with it."""
-        await self.store.run_unit(deliveries.fan_out, self.subscriber, self.clock())
+        if await self.store.run_read(deliveries.behind, self.subscriber):
+            await self.store.run_unit(deliveries.fan_out, self.subscriber, self.clock())
         sent = 0
         for _ in range(BATCH):
             rows = await self.store.run_read(deliveries.due, self.subscriber, self.clock(), 1)

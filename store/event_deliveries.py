@@ -31,6 +31,17 @@ async def subscribe(db: aiosqlite.Connection, name: str, now: datetime) -> None:
     )
 
 
+async def behind(db: aiosqlite.Connection, name: str) -> bool:
+    """Whether the outbox has rows the subscriber's deliveries do not: a read, so that an idle
+    deliverer takes no write lock."""
+    async with db.execute(
+        "SELECT 1 FROM event_subscribers s WHERE s.name = ?"
+        " AND EXISTS (SELECT 1 FROM outbox WHERE id > s.through_id)",
+        (name,),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
 async def fan_out(db: aiosqlite.Connection, name: str, now: datetime) -> int:
     """Copy the outbox rows newer than the subscriber's mark into its deliveries; how many."""
     async with db.execute("SELECT through_id FROM event_subscribers WHERE name = ?", (name,)) as cur:

@@ -46,6 +46,8 @@ class Receiver:
     def __init__(self, fail_first: int = 0, refuse=None) -> None:
         self.fail_first = fail_first
         self.refuse = refuse  # refuse(Received) -> True: answer 503 to it
+        self.hang_up = None  # hang_up(Received) -> True: close the connection without an answer
+        self.stall_first = 0  # the first n requests are answered only after 3 seconds
         self.received: list[Received] = []  # every request, failed answers included
         self.accepted: list[Received] = []  # the ones answered 2xx
         self._server: asyncio.Server | None = None
@@ -80,6 +82,10 @@ class Receiver:
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
                 got = Received(headers, body)
                 self.received.append(got)
+                if self.hang_up is not None and self.hang_up(got):
+                    break
+                if len(self.received) <= self.stall_first:
+                    await asyncio.sleep(3)
                 status = "204 No Content"
                 if len(self.received) <= self.fail_first:
                     status = "500 Internal Server Error"

@@ -161,6 +161,22 @@ async def test_a_receiver_failing_its_first_three_answers_gets_every_event_in_or
     assert await count(store, "delivered") == len(ids) and await count(store, "dead") == 0
 
 
+async def test_a_receiver_that_times_out_gets_the_event_again_after_backoff(store, now, receivers, caplog):
+    receiver = await receivers()
+    receiver.stall_first = 1
+    deliverer = Deliverer(store, EventsSettings(receiver.url, KEY, 3, 0.05, 0.3))
+    await deliverer.start()
+    try:
+        event_id = await enqueue(store, now, "promise", REF_A, amount="300.00", due="2026-03-10")
+        deliverer.kick()
+        [got] = await receiver.wait_for(1)
+        await until(lambda: _all_in(store, "delivered", 1))
+    finally:
+        await deliverer.stop()
+    assert len(receiver.received) == 2 and got.event["id"] == f"evt_{event_id}"
+    assert f"event evt_{event_id} not delivered (ReadTimeout)" in caplog.text
+
+
 async def test_an_accounts_later_events_wait_for_its_earlier_one_and_others_do_not(store, now, receivers):
     """A's first event keeps failing: A's second waits behind it (in order per account), while
     B's events go through; once A's first arrives, A's second follows."""

@@ -74,14 +74,13 @@ class Deliverer:
                                      follow_redirects=False) as client:
             while True:
                 try:
-                    sent = await self.deliver_due(client)
+                    if not await self.deliver_due(client):
+                        await self._sleep()
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # a locked or broken database: keep serving, try again
                     log.error("event delivery pass failed: %s", type(exc).__name__)
-                    sent = 0
-                if not sent:
-                    await self._sleep()
+                    await asyncio.sleep(POLL_SECONDS)
 
     async def _sleep(self) -> None:
         wait = POLL_SECONDS

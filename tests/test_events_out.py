@@ -189,8 +189,10 @@ async def test_an_accounts_later_events_wait_for_its_earlier_one_and_others_do_n
         second_a = await enqueue(store, now, "opt_out", REF_A)
         b = await enqueue(store, now, "promise", REF_B, amount="50.00", due="2026-03-10")
         deliverer.kick()
-        await asyncio.sleep(0.5)
+        await receiver.wait_for(1)
+        await until(lambda: _tries_of(store, first_a, 3))
         assert [one.event["id"] for one in receiver.accepted] == [f"evt_{b}"]
+        assert f"evt_{second_a}" not in [one.event["id"] for one in receiver.received]
         refusing["on"] = False
         await receiver.wait_for(3)
     finally:
@@ -245,6 +247,13 @@ async def test_a_receiver_down_for_the_whole_run_leaves_dead_letters_that_retry_
     capsys.readouterr()
     assert await asyncio.to_thread(main, ["events", "failed"]) == 0
     assert capsys.readouterr().out == ""
+
+
+async def _tries_of(store: Store, event_id: int, at_least: int) -> bool:
+    async with store.read() as db:
+        async with db.execute("SELECT attempts FROM event_deliveries WHERE event_id = ?", (event_id,)) as cur:
+            (tries,) = await cur.fetchone()
+    return tries >= at_least
 
 
 def assert_in_order_per_account(events: list[dict]) -> None:

@@ -233,10 +233,19 @@ async def cmd_cases(config: Config, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+async def cmd_events(config: Config, args: argparse.Namespace) -> int:
+    from bot.events_command import EventsError, run_events
+
+    try:
+        return await run_events(config, args.action, getattr(args, "id", None), getattr(args, "all", False))
+    except EventsError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS = {
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
-    "approvals": cmd_approvals, "cases": cmd_cases,
+    "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events,
 }
 
 
@@ -307,6 +316,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("id", type=int)
     q.add_argument("--outcome", required=True, metavar="OUTCOME",
                    help="dispute: upheld|rejected; hardship: plan_agreed|no_change; callback: done|no_answer")
+
+    p = sub.add_parser("events", help="events the bank's receiver never took (dead letters): list, replay")
+    acts = p.add_subparsers(dest="action", metavar="<action>", required=True)
+    acts.add_parser("failed", help="every event whose retries ran out: id, type, account, tries, last error")
+    q = acts.add_parser("retry", help="send dead letters again, each account's in order")
+    q.add_argument("id", nargs="?", metavar="ID", help="the event (evt_N) to send again")
+    q.add_argument("--all", action="store_true", help="every dead letter")
 
     sub.add_parser("check", help="before the first start: settings, policy, database, catalogs, bot token")
 

@@ -10,24 +10,43 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
+from bot.event_signing import SecretError, parse_secret
 from debt.policy import Policy, PolicyError, load_policy
 
 KEYS = (
     "db", "secret", "policy", "bot_token", "bot_api_url", "bot_username",
     "collectors_chat", "collectors_locale", "webhook_secret", "log_format", "log_level",
     "send_rate", "group_send_rate",
+    "events_url", "events_secret", "events_retries", "events_backoff", "events_timeout",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Telegram's free limits: about 30 messages a second in all, 20 a minute into one group.
 SEND_RATE = 30.0
 GROUP_SEND_RATE = 20.0
+# Events out: tries after the first before an event becomes a dead letter, the first wait in
+# seconds (doubling after each failure, at most an hour), and how long one POST may take.
+EVENTS_RETRIES = 10
+EVENTS_BACKOFF = 10.0
+EVENTS_TIMEOUT = 10.0
 
 
 class ConfigError(ValueError):
     """One line that says which setting is wrong and why."""
+
+
+@dataclass(frozen=True)
+class EventsSettings:
+    """Where events are POSTed, the Standard Webhooks key they are signed with, and the retries."""
+
+    url: str
+    key: bytes = field(repr=False)
+    retries: int = EVENTS_RETRIES
+    backoff: float = EVENTS_BACKOFF  # seconds before the first retry
+    timeout: float = EVENTS_TIMEOUT  # seconds for one POST
 
 
 @dataclass(frozen=True)
@@ -46,6 +65,7 @@ class Config:
     log_level: int  # debtdesk's own loggers (DEBTDESK_LOG_LEVEL); the libraries stay at WARNING
     send_rate: float = SEND_RATE  # messages a second, all chats together
     group_send_rate: float = GROUP_SEND_RATE  # messages a minute into one group (the collectors')
+    events: EventsSettings | None = None  # None: no DEBTDESK_EVENTS_URL, events stay in the feed
 
     def require_secret(self) -> bytes:
         if not self.secret:
@@ -76,6 +96,41 @@ def _rate(values: Mapping[str, object], key: str, default: float, per: str) -> f
     if not (math.isfinite(rate) and rate > 0):
         raise ConfigError(f"DEBTDESK_{key.upper()} must be a number of messages a {per} above 0, not {raw!r}")
     return rate
+
+
+def _seconds(values: Mapping[str, object], key: str, default: float) -> float:
+    raw = values.get(key, default)
+    try:
+        seconds = math.nan if isinstance(raw, bool) else float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= 3600):
+        raise ConfigError(f"DEBTDESK_{key.upper()} must be a number of seconds above 0, at most 3600, "
+                          f"not {raw!r}")
+    return seconds
+
+
+def _events(values: Mapping[str, object]) -> EventsSettings | None:
+    """DEBTDESK_EVENTS_*: nothing without a URL; a URL needs the secret to sign with."""
+    url = str(values.get("events_url") or "")
+    if not url:
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(f"DEBTDESK_EVENTS_URL must be an http:// or https:// URL, not {url!r}")
+    secret = str(values.get("events_secret") or "")
+    if not secret:
+        raise ConfigError("DEBTDESK_EVENTS_URL needs DEBTDESK_EVENTS_SECRET (whsec_...) to sign the events")
+    try:
+        key = parse_secret(secret)
+    except SecretError as exc:
+        raise ConfigError(f"DEBTDESK_EVENTS_SECRET {exc}") from None
+    raw = values.get("events_retries", EVENTS_RETRIES)
+    retries = int(raw) if str(raw).isdigit() else -1
+    if not 0 <= retries <= 100:
+        raise ConfigError(f"DEBTDESK_EVENTS_RETRIES must be a whole number from 0 to 100, not {raw!r}")
+    return EventsSettings(url, key, retries, _seconds(values, "events_backoff", EVENTS_BACKOFF),
+                          _seconds(values, "events_timeout", EVENTS_TIMEOUT))
 
 
 def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -120,4 +175,5 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         log_level=logging.getLevelName(log_level),
         send_rate=_rate(values, "send_rate", SEND_RATE, "second"),
         group_send_rate=_rate(values, "group_send_rate", GROUP_SEND_RATE, "minute"),
+        events=_events(values),
     )

@@ -62,6 +62,10 @@ MESSAGES = {
         "Arrangement declined: account {account_ref}, {plan}. Reason: {note}. The debtor will be told."
     ),
     "case_closed": N_("Case closed: account {account_ref}, {case_kind} (case {case_id}): {outcome}."),
+    "opt_out": N_(
+        "Opted out: account {account_ref} ({stage}) wants no more reminders or other unprompted messages."
+    ),
+    "opt_in": N_("Opted in: account {account_ref} ({stage}) wants reminders again."),
 }
 UNKNOWN = N_("Notice {kind} for account {account_ref}.")
 MISSING = "—"

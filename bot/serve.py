@@ -94,10 +94,15 @@ async def running(
                 secret_token=secret_token,
                 allowed_updates=ALLOWED_UPDATES,
             )
+        events = application.bot_data.get("events")  # bot/event_delivery.py, beside the notifier
+        if events is not None:
+            await events.start()
         try:
             yield receiving
         finally:
             await _stop_receiving(receiving)
+            if events is not None:
+                await events.stop()
             notifier = application.bot_data.get("notifier")
             if notifier is not None:
                 await notifier.stop()  # a drain held by flood control must not keep SIGTERM waiting

@@ -19,6 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.collectors import collector_handlers
 from bot.config import Config, ConfigError
 from bot.errors import on_error
+from bot.event_delivery import events_deliverer, kick_all
 from bot.i18n import load_all, locales_dir, translator
 from bot.notifier import Notifier, notifier_job, telegram_send
 from bot.render import render
@@ -179,8 +180,9 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     limiter = send_limiter(config)
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
+    deliverer = events_deliverer(config, flows.store, application.bot_data)  # serve starts it
     _schedule(flows, application, now)
-    on_update = make_update_handler(flows, notifier.kick if notifier else None, config.collectors_chat)
+    on_update = make_update_handler(flows, kick_all(notifier, deliverer), config.collectors_chat)
     # The collectors' commands first: answered in their chat only, and nothing after them there.
     application.add_handlers(collector_handlers(config, flows.store, now), group=-1)
     application.add_handler(TypeHandler(Update, on_update))

@@ -122,8 +122,8 @@ def _instalments(account: Account, policy: Policy, offer: ArrangementOffer, mont
     # rounded down: the plan fee never passes the policy's monthly rate
     fee_total = round_minor(balance.amount * offer.monthly_fee_rate * months, currency, ROUND_DOWN)
     fees = Money(fee_total, currency)
-    if (balance + fees).amount < quantum(currency) * months:
-        return None  # some payment would be zero
+    if balance.amount < quantum(currency) * months:
+        return None  # some payment would be zero: the balance's share of each is split on its own
     accrues = offer.interest == "accrues" and policy.interest.daily_rate > 0
     bearing = interest_base(account, policy)
     schedule, interest, previous = [], Money.zero(currency), today

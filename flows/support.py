@@ -225,6 +225,7 @@ async def stop(ctx: Ctx, args: str = "") -> None:
     ctx.chat.opted_out = True
     if ctx.verified:  # the debtor's wish, in every chat of the account
         await contact_log.stop_account(ctx.db, ctx.ref, ctx.now)
+        await ctx.notify("opt_out", ctx.ref, account_fields(ctx))  # the bank's systems follow the wish
     await ctx.audit("opt_out", ctx.chat.account_ref)
     ctx.say(Text(N_("Done: I will not send you messages you did not ask for. You can still use me at any "
                     "time; send /resume to receive reminders again.")), buttons=way_on())
@@ -234,6 +235,7 @@ async def resume(ctx: Ctx, args: str = "") -> None:
     ctx.chat.opted_out = False
     if ctx.verified:
         await contact_log.resume_account(ctx.db, ctx.ref)
+        await ctx.notify("opt_in", ctx.ref, account_fields(ctx))
     await ctx.audit("opt_in", ctx.chat.account_ref)
     ctx.say(Text(N_("Done: you will receive reminders again. Send /stop at any time to end them.")),
             buttons=way_on())

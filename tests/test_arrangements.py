@@ -108,3 +108,13 @@ def test_keys_fit_callback_data():
     for preset, currency in (("cn", "CNY"), ("us", "USD"), ("uk", "GBP")):
         for q in quotes(account(currency, 200), load_policy(preset), TODAY):
             assert KEY_PATTERN.fullmatch(q.key), q.key
+
+
+def test_no_instalment_plan_has_a_payment_of_nothing_on_a_tiny_balance():
+    """Found by hypothesis: ¥0.31 over 36 months split the balance into ¥0.00 shares (the plan fee
+    made the total look big enough). A term is offered only when each payment is at least ¥0.01."""
+    tiny = Account("A-1", "CNY", "card", Decimal("0.31"), Decimal("0.00"), Decimal("0.01"),
+                   date(2026, 11, 28))
+    plans = quotes(tiny, load_policy("cn"), date(2026, 11, 29))
+    assert [q.key for q in plans if q.kind == "instalments"] == ["inst6", "inst12", "inst24"]
+    assert all(i.amount.amount > 0 for q in plans for i in q.schedule)

@@ -30,8 +30,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
+from debt.local_time import bank_today
 from debt.policy import Policy
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
 from ops.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack, watch_parent
@@ -297,12 +297,6 @@ async def _audit(store: Store, report: ImportReport, now: datetime) -> None:
         await audit.append(db, "cli", f"import_{report.kind}", None, now, detail)
 
 
-def _today(now: datetime, policy: Policy | None) -> date:
-    """The import's day where the bank is (the policy's zone), else in UTC."""
-    zone = policy.contact.default_timezone if policy else ""
-    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
-
-
 async def import_accounts(
     store: Store, secret: bytes, path: str, now: datetime, progress: bool | None = None,
     on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
@@ -312,7 +306,7 @@ async def import_accounts(
 
     as_of: the day the file's figures are as of, for rows without an `as_of` column (default: the
     import's day). With a policy, an account in another currency than the policy's is refused."""
-    today = _today(now, policy)
+    today = bank_today(policy, now)  # the import's day where the bank is, else in UTC
     if as_of is not None and as_of > today:  # every row would be refused for it: say it once
         report = ImportReport("accounts", fatal=f"as_of: {as_of} is in the future; nothing imported")
         if on_error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from debt.local_time import local_today
 from debt.policy import ContactRule
 
 
@@ -46,6 +47,6 @@ def should_remind(
     local = now.astimezone(zone)
     if local.date() != due - timedelta(days=1) or local.time().replace(tzinfo=None) < contact.reminder_time:
         return False
-    if last_reminder_at is not None and last_reminder_at.astimezone(zone).date() == local.date():
+    if last_reminder_at is not None and local_today(last_reminder_at, zone) == local.date():
         return False
     return may_contact(now, zone, contact, opted_out, sent_last_week)

@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from debt.local_time import bank_today
 from debt.policy import Policy
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
-from ops.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack, watch_parent
+from ops.import_rows import Context, RowOutcome, check_chunk, check_packed, pack, unpack, watch_parent
 from ops.import_writers import Writer, account_writer, payment_writer
 from store import audit
 from store.accounts import seen_add, seen_lines, seen_reset
@@ -129,7 +129,7 @@ class _Run:
         self.keys[key] = line
         self.batch.append((line, key, item))
 
-    async def take(self, outcomes: list[Outcome], write: Writer, progress: Progress) -> None:
+    async def take(self, outcomes: list[RowOutcome], write: Writer, progress: Progress) -> None:
         """A checked chunk's rows, in file order; a full batch is written as soon as it fills."""
         for line, key, item in outcomes:
             if key is None:
@@ -189,7 +189,7 @@ class _Checker:
             return done
         return loop.run_in_executor(self.pool, check_packed, self.context, pack(rows))
 
-    async def answer(self, submitted: asyncio.Future) -> list[Outcome]:
+    async def answer(self, submitted: asyncio.Future) -> list[RowOutcome]:
         result = await submitted
         return result if self.pool is None else unpack(result)
 

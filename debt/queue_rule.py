@@ -5,7 +5,7 @@ open hardship review or an open call-back request, or an arrangement awaiting th
 approval: someone already answered, or a person at the bank owes them an answer. A broken
 promise puts the account at the top; the order inside each band is `priority`, higher first.
 This is the one statement of the rule: store.queue_sql computes the same in SQL for speed, and
-tests/test_queue.py holds the two equal on varied accounts.
+tests/test_ops_queue.py holds the two equal on varied accounts.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def defined(path: Path) -> set[str]:
 
 def test_who_is_in_the_queue_and_why_is_said_once_in_debt():
     """The rule (classify, left_out_reason, the facts it reads) is debt.queue_rule's; the SQL in
-    store.queue_sql computes the same for speed and tests/test_queue.py holds the two equal."""
+    store.queue_sql computes the same for speed and tests/test_ops_queue.py holds the two equal."""
     rule = {"classify", "left_out_reason", "statuses_as_of", "QueueFacts", "Entry"}
     where = {str(p.relative_to(ROOT)) for p in modules(*PRODUCTION) if defined(p) & rule}
     assert where == {"debt/queue_rule.py"}

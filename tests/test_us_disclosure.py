@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flows_kit import Chat, Clock, make_flows, msgids, seed
 from loop_seed import add_account, add_promise, bind_chat
-from test_unprompted_rules import CN, DUE, Phone, broken_overnight, shanghai
+from test_ops_unprompted_rules import CN, DUE, Phone, broken_overnight, shanghai
 
 from bot.jobs import telegram_sender
 from debt.policy import DISCLOSURES, PolicyError, load_policy, parse_policy

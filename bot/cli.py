@@ -75,6 +75,7 @@ def _output(path: str | None):
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from bot.cli_import import summary_line, terminal_progress
     from ops.importer import import_accounts, import_payments
 
     if args.as_of and args.kind != "accounts":
@@ -84,7 +85,7 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> int:
         def tell(message: str) -> None:
             print(message, file=sys.stderr)
 
-        progress = False if args.no_progress else None
+        progress = terminal_progress(args.kind, sys.stderr, False if args.no_progress else None)
         if args.kind == "accounts":
             report = await import_accounts(store, config.require_secret(), args.file, _utc_now(),
                                            progress, on_error=tell, policy=config.policy, as_of=args.as_of)
@@ -93,7 +94,7 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> int:
                                            policy=config.policy)
     finally:
         await store.close()
-    print(report.summary())
+    print(summary_line(report))
     return 1 if report.failed else 0
 
 

@@ -278,7 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
 
     p = sub.add_parser("report", help="what self-service did: links, verified chats, promises, calls saved")
-    p.add_argument("--as-of", type=_day, metavar="DATE", help="count up to the end of this day (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=_day, metavar="DATE",
+                   help="count up to the end of this day in UTC (YYYY-MM-DD; default: the bank's today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--chart", metavar="FILE.png", help="also draw promises made and kept per week")
 

@@ -7,6 +7,7 @@ here, not in review.
 from __future__ import annotations
 
 import ast
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -143,3 +144,19 @@ def test_whether_an_unprompted_message_may_go_is_decided_in_debt():
     rule = {"inside_hours", "may_contact", "should_remind", "debtor_zone"}
     where = {str(p.relative_to(ROOT)) for p in modules(*PRODUCTION) if defined(p) & rule}
     assert where == {"debt/contact_rules.py", "debt/local_time.py"}
+
+
+def test_the_two_long_fault_tests_are_marked_slow_and_the_marker_is_registered():
+    """`pytest -m "not slow"` leaves them out of a quick local run; CI runs everything."""
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]
+    assert any(m.startswith("slow:") for m in options["ini_options"]["markers"])
+    marked = set()
+    for path in modules("tests"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node
+            decorators = getattr(node, "decorator_list", [])
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                decorators = [node.value.func]
+            if any(ast.unparse(d) == "pytest.mark.slow" for d in decorators):
+                marked.add(getattr(target, "name", getattr(target, "id", None)))
+    assert marked == {"test_sigkill_at_random_points_loses_and_doubles_nothing", "TestFlowsUnderRandomEvents"}

@@ -13,7 +13,6 @@ passed (ops.case_closing.expire_callbacks).
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,8 +27,6 @@ from flows.types import N_, Reply, Text, command_button, person_button
 from ops.reminders import WEEK, Send, Unprompted, active_since, deliver, message_locale, unprompted_reply
 from store import arrangement_decisions, cases
 from store.db import Store
-
-log = logging.getLogger(__name__)
 
 OUTCOME_MESSAGES = {
     ("dispute", "upheld"): N_("The bank has answered your dispute: you were right, and your account will be "

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,8 +39,6 @@ from store.promise_status import (
     promise_state,
     save_state,
 )
-
-log = logging.getLogger(__name__)
 
 BATCH = 500
 ACTOR = "scheduler"

@@ -19,10 +19,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
 from bot.config import Config, ConfigError, load_config
 from bot.logging_setup import setup_logging
+from debt.local_time import bank_today
 from debt.policy import PRESETS, PolicyError, load_policy
 from store.db import SchemaTooNew, Store
 
@@ -45,8 +45,8 @@ def _utc_now() -> datetime:
 
 
 def _today(config: Config, as_of: date | None) -> date:
-    """--as-of, or today in the bank's zone (the policy's default time zone)."""
-    return as_of or _utc_now().astimezone(ZoneInfo(config.policy.contact.default_timezone)).date()
+    """--as-of, or today in the bank's zone (the policy's default time zone, else UTC)."""
+    return as_of or bank_today(config.policy, _utc_now())
 
 
 async def _open(config: Config) -> Store:
@@ -75,6 +75,7 @@ def _output(path: str | None):
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from bot.cli_import import summary_line, terminal_progress
     from ops.importer import import_accounts, import_payments
 
     if args.as_of and args.kind != "accounts":
@@ -84,7 +85,7 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> int:
         def tell(message: str) -> None:
             print(message, file=sys.stderr)
 
-        progress = False if args.no_progress else None
+        progress = terminal_progress(args.kind, sys.stderr, False if args.no_progress else None)
         if args.kind == "accounts":
             report = await import_accounts(store, config.require_secret(), args.file, _utc_now(),
                                            progress, on_error=tell, policy=config.policy, as_of=args.as_of)
@@ -93,7 +94,7 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> int:
                                            policy=config.policy)
     finally:
         await store.close()
-    print(report.summary())
+    print(summary_line(report))
     return 1 if report.failed else 0
 
 
@@ -118,7 +119,8 @@ async def cmd_links(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_show(config: Config, args: argparse.Namespace) -> int:
-    from ops.staff_view import account_view, as_json, as_text
+    from bot.cli_show import as_text
+    from ops.staff_view import account_view, as_json
 
     store = await _open(config)
     try:
@@ -151,13 +153,13 @@ async def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_report(config: Config, args: argparse.Namespace) -> int:
-    from ops.report import run_report
+    from bot.cli_report import run_report
 
     return await run_report(config, _today(config, args.as_of), args.format, args.chart)
 
 
 async def cmd_sweep(config: Config, args: argparse.Namespace) -> int:
-    from ops.sweep_command import run_sweep
+    from bot.cli_sweep import run_sweep
 
     return await run_sweep(config, args.as_of, dry_run=args.dry_run, force=args.force)
 
@@ -215,7 +217,8 @@ async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_approvals(config: Config, args: argparse.Namespace) -> int:
-    from ops.approvals import ApprovalError, run_approvals
+    from bot.cli_approvals import run_approvals
+    from ops.approvals import ApprovalError
 
     try:
         return await run_approvals(config, args.action, getattr(args, "id", None),
@@ -225,7 +228,8 @@ async def cmd_approvals(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_cases(config: Config, args: argparse.Namespace) -> int:
-    from ops.case_closing import CaseError, run_cases
+    from bot.cli_cases import run_cases
+    from ops.case_closing import CaseError
 
     try:
         return await run_cases(config, args.action, getattr(args, "id", None), getattr(args, "outcome", None))
@@ -283,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
 
     p = sub.add_parser("report", help="what self-service did: links, verified chats, promises, calls saved")
-    p.add_argument("--as-of", type=_day, metavar="DATE", help="count up to the end of this day (YYYY-MM-DD)")
+    p.add_argument("--as-of", type=_day, metavar="DATE",
+                   help="count up to the end of this day in UTC (YYYY-MM-DD; default: the bank's today)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--chart", metavar="FILE.png", help="also draw promises made and kept per week")
 

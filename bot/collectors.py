@@ -34,13 +34,13 @@ from telegram.ext import (
 from bot.i18n import babel_locale, translator
 from bot.notice_text import CASE_KINDS, OUTCOMES, late
 from bot.render import cut, render_text
+from debt.local_time import bank_today
 from debt.money import Money
 from flows.types import N_, Text
 from ops.case_closing import CaseError, close
 from ops.queue_export import top_entries
 from ops.report import gather
 from ops.staff_view import account_view
-from ops.sweeper import bank_today
 from store.db import Store
 from store.promise_status import due_on
 

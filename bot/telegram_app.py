@@ -21,16 +21,13 @@ from bot.config import Config, ConfigError
 from bot.errors import on_error
 from bot.event_delivery import events_deliverer, kick_all
 from bot.i18n import load_all, locales_dir, translator
+from bot.jobs import JobDeps, decisions_job, reminder_job, schedule_housekeeping, sweep_job
 from bot.notifier import Notifier, notifier_job, telegram_send
 from bot.render import render
 from flows.commands import COMMANDS
 from flows.engine import Flows
 from flows.languages import locale_from_language_code
 from flows.types import N_, Event, Outcome
-from ops.decision_messages import decisions_job
-from ops.housekeeping import schedule_housekeeping
-from ops.reminders import JobDeps, reminder_job
-from ops.sweeper import sweep_job
 
 log = logging.getLogger("debtdesk.telegram")
 

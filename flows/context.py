@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
 from debt.account import Account
+from debt.local_time import debtor_zone, local_today
 from debt.money import Money
 from debt.policy import Policy
 from flows import keywords
@@ -68,12 +68,7 @@ class Ctx:
 
     def day_in(self, timezone: str) -> date:
         """Today in that IANA zone, else in the policy's."""
-        name = timezone or self.policy.contact.default_timezone
-        try:
-            zone = ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo(self.policy.contact.default_timezone)
-        return self.now.astimezone(zone).date()
+        return local_today(self.now, debtor_zone(timezone, self.policy.contact.default_timezone))
 
     @property
     def locale(self) -> str:

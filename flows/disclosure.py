@@ -8,20 +8,10 @@ the catalogs, so each debtor reads it in their language.
 
 from __future__ import annotations
 
-from debt.policy import Policy
 from flows.context import Ctx
-from flows.types import N_, Text
+from flows.types import STATEMENTS, disclosure_texts
 
-STATEMENTS = {
-    "attempt_to_collect": N_(
-        "This is an attempt to collect a debt. Any information obtained will be used for that purpose."
-    ),
-}
-
-
-def disclosure_texts(policy: Policy) -> tuple[Text, ...]:
-    """The policy's statement as a paragraph, or nothing when it names none."""
-    return (Text(STATEMENTS[policy.disclosure]),) if policy.disclosure else ()
+__all__ = ["STATEMENTS", "disclosure_texts", "say_disclosure"]
 
 
 def say_disclosure(ctx: Ctx) -> None:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from flows.context import Ctx
 from flows.types import N_, Button, Text
+from flows.types import PERSON as PERSON  # the shared pieces live in flows.types (ops/ uses them too)
+from flows.types import command_button as command_button
+from flows.types import person_button as person_button
 
-PERSON = "person"
 MENU_BUTTON = "menu"
-
-
-def person_button() -> Button:
-    return Button(Text(N_("Talk to a person")), PERSON)
 
 
 def person_row() -> tuple[Button, ...]:
@@ -33,10 +31,6 @@ def way_on() -> tuple[tuple[Button, ...], ...]:
 def unclear() -> Text:
     """The lead of a step asked again after something it could not read."""
     return Text(N_("Sorry, I did not understand that."))
-
-
-def command_button(label: str, command: str) -> Button:
-    return Button(Text(label), f"cmd:{command}")
 
 
 def verified_buttons() -> tuple[tuple[Button, ...], ...]:

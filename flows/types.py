@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from debt.policy import Policy
 
 
 def N_(msgid: str) -> str:
@@ -76,3 +79,31 @@ class Outcome:
     locale: str
     commands_locale: str | None = None  # set after /language: this chat's command menu changes
     notices: int = 0  # collectors' notices the step left in the outbox (the bot drains them at once)
+
+
+# --- the pieces every message shares, conversations' and unprompted ones' (ops/ uses these) ---
+
+PERSON = "person"  # the "talk to a person" button's callback data
+
+
+def person_button() -> Button:
+    return Button(Text(N_("Talk to a person")), PERSON)
+
+
+def command_button(label: str, command: str) -> Button:
+    """A button that does what typing the command does ("cmd:balance"): it never goes stale."""
+    return Button(Text(label), f"cmd:{command}")
+
+
+# Statements a policy requires where the bot speaks of the debt (debt.policy.DISCLOSURES); the
+# words live in the catalogs, so each debtor reads them in their language (flows.disclosure).
+STATEMENTS = {
+    "attempt_to_collect": N_(
+        "This is an attempt to collect a debt. Any information obtained will be used for that purpose."
+    ),
+}
+
+
+def disclosure_texts(policy: Policy) -> tuple[Text, ...]:
+    """The policy's statement as a paragraph, or nothing when it names none."""
+    return (Text(STATEMENTS[policy.disclosure]),) if policy.disclosure else ()

@@ -14,8 +14,8 @@ says which it was; only the collectors' notice names a real account, so someone 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from debt.local_time import debtor_zone
 from flows.context import Ctx
 from flows.menus import bank_contact_text
 from flows.notices import lock_fields
@@ -97,7 +97,7 @@ async def _tell_collectors(ctx: Ctx, scope: str, until: datetime, record: Accoun
 
 
 def say_paused(ctx: Ctx, until: datetime) -> None:
-    local = until.astimezone(ZoneInfo(ctx.policy.contact.default_timezone))
+    local = until.astimezone(debtor_zone(None, ctx.policy.contact.default_timezone))
     ctx.go("start")
     ctx.say(
         Text(N_("For your security, confirming who you are is paused until {date} at {time}."),

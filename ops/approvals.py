@@ -1,5 +1,5 @@
-"""`debtdesk approvals list | approve ID | decline ID --reason TEXT`: a person at the bank decides
-an arrangement awaiting approval (a settlement, usually).
+"""A person at the bank decides an arrangement awaiting approval (a settlement, usually): from
+`debtdesk approvals` (bot/cli_approvals.py) or any other door.
 
 Approving makes it the active arrangement: its promises are written then, the dates moved on by
 the days the decision took (debt.approval). Declining records the bank's reason for staff. Either
@@ -9,15 +9,14 @@ way the collectors get a notice, and the debtor is told in their language inside
 
 from __future__ import annotations
 
-import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from debt.approval import approved_schedule
+from debt.local_time import bank_today
 from debt.policy import Policy
-from ops.sweeper import bank_today
 from store import audit, outbox
-from store.arrangement_decisions import ArrangementRow, approve, awaiting_approval, decline, get_arrangement
+from store.arrangement_decisions import ArrangementRow, approve, decline, get_arrangement
 from store.db import Store
 
 MAX_REASON = 500
@@ -77,35 +76,3 @@ async def decline_arrangement(
         detail = {"arrangement_id": row.id}  # the reason stays out: free text may hold personal data
         await audit.append(db, actor, "arrangement_declined", row.account_ref, now, detail)
         return await get_arrangement(db, arrangement_id)
-
-
-def _line(row: ArrangementRow) -> str:
-    due, first = row.schedule[0] if row.schedule else (None, None)
-    first_text = f"first {first.amount} {first.currency} by {due.isoformat()}" if first else "no schedule"
-    return (f"{row.id}\t{row.account_ref}\t{row.quote_key}\t{row.total.amount} {row.total.currency}\t"
-            f"{first_text}\tasked {row.created_at.date().isoformat()}")
-
-
-async def run_approvals(config: Any, action: str, arrangement_id: int | None, reason: str | None,
-                        out: Any = None) -> int:
-    """The CLI's `approvals` command; an ApprovalError reaches the CLI as one line, exit 2."""
-    out = out or sys.stdout
-    now = datetime.now(UTC)  # the shell owns the wall clock
-    store = await Store.open(config.db_path)
-    try:
-        if action == "list":
-            async with store.read() as db:
-                rows = await awaiting_approval(db)
-            for row in rows:
-                print(_line(row), file=out)
-            print(f"approvals: {len(rows)} awaiting approval", file=sys.stderr)
-        elif action == "approve":
-            row = await approve_arrangement(store, config.policy, arrangement_id, now)
-            print(f"arrangement {row.id} approved; the debtor is told inside contact hours: {_line(row)}",
-                  file=out)
-        else:
-            row = await decline_arrangement(store, arrangement_id, reason or "", now)
-            print(f"arrangement {row.id} declined; the debtor is told inside contact hours", file=out)
-    finally:
-        await store.close()
-    return 0

@@ -1,5 +1,5 @@
-"""Closing cases: `debtdesk cases list | close ID --outcome OUTCOME`, /close in the collectors'
-chat, and call-back requests that expire once their window has passed.
+"""Closing cases (from `debtdesk cases`, bot/cli_cases.py, or /close in the collectors' chat),
+and call-back requests that expire once their window has passed.
 
 A closed case lets the account back into the call queue (when nothing else keeps it out) and
 lets the debtor ask again; the collectors get a notice, and the debtor is told the outcome in
@@ -8,13 +8,12 @@ their language inside contact hours (ops/decision_messages.py).
 
 from __future__ import annotations
 
-import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from debt.policy import Policy
 from store import audit, outbox
-from store.cases import EXPIRED, OUTCOMES, CaseRow, callbacks_opened_before, close_case, get_case, open_cases
+from store.cases import EXPIRED, OUTCOMES, CaseRow, callbacks_opened_before, close_case, get_case
 from store.db import Store
 
 
@@ -60,29 +59,3 @@ async def expire_callbacks(store: Store, policy: Policy, now: datetime) -> int:
         for case in stale:
             await _close(db, case, EXPIRED, now, "scheduler")
     return len(stale)
-
-
-async def run_cases(
-    config: Any, action: str, case_id: int | None, outcome: str | None, out: Any = None
-) -> int:
-    """The CLI's `cases` command; a CaseError reaches the CLI as one line, exit 2."""
-    out = out or sys.stdout
-    now = datetime.now(UTC)  # the shell owns the wall clock
-    store = await Store.open(config.db_path)
-    try:
-        if action == "list":
-            expired = await expire_callbacks(store, config.policy, now)
-            async with store.read() as db:
-                cases = await open_cases(db)
-            for case in cases:
-                outcomes = ", ".join(OUTCOMES[case.kind])
-                print(f"{case.id}\t{case.account_ref}\t{case.kind}\t{case.reason}\t"
-                      f"opened {case.created_at.date().isoformat()}\toutcomes: {outcomes}", file=out)
-            print(f"cases: {len(cases)} open, {expired} call-back requests expired now", file=sys.stderr)
-        else:
-            case = await close(store, case_id, outcome or "", now)
-            print(f"case {case.id} ({case.kind}, {case.account_ref}) closed: {case.outcome}; "
-                  "the debtor is told inside contact hours", file=out)
-    finally:
-        await store.close()
-    return 0

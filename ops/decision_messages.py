@@ -6,41 +6,27 @@ opted out or blocked the bot, nor to an idle chat or while a dispute is open (CO
 per debtor, with the policy's disclosure and the opt-out line, logged as sent (so it counts toward the
 weekly cap for reminders). The cap itself does not hold it back: the debtor is waiting for the
 bank's answer. What is owed is read from the rows (told_at is empty), so a message outside
-contact hours simply waits. The same job expires call-back requests whose window has passed.
+contact hours simply waits. The same job (bot.jobs) expires call-back requests whose window has
+passed (ops.case_closing.expire_callbacks).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from debt.contact_rules import inside_hours
+from debt.local_time import debtor_zone
 from debt.money import Money
 from debt.policy import Policy
-from flows.menus import command_button, person_button
-from flows.types import N_, Reply, Text
-from ops.case_closing import expire_callbacks
-from ops.reminders import (
-    WEEK,
-    JobDeps,
-    SendRendered,
-    Unprompted,
-    active_since,
-    debtor_zone,
-    deliver,
-    inside_hours,
-    message_locale,
-    telegram_send_rendered,
-    unprompted_reply,
-)
+from flows.types import N_, Reply, Text, command_button, person_button
+from ops.reminders import WEEK, Send, Unprompted, active_since, deliver, message_locale, unprompted_reply
 from store import arrangement_decisions, cases
 from store.db import Store
-
-log = logging.getLogger(__name__)
 
 OUTCOME_MESSAGES = {
     ("dispute", "upheld"): N_("The bank has answered your dispute: you were right, and your account will be "
@@ -131,7 +117,7 @@ async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owe
     return owed
 
 
-async def tell(store: Store, send: SendRendered, owed: list[Owed], now: Callable[[], datetime]) -> int:
+async def tell(store: Store, send: Send, owed: list[Owed], now: Callable[[], datetime]) -> int:
     """Send each message; a row is told once any of its chats has it. How many went out."""
     sent = 0
     for item in owed:
@@ -141,13 +127,3 @@ async def tell(store: Store, send: SendRendered, owed: list[Owed], now: Callable
                 mark = arrangement_decisions.mark_told if item.table == "arrangement" else cases.mark_told
                 await mark(db, item.row_id, now())
     return sent
-
-
-async def decisions_job(context: Any) -> None:
-    """For PTB's JobQueue.run_repeating(decisions_job, interval=600, data=JobDeps(...))."""
-    deps: JobDeps = context.job.data
-    expired = await expire_callbacks(deps.store, deps.policy, deps.now())
-    owed = await owed_messages(deps.store, deps.policy, deps.now())
-    sent = await tell(deps.store, telegram_send_rendered(context.bot), owed, deps.now)
-    if expired or owed:
-        log.info("decisions: %d call-back requests expired, %d of %d messages sent", expired, sent, len(owed))

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from debt.local_time import bank_today
 from debt.money import quantum
 from debt.policy import Policy, Stage
 from debt.portfolio import AccountRow, parse_account_row
@@ -150,10 +150,6 @@ def demo_rows(policy: Policy, today: date) -> list[AccountRow]:
     rng = random.Random(42)
     return [parse_account_row(_row(rng, policy, i + 1, policy.stages[i % len(policy.stages)], today))
             for i in range(ACCOUNTS)]
-
-
-def bank_today(policy: Policy, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(policy.contact.default_timezone)).date()
 
 
 async def seed_demo(store: Store, secret: bytes, policy: Policy, now: datetime) -> list[DemoIdentity]:

@@ -26,7 +26,7 @@ from store.tokens import factor_digests
 # undecodable bytes (as errors="surrogateescape" keeps them) and NUL, which no field may hold
 _NOT_TEXT = re.compile("[\x00\udc80-\udcff]")
 _NUL = "\x00"
-Outcome = tuple[int, str | None, Any]
+RowOutcome = tuple[int, str | None, Any]  # (line, key, item), or (line, None, the error message)
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,10 @@ def _not_text(row: dict[str, str]) -> str | None:
     return f"{column}: holds a NUL byte" if _NUL in value else f"{column}: not UTF-8 text"
 
 
-def check_chunk(context: Context, rows: list[tuple[int, list[str] | str]]) -> list[Outcome]:
+def check_chunk(context: Context, rows: list[tuple[int, list[str] | str]]) -> list[RowOutcome]:
     """Each row's outcome, in order: (line, key, item) or (line, None, error message)."""
     prepare, names = _PREPARE[context.kind], context.fieldnames
-    outcomes: list[Outcome] = []
+    outcomes: list[RowOutcome] = []
     for line, fields in rows:
         if isinstance(fields, str):  # the reader could not split this row: its message
             outcomes.append((line, None, fields))

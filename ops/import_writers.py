@@ -17,6 +17,7 @@ from typing import Any
 from debt.policy import Policy
 from debt.portfolio import PaymentRow
 from debt.reconcile import apply_later
+from ops.sweeper import apply_new_payments
 from store.accounts import (
     account_currencies,
     params_figures,
@@ -111,8 +112,6 @@ def payment_writer(now: datetime, policy: Policy | None) -> Writer:
         recorded = await record_payments(db, good, now)
         notes = [_credit_note(*lines[r.payment_id], r.credit) for r in recorded if r.credit > 0]
         if policy is not None and recorded:  # same transaction: a payment and the promise it keeps
-            from ops.sweeper import apply_new_payments
-
             await apply_new_payments(db, [r.payment_id for r in recorded], policy, now)
         return Written(len(recorded), refused, notes)
     return write

@@ -22,19 +22,18 @@ import csv
 import io
 import multiprocessing
 import os
-import sys
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, TextIO
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol
 
+from debt.local_time import bank_today
 from debt.policy import Policy
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
-from ops.import_rows import Context, Outcome, check_chunk, check_packed, pack, unpack, watch_parent
+from ops.import_rows import Context, RowOutcome, check_chunk, check_packed, pack, unpack, watch_parent
 from ops.import_writers import Writer, account_writer, payment_writer
 from store import audit
 from store.accounts import seen_add, seen_lines, seen_reset
@@ -66,33 +65,32 @@ class ImportReport:
     def failed(self) -> bool:
         return bool(self.rejected or self.fatal)
 
-    def summary(self) -> str:
-        text = (f"{self.kind}: {self.read} rows read, {self.changed} changed, "
-                f"{self.unchanged} unchanged, {self.rejected} rejected")
-        text += f", {len(self.notes)} noted" if self.notes else ""
-        return text + (" (stopped early)" if self.fatal else "")
+
+
+class ProgressDisplay(Protocol):
+    """Where the counts go while a file is read (the CLI draws them on a terminal, bot/cli_import.py)."""
+
+    def tick(self, rows: int, share: int) -> None:
+        """Every 1000 rows: the rows read so far and the percent of the file's bytes read."""
+
+    def clear(self) -> None:
+        """Before a refused row is told, and at the end."""
 
 
 class Progress:
-    """`\\r`-redrawn counts on a terminal; silent otherwise."""
+    """Counts from the file's byte position to a display, if there is one."""
 
-    def __init__(self, kind: str, raw: io.BufferedReader, enabled: bool, stream: TextIO) -> None:
-        self.kind, self.raw, self.enabled, self.stream = kind, raw, enabled, stream
+    def __init__(self, raw: io.BufferedReader, display: ProgressDisplay | None) -> None:
+        self.raw, self.display = raw, display
         self.total = max(os.fstat(raw.fileno()).st_size, 1)
-        self.shown = False
 
     def tick(self, rows: int) -> None:
-        if self.enabled and rows % 1000 == 0:
-            share = min(100, self.raw.tell() * 100 // self.total)
-            self.stream.write(f"\r{self.kind}: {rows:,} rows read ({share}%)")
-            self.stream.flush()
-            self.shown = True
+        if self.display is not None and rows % 1000 == 0:
+            self.display.tick(rows, min(100, self.raw.tell() * 100 // self.total))
 
     def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 60 + "\r")
-            self.stream.flush()
-            self.shown = False
+        if self.display is not None:
+            self.display.clear()
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ class _Run:
         self.keys[key] = line
         self.batch.append((line, key, item))
 
-    async def take(self, outcomes: list[Outcome], write: Writer, progress: Progress) -> None:
+    async def take(self, outcomes: list[RowOutcome], write: Writer, progress: Progress) -> None:
         """A checked chunk's rows, in file order; a full batch is written as soon as it fills."""
         for line, key, item in outcomes:
             if key is None:
@@ -189,7 +187,7 @@ class _Checker:
             return done
         return loop.run_in_executor(self.pool, check_packed, self.context, pack(rows))
 
-    async def answer(self, submitted: asyncio.Future) -> list[Outcome]:
+    async def answer(self, submitted: asyncio.Future) -> list[RowOutcome]:
         result = await submitted
         return result if self.pool is None else unpack(result)
 
@@ -215,8 +213,8 @@ async def _checker(context: Context, size: int) -> AsyncIterator[_Checker]:
 
 
 async def _import(
-    store: Store, path: str, spec: _Spec, context: Context, write: Writer, progress: bool | None,
-    on_error: Callable[[str], None] | None,
+    store: Store, path: str, spec: _Spec, context: Context, write: Writer,
+    progress: ProgressDisplay | None, on_error: Callable[[str], None] | None,
 ) -> ImportReport:
     run = _Run(store, spec, on_error)
     try:
@@ -225,8 +223,7 @@ async def _import(
         run.report.fatal = f"{path}: {exc.strerror or 'cannot be read'}"
     else:
         with raw:
-            stream = sys.stderr
-            bar = Progress(spec.kind, raw, stream.isatty() if progress is None else progress, stream)
+            bar = Progress(raw, progress or None)  # progress=False: none, as None
             await _read(run, raw, spec, context, write, bar)
             bar.clear()
     if run.report.fatal and on_error:
@@ -297,22 +294,16 @@ async def _audit(store: Store, report: ImportReport, now: datetime) -> None:
         await audit.append(db, "cli", f"import_{report.kind}", None, now, detail)
 
 
-def _today(now: datetime, policy: Policy | None) -> date:
-    """The import's day where the bank is (the policy's zone), else in UTC."""
-    zone = policy.contact.default_timezone if policy else ""
-    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
-
-
 async def import_accounts(
-    store: Store, secret: bytes, path: str, now: datetime, progress: bool | None = None,
+    store: Store, secret: bytes, path: str, now: datetime, progress: ProgressDisplay | None = None,
     on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
     as_of: date | None = None,
 ) -> ImportReport:
-    """Import a portfolio file. progress: None draws the bar only when stderr is a terminal.
+    """Import a portfolio file; progress (optional) hears the counts as the file is read.
 
     as_of: the day the file's figures are as of, for rows without an `as_of` column (default: the
     import's day). With a policy, an account in another currency than the policy's is refused."""
-    today = _today(now, policy)
+    today = bank_today(policy, now)  # the import's day where the bank is, else in UTC
     if as_of is not None and as_of > today:  # every row would be refused for it: say it once
         report = ImportReport("accounts", fatal=f"as_of: {as_of} is in the future; nothing imported")
         if on_error:
@@ -327,7 +318,7 @@ async def import_accounts(
 
 
 async def import_payments(
-    store: Store, path: str, now: datetime, progress: bool | None = None,
+    store: Store, path: str, now: datetime, progress: ProgressDisplay | None = None,
     on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
 ) -> ImportReport:
     """Import a payments file; a payment already recorded (same payment_id, same values) is left

@@ -5,8 +5,8 @@ open hardship review or an open call-back request: someone already answered, or 
 the bank owes them an answer. A broken promise puts the account at the top. The order inside
 each band is debt.queue_rule.priority, higher first; equal priorities go by account_ref (A first).
 
-`classify` below says it in Python, one account at a time; store.queue_sql says the same in one SQL
-statement that SQLite ranks and sorts, and tests hold the two to each other. `debtdesk export
+The rule is debt.queue_rule's (`classify`, one account at a time); store.queue_sql says the same
+in one SQL statement that SQLite ranks and sorts, and tests hold the two to each other. `debtdesk export
 queue [--as-of DATE] [--format csv|json]` streams that statement's rows straight to the output,
 a chunk at a time; the memory that grows with the portfolio is SQLite's sorter, about 100 bytes
 an account listed (a million accounts: about 150 MB at the peak).
@@ -15,41 +15,21 @@ an account listed (a million accounts: about 150 MB at the peak).
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any, TextIO
 
-from debt import matching, queue_rule
-from debt.money import Money
 from debt.policy import Policy
+from debt.queue_rule import LEFT_OUT, Entry
 from store.db import Store
-from store.queue_sql import QueueFacts, QueueRow, count_queue, iter_queue_lines, iter_queue_rows
+from store.queue_sql import QueueRow, count_queue, iter_queue_lines, iter_queue_rows
 
-LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval")
 COLUMNS = ("rank", "account_ref", "reason", "priority", "stage", "dpd", "overdue", "currency",
            "broken_in_row", "days_since_contact")
-
-
-@dataclass(frozen=True)
-class Entry:
-    account_ref: str
-    reason: str  # broken_promise | overdue
-    priority: Decimal
-    stage: str
-    dpd: int
-    overdue: Decimal
-    currency: str
-    broken_in_row: int
-    days_since_contact: int
-
-    def sort_key(self) -> tuple[int, Decimal]:
-        """Higher first: a broken promise above everything else, then the priority."""
-        return (int(self.reason == "broken_promise"), self.priority)
 
 
 @dataclass
@@ -60,45 +40,6 @@ class Summary:
     def as_dict(self) -> dict[str, Any]:
         return {"listed": dict(sorted(self.listed.items())), "left_out": dict(sorted(self.left_out.items())),
                 "total_listed": sum(self.listed.values()), "total_left_out": sum(self.left_out.values())}
-
-
-def left_out_reason(facts: QueueFacts, as_of: date, grace_days: int) -> str | None:
-    if facts.status == "disputed" or "dispute" in facts.open_cases:
-        return "dispute"
-    for kind in ("hardship", "callback"):
-        if kind in facts.open_cases:
-            return kind
-    cutoff = as_of - timedelta(days=grace_days)
-    if any(status == "pending" and due >= cutoff for status, due in facts.promises):
-        return "pending_promise"
-    if facts.awaiting_approval:
-        return "awaiting_approval"
-    return None
-
-
-def statuses_as_of(facts: QueueFacts, as_of: date, grace_days: int) -> list[str]:
-    """Promise statuses newest first, a pending one past grace counted as broken (the sweep may
-    not have run yet; the queue must not wait for it)."""
-    cutoff = as_of - timedelta(days=grace_days)
-    return ["broken" if status == "pending" and due < cutoff else status for status, due in facts.promises]
-
-
-def classify(facts: QueueFacts, policy: Policy, as_of: date) -> Entry | str | None:
-    """The queue entry, or the reason it is left out (a str), or None when nothing is owed."""
-    grace = policy.promise.grace_days
-    reason = left_out_reason(facts, as_of, grace)
-    if reason is not None:
-        return reason
-    broken = matching.broken_in_row(statuses_as_of(facts, as_of, grace))
-    if facts.overdue <= 0 and not broken:
-        return None
-    dpd = max(0, (as_of - facts.oldest_due_date).days) if facts.oldest_due_date and facts.overdue > 0 else 0
-    stage = policy.stage_for(dpd)
-    since = (as_of - facts.last_seen.date()).days if facts.last_seen else dpd
-    score = queue_rule.priority(policy.stage_index(stage.name), Money(facts.overdue, facts.currency), broken,
-                           since, policy.queue_weights)
-    return Entry(facts.account_ref, "broken_promise" if broken else "overdue", score, stage.name, dpd,
-                 facts.overdue, facts.currency, broken, max(since, 0))
 
 
 def entry(row: Sequence) -> Entry:
@@ -181,19 +122,3 @@ def _summary_line(as_of: date, summary: Summary) -> str:
     left = ", ".join(f"{k} {v}" for k, v in sorted(summary.left_out.items())) or "none"
     return (f"queue as of {as_of.isoformat()}: {sum(summary.listed.values())} to call ({listed}); "
             f"{sum(summary.left_out.values())} left out ({left})")
-
-
-async def export_queue(config: Any, as_of: date | None, fmt: str = "csv",
-                       out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """`debtdesk export queue [--as-of DATE] [--format csv|json]`; the exit code."""
-    out, err = out or sys.stdout, err or sys.stderr
-    if fmt not in ("csv", "json"):
-        print(f"unknown format {fmt!r}: use csv or json", file=err)
-        return 2
-    store = await Store.open(config.db_path)
-    try:
-        day = as_of or datetime.now(UTC).date()
-        await write_queue(store, config.policy, day, fmt, out, err)
-    finally:
-        await store.close()
-    return 0

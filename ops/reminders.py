@@ -5,30 +5,27 @@ debtor's time zone (the account's, else the policy's default), never after /stop
 never beyond the weekly cap, never while a dispute from any channel is open, never to a chat
 idle past binding_idle_days, and always with the policy's disclosure and its opt-out line.
 The debtor is the account: its chats share one weekly cap, one /stop, and one message per run
-(to the chat that wrote last). `should_remind` is the pure decision; the job around it reads
-the candidates (store.contact_log.CONTACTABLE), renders and sends.
+(to the chat that wrote last). `debt.contact_rules.should_remind` is the pure decision; here the
+candidates are read (store.contact_log.CONTACTABLE) and what was sent is recorded; the sending
+(rendering in the debtor's language, Telegram) is injected by the door (bot.jobs).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram.error import Forbidden, TelegramError
-
-from bot.i18n import translator
-from bot.render import Rendered, render
+from debt.contact_rules import should_remind
+from debt.local_time import debtor_zone
 from debt.money import Money
-from debt.policy import ContactRule, Policy
-from flows.disclosure import disclosure_texts
+from debt.policy import Policy
 from flows.languages import locale_from_account
-from flows.menus import command_button, person_button
-from flows.types import N_, Button, Reply, Text
+from flows.types import N_, Button, Reply, Text, command_button, disclosure_texts, person_button
 from store.contact_log import iter_due_soon, last_sent, mark_opted_out, record_sent, sent_since
 from store.db import Store
 
@@ -36,7 +33,16 @@ log = logging.getLogger(__name__)
 
 OPT_OUT = N_("Reply /stop to stop these reminders.")
 WEEK = timedelta(days=7)
-SendRendered = Callable[[int, Rendered], Awaitable[Any]]
+
+
+class Delivery(enum.Enum):
+    """What became of one message, as the door that sent it (bot.jobs) saw it."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the chat blocked the bot: it is opted out of unprompted messages
+    FAILED = "failed"  # not sent this time: not logged as sent, so the next run tries again
+
+
 
 
 @dataclass(frozen=True)
@@ -50,56 +56,13 @@ class Unprompted:
     account_ref: str | None = None  # whose debt: counted against the account's weekly cap
 
 
+# Renders one message in its language and sends it (bot.jobs.telegram_sender); injected.
+Send = Callable[[Unprompted], Awaitable[Delivery]]
+
+
 def message_locale(row: Any) -> str:
     """The chat's language, else the account's (a BCP 47 tag such as zh-CN) mapped to ours."""
     return row["locale"] or locale_from_account(row["account_locale"] or "")
-
-
-def debtor_zone(name: str | None, default: str) -> ZoneInfo:
-    """The account's time zone if it is a real one, else the policy's default."""
-    for candidate in (name, default):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
-
-
-def inside_hours(local: datetime, contact: ContactRule) -> bool:
-    return contact.start <= local.time().replace(tzinfo=None) < contact.end
-
-
-def may_contact(
-    now: datetime, zone: ZoneInfo, contact: ContactRule, opted_out: bool, sent_last_week: int
-) -> bool:
-    """Any unprompted message: inside the hours, not opted out, under the weekly cap."""
-    if opted_out or sent_last_week >= contact.weekly_cap:
-        return False
-    return inside_hours(now.astimezone(zone), contact)
-
-
-def should_remind(
-    *,
-    now: datetime,
-    due: date,
-    zone: ZoneInfo,
-    contact: ContactRule,
-    opted_out: bool,
-    sent_last_week: int,
-    last_reminder_at: datetime | None,
-) -> bool:
-    """True when a reminder for a payment due on `due` should go out at `now` (aware UTC).
-
-    The day before it is due, from reminder_time on (a late run still reminds the same day),
-    at most one reminder per local day.
-    """
-    local = now.astimezone(zone)
-    if local.date() != due - timedelta(days=1) or local.time().replace(tzinfo=None) < contact.reminder_time:
-        return False
-    if last_reminder_at is not None and last_reminder_at.astimezone(zone).date() == local.date():
-        return False
-    return may_contact(now, zone, contact, opted_out, sent_last_week)
 
 
 def unprompted_reply(
@@ -174,49 +137,20 @@ def one_per_debtor(messages: list[Unprompted]) -> list[Unprompted]:
 
 
 async def deliver(
-    store: Store, send: SendRendered, messages: list[Unprompted], now: Callable[[], datetime]
+    store: Store, send: Send, messages: list[Unprompted], now: Callable[[], datetime]
 ) -> int:
-    """Render and send each message; log it once sent; a 403 opts the chat out. The count sent."""
+    """Send each message; log it once sent; a blocked chat is opted out. The count sent."""
     sent = 0
     for message in messages:
-        rendered = render(message.reply, message.locale, translator(message.locale))
-        try:
-            await send(message.chat_id, rendered)
-        except Forbidden:
+        outcome = await send(message)
+        if outcome is Delivery.BLOCKED:
             async with store.unit() as db:
                 await mark_opted_out(db, message.chat_id, now())
             log.info("a chat blocked the bot; it is opted out of %s messages", message.kind)
             continue
-        except TelegramError as exc:  # not logged as sent: the next run tries again
-            log.warning("unprompted %s message not sent: %s", message.kind, type(exc).__name__)
+        if outcome is not Delivery.SENT:
             continue
         async with store.unit() as db:
             await record_sent(db, message.chat_id, message.kind, now(), message.account_ref)
         sent += 1
     return sent
-
-
-def telegram_send_rendered(bot: Any) -> SendRendered:
-    async def send(chat_id: int, rendered: Rendered) -> Any:
-        markup = rendered.inline_markup
-        return await bot.send_message(chat_id=chat_id, text=rendered.text, reply_markup=markup)
-
-    return send
-
-
-@dataclass(frozen=True)
-class JobDeps:
-    """What the scheduled jobs need; pass as `data=` to run_repeating."""
-
-    store: Store
-    policy: Policy
-    now: Callable[[], datetime]
-
-
-async def reminder_job(context: Any) -> None:
-    """For PTB's JobQueue.run_repeating(reminder_job, interval=600, data=JobDeps(...))."""
-    deps: JobDeps = context.job.data
-    messages = await due_reminders(deps.store, deps.policy, deps.now())
-    if messages:
-        sent = await deliver(deps.store, telegram_send_rendered(context.bot), messages, deps.now)
-        log.info("reminders: %d of %d sent", sent, len(messages))

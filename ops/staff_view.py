@@ -1,4 +1,5 @@
-"""`debtdesk show REF`: one account as the bank's staff see it, as text or JSON.
+"""One account as the bank's staff see it (`debtdesk show REF`, bot/cli_show.py; /account in the
+collectors' chat), as a JSON-ready dict.
 
 Everything the bot could tell the debtor, plus what staff need besides: balances, days past
 due, stage, what happens next (debt.timeline), the plans on offer (debt.arrangements), the
@@ -108,86 +109,3 @@ async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> d
 
 def as_json(view: dict[str, Any]) -> str:
     return json.dumps(view, ensure_ascii=False, indent=2)
-
-
-# The text page speaks words; the JSON keeps the codes for programs.
-_WORDS = {
-    "default_registered": "a default registered",
-    "charged_off": "charged off",
-    "disputed": "disputed",
-    "closed": "closed",
-    "hardship_review": "hardship under review",
-    "callback_requested": "call-back requested",
-    "promise_pending": "a promise pending",
-    "arrangement_active": "a plan active",
-    "arrangement_pending_approval": "a plan awaiting approval",
-    "self_service_promises_paused": "self-service promises paused (broken promises)",
-    "chat_verified": "a chat verified",
-    "opted_out": "opted out of reminders",
-    "cure": "pay the overdue",
-    "full": "pay in full",
-    "settlement": "settle for less",
-}
-
-
-def words(code: str) -> str:
-    """A code (a flag, a report step, a plan key) as an operator reads it."""
-    if code.startswith("reported_") and code[9:].isdigit():
-        return f"reported {code[9:]} days late"
-    if code.startswith("inst") and code[4:].isdigit():
-        return f"{code[4:]} monthly payments"
-    return _WORDS.get(code, code.replace("_", " "))
-
-
-def _report_words(report: dict[str, Any]) -> str:
-    status = report["status"]
-    if status == "not_reported":
-        return "nothing reported"
-    if status == "will_be_reported":
-        return f"to be reported late on {report['will_be_reported_on']} if still unpaid"
-    if status == "cleared":
-        return f"late payment reported on {report['reported_since']}, cleared on {report['arrears_ended']}"
-    text = f"reported late since {report['reported_since']}"
-    return text if status == "reported" else f"{text}, {words(status)}"
-
-
-def _next_steps(view: dict[str, Any]) -> list[str]:
-    line, cur = view["timeline"], view["currency"]
-    out = []
-    if line["next_fee"]:
-        out.append(f"  next fee      {line['next_fee']['amount']} {cur} on {line['next_fee']['on']}")
-    if line["next_stage"]:
-        out.append(f"  next stage    {line['next_stage']['stage']} on {line['next_stage']['on']}")
-    if line["cure_by"]:
-        out.append(f"  cure          pay {line['cure_amount']} {cur} by {line['cure_by']}")
-    if Decimal(line["interest_per_day"]):
-        out.append(f"  interest      {line['interest_per_day']} {cur} a day on {line['interest_base']} {cur}")
-    report = line["credit_report"]
-    text = f"  credit report {_report_words(report)}"
-    if report["next_step"]:
-        text += f"; next: {words(report['next_step'])} on {report['next_step_on']}"
-    if report["kept_until"]:
-        text += f"; kept until {report['kept_until']}"
-    out.append(text)
-    return out
-
-
-def as_text(view: dict[str, Any]) -> str:
-    """A plain English page for an operator's terminal."""
-    cur = view["currency"]
-    lines = [
-        f"{view['account_ref']}  {view['customer_name']}  ({view['product']}, {view['status']})",
-        f"  as of         {view['as_of']}",
-        f"  balance       {view['balance']} {cur}",
-        f"  overdue       {view['overdue_amount']} {cur} since {view['oldest_due_date'] or '-'}",
-        f"  minimum due   {view['minimum_due']} {cur}"
-        + (f" by {view['payment_due_date']}" if view["payment_due_date"] else ""),
-        f"  dpd / stage   {view['dpd']} / {view['stage']}",
-        *_next_steps(view),
-        "  offers        " + (", ".join(f"{words(q['key'])} {q['total']} {cur}" for q in view["arrangements"])
-                              or "-"),
-        "  promises      " + (", ".join(f"{p['amount']} by {p['due_date']} ({p['status']})"
-                                        for p in view["promises"]) or "-"),
-        "  flags         " + (", ".join(words(flag) for flag in view["flags"]) or "-"),
-    ]
-    return "\n".join(lines)

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,22 +21,12 @@ from typing import Any
 import aiosqlite
 
 from debt import matching
+from debt.contact_rules import may_contact
+from debt.local_time import debtor_zone
 from debt.money import Money
 from debt.policy import Policy
-from flows.menus import command_button, person_button
-from flows.types import N_, Reply, Text
-from ops.reminders import (
-    WEEK,
-    JobDeps,
-    Unprompted,
-    active_since,
-    debtor_zone,
-    deliver,
-    may_contact,
-    message_locale,
-    telegram_send_rendered,
-    unprompted_reply,
-)
+from flows.types import N_, Reply, Text, command_button, person_button
+from ops.reminders import WEEK, Unprompted, active_since, message_locale, unprompted_reply
 from store import audit, outbox
 from store.accounts import get_account
 from store.contact_log import sent_since
@@ -50,8 +39,6 @@ from store.promise_status import (
     promise_state,
     save_state,
 )
-
-log = logging.getLogger(__name__)
 
 BATCH = 500
 ACTOR = "scheduler"
@@ -182,14 +169,16 @@ async def sweep(store: Store, policy: Policy, as_of: date, now: Callable[[], dat
     return report
 
 
-def bank_today(policy: Policy, now: datetime) -> date:
-    """The date in the bank's own zone (the policy's default), which grace days count in."""
-    return now.astimezone(debtor_zone(None, policy.contact.default_timezone)).date()
-
-
-async def sweep_job(context: Any) -> None:
-    """For PTB's JobQueue.run_repeating(sweep_job, interval=3600, data=JobDeps(...))."""
-    deps: JobDeps = context.job.data
-    report = await sweep(deps.store, deps.policy, bank_today(deps.policy, deps.now()), deps.now)
-    sent = await deliver(deps.store, telegram_send_rendered(context.bot), report.messages, deps.now)
-    log.info("sweep: %d broken, %d partial, %d debtor messages sent", report.broken, report.partial, sent)
+async def would_break(store: Store, policy: Policy, as_of: date) -> list[tuple[Any, matching.PromiseState]]:
+    """The pending promises a sweep as of `as_of` would resolve, with the state each would take."""
+    due_before = as_of - timedelta(days=policy.promise.grace_days)
+    found: list[tuple[Any, matching.PromiseState]] = []
+    after_id = 0
+    while True:
+        async with store.read() as db:
+            rows = await past_grace(db, due_before, BATCH, after_id)
+        states = matching.sweep([promise_state(r) for r in rows], as_of, policy.promise.grace_days)
+        found += [(r, s) for r, s in zip(rows, states, strict=True) if s.status != "pending"]
+        if len(rows) < BATCH:
+            return found
+        after_id = rows[-1]["id"]

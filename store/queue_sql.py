@@ -1,12 +1,12 @@
 """The call queue, ranked by SQLite in one statement: every account not closed, either left out
 (with the reason) or listed with its priority, in call order, streamed a chunk at a time.
 
-The rules are ops.queue_export's (`classify`, the readable version, which tests hold this SQL
-to) and debt.queue_rule.priority's. Here they are SQL so that a million accounts need no Python per
+The rule is debt.queue_rule's (`classify`, one account at a time, which a test holds this SQL
+to, and `priority`). Here they are SQL so that a million accounts need no Python per
 account: the priority is an exact integer (the Decimal priority times 10,000, rounded half-even
 as Decimal.quantize does), computed from the policy's weights passed as integer parameters.
 
-Also: the facts of one account (or all) as Python values, for the readable rules.
+Also: the facts of one account (or all) as debt.queue_rule.QueueFacts, for that rule.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import io
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -24,7 +23,7 @@ import aiosqlite
 
 from debt.money import Money
 from debt.policy import Policy
-from debt.queue_rule import priority
+from debt.queue_rule import QueueFacts, priority
 
 CHUNK = 1000  # rows fetched per trip to the database thread
 PRIORITY_PLACES = 4  # debt.queue_rule.priority rounds to 0.0001
@@ -323,7 +322,7 @@ async def count_queue(db: aiosqlite.Connection, policy: Policy, as_of: date) -> 
 _CSV_SPECIAL = _csv_special()
 
 
-# --- one account's facts as Python values (the readable rules use these) ----------------------
+# --- one account's facts as Python values (debt.queue_rule.classify reads these) ----------------------
 
 _ONE = """
 SELECT a.account_ref, a.currency, a.overdue_amount, a.oldest_due_date, a.status,
@@ -342,19 +341,6 @@ SELECT a.account_ref, a.currency, a.overdue_amount, a.oldest_due_date, a.status,
 FROM accounts a
 WHERE a.status != 'closed'
 """
-
-
-@dataclass(frozen=True)
-class QueueFacts:
-    account_ref: str
-    currency: str
-    overdue: Decimal
-    oldest_due_date: date | None
-    status: str
-    open_cases: frozenset[str]  # dispute | hardship | callback
-    promises: tuple[tuple[str, date], ...]  # (status, due date), newest due first
-    last_seen: datetime | None
-    awaiting_approval: bool = False  # an arrangement awaits the bank's approval
 
 
 def _facts(row: aiosqlite.Row) -> QueueFacts:

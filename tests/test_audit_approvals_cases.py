@@ -25,15 +25,18 @@ from loop_seed import (
 
 from bot.cli import main
 from bot.i18n import translator
+from bot.jobs import telegram_sender
 from bot.notice_text import render_notice
 from debt.arrangements import Instalment, Quote
+from debt.local_time import debtor_zone
 from debt.money import Money
 from debt.policy import load_policy
+from debt.queue_rule import left_out_reason
 from ops.approvals import ApprovalError, approve_arrangement, decline_arrangement
 from ops.case_closing import CaseError, close, expire_callbacks
 from ops.decision_messages import owed_messages, tell
-from ops.queue_export import left_out_reason, summarise
-from ops.reminders import debtor_zone, due_reminders
+from ops.queue_export import summarise
+from ops.reminders import due_reminders
 from ops.sweeper import apply_new_payments, sweep
 from store.arrangement_rows import insert_arrangement
 from store.promise_status import broken_in_row
@@ -82,7 +85,7 @@ async def collected(store, now: datetime) -> list[tuple[int, str]]:
     async def send(chat_id, rendered):
         sent.append((chat_id, rendered.text))
 
-    await tell(store, send, await owed_messages(store, POLICY, now), lambda: now)
+    await tell(store, telegram_sender(send), await owed_messages(store, POLICY, now), lambda: now)
     return sent
 
 

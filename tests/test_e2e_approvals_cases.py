@@ -14,11 +14,9 @@ import pytest
 from e2e_harness import BotUnderTest, texts, with_buttons
 from flows_kit import rows
 
+from bot.jobs import JobDeps, decisions_job, reminder_job, sweep_job
 from ops import queue_export
 from ops.approvals import approve_arrangement
-from ops.decision_messages import decisions_job
-from ops.reminders import JobDeps, reminder_job
-from ops.sweeper import sweep_job
 
 CHAT_S, CHAT_D = 701, 702
 COLLECTORS = -100779

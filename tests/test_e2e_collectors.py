@@ -15,10 +15,9 @@ import pytest
 from e2e_harness import BotUnderTest, texts, with_buttons
 from flows_kit import rows
 
+from bot.jobs import JobDeps, sweep_job
 from ops import queue_export
 from ops.importer import ImportReport, import_payments
-from ops.reminders import JobDeps
-from ops.sweeper import sweep_job
 from store.db import Store
 
 CHAT_A, CHAT_B = 601, 602

@@ -11,8 +11,7 @@ from types import SimpleNamespace
 from e2e_harness import BotUnderTest, texts, with_buttons
 from flows_kit import rows
 
-from ops.reminders import JobDeps, reminder_job
-from ops.sweeper import sweep_job
+from bot.jobs import JobDeps, reminder_job, sweep_job
 
 CHAT_D, CHAT_O = 701, 702
 DISPUTED = {"account_ref": "UK-D001", "phone": "+447911000011"}  # disputed by the bank after promising

@@ -14,6 +14,7 @@ import tempfile
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from fault_kit import person
@@ -258,4 +259,5 @@ FlowsMachine.TestCase.settings = settings(
     max_examples=80, stateful_step_count=30, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
-TestFlowsUnderRandomEvents = FlowsMachine.TestCase
+# Several seconds a run: `pytest -m "not slow"` leaves it out of a quick local run.
+TestFlowsUnderRandomEvents = pytest.mark.slow(FlowsMachine.TestCase)

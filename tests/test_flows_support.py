@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from flows_kit import Chat, Clock, buttons, has, make_flows, param, promise_asked, rows, seed, verified
 
-from ops.queue_export import left_out_reason
+from debt.queue_rule import left_out_reason
 from store.queue_sql import iter_queue_facts
 
 

@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 from flows_kit import Clock, has, make_flows, msgids, param, seed, texts, verified
 
+from bot.cli_show import as_text
 from bot.i18n import translator
 from bot.render import render_text
 from debt.arrangements import quote
 from debt.money import Money
 from debt.policy import load_policy
 from debt.portfolio import PaymentRow
-from ops.staff_view import account_view, as_text
+from ops.staff_view import account_view
 from store.accounts import get_account
 from store.arrangement_rows import insert_arrangement, insert_promise
 from store.cases import open_case

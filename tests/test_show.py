@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli_show import as_text
 from debt.money import Money
 from debt.policy import load_policy
 from ops.importer import import_accounts
-from ops.staff_view import account_view, as_text
+from ops.staff_view import account_view
 from store.arrangement_rows import insert_promise
 from store.cases import open_case
 from store.db import Store

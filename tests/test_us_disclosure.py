@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from flows_kit import Chat, Clock, make_flows, msgids, seed
 from loop_seed import add_account, add_promise, bind_chat
-from test_unprompted_rules import CN, DUE, Phone, broken_overnight, shanghai
+from test_ops_unprompted_rules import CN, DUE, Phone, broken_overnight, shanghai
 
+from bot.jobs import telegram_sender
 from debt.policy import DISCLOSURES, PolicyError, load_policy, parse_policy
 from flows.disclosure import STATEMENTS
 from ops.reminders import deliver, due_reminders
@@ -46,8 +47,9 @@ async def test_us_reminder_and_broken_promise_message_carry_the_disclosure(store
     await add_promise(store, "A-1", "300.00", DUE)
     phone = Phone()
     now = shanghai(9, 10)
-    await deliver(store, phone, await due_reminders(store, US, now), lambda: now)
-    await deliver(store, phone, (await broken_overnight(store, US)).messages, lambda: shanghai(15, 9))
+    await deliver(store, telegram_sender(phone), await due_reminders(store, US, now), lambda: now)
+    broken = (await broken_overnight(store, US)).messages
+    await deliver(store, telegram_sender(phone), broken, lambda: shanghai(15, 9))
     [reminder, broken] = phone.texts[101]
     for text in (reminder, broken):
         assert DISCLOSURE in text and text.endswith("Reply /stop to stop these reminders.")
@@ -58,7 +60,8 @@ async def test_cn_unprompted_messages_carry_no_disclosure(store):
     await bind_chat(store, 101, "A-1")
     await add_promise(store, "A-1", "300.00", DUE)
     phone = Phone()
-    await deliver(store, phone, await due_reminders(store, CN, shanghai(9, 10)), lambda: shanghai(9, 10))
+    due = await due_reminders(store, CN, shanghai(9, 10))
+    await deliver(store, telegram_sender(phone), due, lambda: shanghai(9, 10))
     assert "Reply /stop" in phone.texts[101][0] and "attempt to collect" not in phone.texts[101][0]
 
 
@@ -67,7 +70,8 @@ async def test_us_disclosure_is_translated_in_the_debtors_language(store):
     await bind_chat(store, 101, "A-1", locale="es")
     await add_promise(store, "A-1", "300.00", DUE)
     phone = Phone()
-    await deliver(store, phone, await due_reminders(store, US, shanghai(9, 10)), lambda: shanghai(9, 10))
+    due = await due_reminders(store, US, shanghai(9, 10))
+    await deliver(store, telegram_sender(phone), due, lambda: shanghai(9, 10))
     assert "Este es un intento de cobrar una deuda." in phone.texts[101][0]
 
 

@@ -14,8 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 from flows_kit import Clock, make_flows, seed, verified
 from loop_seed import SEEDED, add_account, add_case, add_promise, bind_chat
 
+from bot.jobs import telegram_sender
+from debt.local_time import debtor_zone
 from debt.policy import load_policy
-from ops.reminders import debtor_zone, deliver, due_reminders
+from ops.reminders import deliver, due_reminders
 from ops.sweeper import sweep
 from store.contact_log import record_sent
 from store.db import Store, migrations
@@ -108,7 +110,7 @@ async def test_a_debtor_with_two_verified_chats_is_reminded_once_for_the_right_a
     messages = await due_reminders(store, CN, now)
     assert [m.chat_id for m in messages] == [102]
     phone = Phone()
-    assert await deliver(store, phone, messages, lambda: now) == 1
+    assert await deliver(store, telegram_sender(phone), messages, lambda: now) == 1
     assert "CN¥500.00" in phone.texts[102][0]  # each promise counted once, not once per chat
     assert await due_reminders(store, CN, now + timedelta(hours=1)) == []  # once a day, per debtor
 
@@ -120,7 +122,7 @@ async def test_a_debtor_with_two_verified_chats_gets_one_broken_promise_message(
     await add_promise(store, "A-1", "300.00", DUE)
     report = await broken_overnight(store)
     assert len(report.messages) == 1
-    await deliver(store, Phone(), report.messages, lambda: shanghai(15, 9))
+    await deliver(store, telegram_sender(Phone()), report.messages, lambda: shanghai(15, 9))
     later = await sweep(store, CN, DUE + timedelta(days=5), lambda: shanghai(15, 11))
     assert later.messages == []  # the other chat is not told again
 

@@ -17,8 +17,8 @@ from loop_seed import SEEDED
 from debt.money import Money
 from debt.policy import load_policy
 from debt.portfolio import parse_account_row
-from debt.queue_rule import priority
-from ops.queue_export import Entry, classify, summarise, top_entries, write_queue
+from debt.queue_rule import Entry, classify, priority
+from ops.queue_export import summarise, top_entries, write_queue
 from store.accounts import upsert_accounts
 from store.arrangement_rows import insert_promise
 from store.cases import open_case
@@ -45,7 +45,7 @@ def test_missing_weights_count_for_nothing():
     assert priority(5, Money("900", "GBP"), 2, 10, {"stage": Decimal(1)}) == Decimal(5)
 
 
-# --- the SQL ranking (store.queue_sql) against the readable rules (ops.queue_export.classify) -------
+# --- the SQL ranking (store.queue_sql) against the one rule (debt.queue_rule.classify) ----- -------
 
 CSV_COLUMNS = ("rank", "account_ref", "reason", "priority", "stage", "dpd", "overdue", "currency",
                "broken_in_row", "days_since_contact")
@@ -112,7 +112,7 @@ async def seed_varied(store, rng: random.Random, count: int) -> None:
 
 
 async def by_the_rules(store, policy, as_of) -> tuple[list[Entry], Counter, Counter]:
-    """The queue as ops.queue_export.classify says it, one account at a time, sorted in Python."""
+    """The queue as debt.queue_rule.classify says it, one account at a time, sorted in Python."""
     entries, listed, left_out = [], Counter(), Counter()
     async with store.read() as db:
         async for facts in iter_queue_facts(db):

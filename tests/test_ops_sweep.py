@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from loop_seed import add_account, add_case, add_payments, add_promise, bind_chat, outbox_rows, promise_row
 
+from bot.jobs import telegram_sender
+from debt.local_time import debtor_zone
 from debt.policy import load_policy
-from ops.reminders import debtor_zone, deliver
+from ops.reminders import deliver
 from ops.sweeper import apply_new_payments, sweep
 from store.promise_status import broken_in_row
 
@@ -96,7 +98,7 @@ async def test_the_debtors_message_waits_for_contact_hours_and_goes_once(store):
     async def send(chat_id, rendered):
         sent.append((chat_id, rendered))
 
-    assert await deliver(store, send, report.messages, lambda: morning) == 1
+    assert await deliver(store, telegram_sender(send), report.messages, lambda: morning) == 1
     chat_id, rendered = sent[0]
     assert chat_id == 101 and "CN¥500.00" in rendered.text
     assert rendered.text.endswith("Reply /stop to stop these reminders.")

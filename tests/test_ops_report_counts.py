@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 from loop_seed import SEEDED, add_account, add_promise, bind_chat
 
+from bot.cli_report import as_text
 from debt.policy import load_policy
-from ops.report import as_text, gather
+from ops.report import gather
 from store.tokens import issue_link
 
 POLICY = load_policy("cn")

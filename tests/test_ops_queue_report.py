@@ -10,12 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from loop_seed import SEEDED, add_account, add_case, add_payments, add_promise, bind_chat
 
+from bot.cli_report import as_text, run_report
 from bot.report_chart import weekly_figure
 from debt.arrangements import quote
 from debt.policy import load_policy
 from debt.portfolio import parse_account_row
 from ops.queue_export import top_entries, write_queue
-from ops.report import as_text, gather, run_report
+from ops.report import gather
 from ops.sweeper import apply_new_payments, sweep
 from store.accounts import get_account, seen_reset, upsert_accounts
 from store.arrangement_rows import insert_arrangement

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.jobs import PRUNE_JOB, JobDeps
 from debt.policy import PolicyError, parse_policy
-from ops.housekeeping import PRUNE_JOB, prune_processed_updates
-from ops.reminders import JobDeps
+from ops.housekeeping import prune_processed_updates
 from store import updates
 
 CHAT = 4401
@@ -37,9 +37,9 @@ async def test_prune_keeps_exactly_keep_days(bot):
         await updates.mark(db, 1, bot.clock())
     bot.clock.advance(days=2, seconds=-1)
     deps = JobDeps(bot.store, policy, bot.clock)
-    assert await prune_processed_updates(deps) == 0
+    assert await prune_processed_updates(deps.store, deps.policy, deps.now()) == 0
     bot.clock.advance(seconds=2)
-    assert await prune_processed_updates(deps) == 1
+    assert await prune_processed_updates(deps.store, deps.policy, deps.now()) == 1
 
 
 def test_keep_days_is_a_policy_key_below_a_week():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 import ops.importer
+from bot.cli_import import TerminalProgress, summary_line
 from debt.portfolio import ACCOUNT_COLUMNS, RowError, parse_account_row
 from ops.importer import import_accounts, import_payments
 from store.accounts import count_accounts, get_account
@@ -61,7 +63,7 @@ async def test_reimporting_the_same_file_changes_nothing(store, secret, now):
     assert (first.changed, first.unchanged, first.failed) == (5, 0, False)
     again = await import_accounts(store, secret, path, now, progress=False)
     assert (again.read, again.changed, again.unchanged, again.failed) == (5, 0, 5, False)
-    assert "0 changed, 5 unchanged" in again.summary()
+    assert "0 changed, 5 unchanged" in summary_line(again)
 
 
 async def test_imported_values_and_factors_are_usable(store, secret, now):
@@ -193,7 +195,7 @@ async def test_progress_counts_are_drawn_on_stderr(store, secret, now, tmp_path,
         writer = csv.DictWriter(f, ACCOUNT_COLUMNS)
         writer.writeheader()
         writer.writerows(_generated_row(i) for i in range(1000))
-    await import_accounts(store, secret, str(path), now, progress=True)
+    await import_accounts(store, secret, str(path), now, progress=TerminalProgress("accounts", sys.stderr))
     assert "\raccounts: 1,000 rows read (" in capsys.readouterr().err
 
 

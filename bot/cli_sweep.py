@@ -10,29 +10,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
 from debt import matching
-from debt.policy import Policy
-from ops.sweeper import BATCH, bank_today, sweep
+from debt.local_time import bank_today
+from ops.sweeper import sweep, would_break
 from store.db import Store
-from store.promise_status import past_grace, promise_state
-
-
-async def would_break(store: Store, policy: Policy, as_of: date) -> list[tuple[Any, matching.PromiseState]]:
-    """The pending promises a sweep as of `as_of` would resolve, with the state each would take."""
-    due_before = as_of - timedelta(days=policy.promise.grace_days)
-    found: list[tuple[Any, matching.PromiseState]] = []
-    after_id = 0
-    while True:
-        async with store.read() as db:
-            rows = await past_grace(db, due_before, BATCH, after_id)
-        states = matching.sweep([promise_state(r) for r in rows], as_of, policy.promise.grace_days)
-        found += [(r, s) for r, s in zip(rows, states, strict=True) if s.status != "pending"]
-        if len(rows) < BATCH:
-            return found
-        after_id = rows[-1]["id"]
 
 
 def _print_preview(changes: list[tuple[Any, matching.PromiseState]], day: date, out: TextIO) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from test_audit_payments import account, payments, portfolio
 
+from bot.cli_import import summary_line
 from debt.policy import load_policy
 from ops.importer import import_accounts, import_payments
 from store.accounts import count_accounts, get_account
@@ -48,7 +49,7 @@ async def test_an_overpayment_clears_the_balance_and_the_rest_is_kept_as_a_credi
     note = ("line 2: amount: 700.00 CNY is 200.00 more than the balance; the balance is now 0 "
             "and the rest is kept as a credit on the account")
     assert report.notes == heard == [note]
-    assert (report.changed, report.failed) == (1, False) and "1 noted" in report.summary()
+    assert (report.changed, report.failed) == (1, False) and "1 noted" in summary_line(report)
     async with store.read() as db:
         record = await get_account(db, "CN-0001")
     assert record.account.balance == Decimal("0.00") and record.credit_balance == Decimal("200.00")

@@ -8,8 +8,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from loop_seed import add_account, add_case, add_promise, bind_chat
 from telegram.error import Forbidden
 
+from bot.jobs import telegram_sender
+from debt.contact_rules import should_remind
+from debt.local_time import debtor_zone
 from debt.policy import load_policy
-from ops.reminders import debtor_zone, deliver, due_reminders, should_remind
+from ops.reminders import deliver, due_reminders
 from store.chats import load_chat
 from store.contact_log import record_sent, sent_since
 
@@ -82,7 +85,7 @@ async def test_job_reminds_bound_chats_with_the_opt_out_line_and_counts_them(sto
     messages = await due_reminders(store, POLICY, now)
     assert [m.chat_id for m in messages] == [101]
     phone = Phone()
-    assert await deliver(store, phone, messages, lambda: now) == 1
+    assert await deliver(store, telegram_sender(phone), messages, lambda: now) == 1
     text = phone.texts[101]
     assert "CN¥500.00" in text and "Mar 10, 2026" in text
     assert text.endswith("Reply /stop to stop these reminders.")
@@ -113,7 +116,7 @@ async def test_a_chat_without_a_language_gets_the_accounts_one(store):
     messages = await due_reminders(store, POLICY, now)
     assert [m.locale for m in messages] == ["zh_Hans"]
     phone = Phone()
-    assert await deliver(store, phone, messages, lambda: now) == 1
+    assert await deliver(store, telegram_sender(phone), messages, lambda: now) == 1
     assert "¥300.00" in phone.texts[101]
 
 
@@ -131,7 +134,7 @@ async def test_a_blocked_bot_opts_the_chat_out(store):
     await add_promise(store, "A-1", "300.00", DUE)
     now = at_shanghai(9, 10)
     messages = await due_reminders(store, POLICY, now)
-    assert await deliver(store, Phone(blocked={101}), messages, lambda: now) == 0
+    assert await deliver(store, telegram_sender(Phone(blocked={101})), messages, lambda: now) == 0
     async with store.read() as db:
         assert (await load_chat(db, 101)).opted_out
         assert await sent_since(db, 101, now - timedelta(days=7)) == 0

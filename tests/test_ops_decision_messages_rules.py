@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from flows_kit import rows
 from loop_seed import SEEDED, add_account, add_case, bind_chat
 
+from bot.jobs import telegram_sender
+from debt.local_time import debtor_zone
 from debt.policy import load_policy
 from ops.case_closing import close
 from ops.decision_messages import owed_messages, tell
-from ops.reminders import debtor_zone
 from store.chats import load_chat, save_chat
 
 CN, US = load_policy("cn"), load_policy("us")
@@ -29,7 +30,7 @@ async def told(store, policy, now: datetime) -> list[tuple[int, str]]:
     async def send(chat_id, rendered):
         sent.append((chat_id, rendered.text))
 
-    await tell(store, send, await owed_messages(store, policy, now), lambda: now)
+    await tell(store, telegram_sender(send), await owed_messages(store, policy, now), lambda: now)
     return sent
 
 

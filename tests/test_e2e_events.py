@@ -14,7 +14,7 @@ from e2e_harness import BotUnderTest, texts, with_buttons
 from event_receiver import SECRET, Receiver
 from flows_kit import ROW, rows
 
-from ops.case_closing import run_cases
+from bot.cli_cases import run_cases
 
 DEBTOR, STRANGER = 801, 802
 COLLECTORS = -100780

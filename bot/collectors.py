@@ -42,7 +42,7 @@ from ops.report import gather
 from ops.staff_view import account_view
 from ops.sweeper import bank_today
 from store.db import Store
-from store.promise_status import due_on
+from store.promises import due_on
 
 log = logging.getLogger(__name__)
 
@@ -149,10 +149,8 @@ class Collectors:
             return self.text(N_("No promises are due today ({date})."), date=day)
         lines = [self.text(N_("Due today ({date}):"), date=day)]
         for row in rows[:MAX_TODAY]:
-            amount = Money(Decimal(row["amount"]), row["currency"])
-            paid = Money(Decimal(row["paid_amount"]), row["currency"])
             lines.append(self.text(N_("{account_ref}: {amount}, paid so far {paid}"),
-                                   account_ref=row["account_ref"], amount=amount, paid=paid))
+                                   account_ref=row.account_ref, amount=row.amount, paid=row.paid))
         if len(rows) > MAX_TODAY:
             lines.append(self.text(N_("… and more: see debtdesk export promises.")))
         return "\n".join(lines)

@@ -20,6 +20,7 @@ from bot.render import cut, render_text
 from debt.money import Money, MoneyError
 from flows.support import DISPUTE_REASONS, HARDSHIP_REASONS, WINDOWS
 from flows.types import N_, NP_, Text
+from store.outbox_drain import Notice
 
 # One message per kind; placeholders are payload keys (flows/notices.py, ops/sweeper.py); a
 # missing one shows as a dash rather than losing the notice.
@@ -197,15 +198,15 @@ def notice_text(kind: str, payload: dict[str, Any]) -> Text:
     return Text(msgid, params)
 
 
-def render_notice(row: Any, locale: str, tr: gettext.NullTranslations) -> str:
+def render_notice(row: Notice, locale: str, tr: gettext.NullTranslations) -> str:
     """One outbox row (id, kind, account_ref, payload) as the collectors read it, ending "#id"."""
     try:
-        payload = json.loads(row["payload"] or "{}")
+        payload = json.loads(row.payload or "{}")
     except ValueError:
         payload = {}
     if not isinstance(payload, dict):
         payload = {}
-    payload.setdefault("account_ref", row["account_ref"] or MISSING)
-    text = render_text(notice_text(row["kind"], payload), locale, tr)
-    suffix = f"\n#{row['id']}"
+    payload.setdefault("account_ref", row.account_ref or MISSING)
+    text = render_text(notice_text(row.kind, payload), locale, tr)
+    suffix = f"\n#{row.id}"
     return cut(text, 4096 - len(suffix)) + suffix

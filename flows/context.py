@@ -13,8 +13,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
-
 from debt.account import Account
 from debt.money import Money
 from debt.policy import Policy
@@ -23,6 +21,7 @@ from flows.types import Button, Event, Reply, Text
 from store import audit, outbox
 from store.accounts import AccountRecord
 from store.chats import Chat
+from store.db import Connection
 
 # Keys of chat.data that survive a change of state: a command waiting for verification to finish.
 _KEPT = ("after",)
@@ -30,7 +29,7 @@ _KEPT = ("after",)
 
 @dataclass
 class Ctx:
-    db: aiosqlite.Connection
+    db: Connection
     policy: Policy
     secret: bytes
     now: datetime

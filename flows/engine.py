@@ -12,8 +12,6 @@ import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-import aiosqlite
-
 from debt.policy import Policy
 from flows import overview, plans, promise, support, verify
 from flows.commands import NEEDS_VERIFICATION
@@ -24,7 +22,7 @@ from flows.menus import MENU_BUTTON, PERSON, not_understood, show_menu, stale, w
 from flows.types import N_, Event, Outcome, Reply, Text
 from store import chats, updates
 from store.accounts import get_account
-from store.db import Store
+from store.db import Connection, Store
 
 log = logging.getLogger("debtdesk.flows")
 
@@ -86,7 +84,7 @@ class Flows:
                             "in a minute."))
             return Outcome((Reply((sorry,), way_on()),), fallback)
 
-    async def _run(self, db: aiosqlite.Connection, event: Event, fallback: str) -> Outcome:
+    async def _run(self, db: Connection, event: Event, fallback: str) -> Outcome:
         if event.update_id is not None and await updates.seen(db, event.update_id):
             chat = await chats.load_chat(db, event.chat_id)
             return Outcome((), (chat.locale if chat else None) or fallback)

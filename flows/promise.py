@@ -17,8 +17,7 @@ from flows.menus import person_row, show_menu, unclear, way_on
 from flows.notices import account_fields, money_fields
 from flows.parsing import impossible_date, parse_date_text, read_amount
 from flows.types import N_, NP_, Button, Text
-from store.arrangement_rows import insert_promise
-from store.promise_status import broken_in_row
+from store.promises import broken_in_row, insert_promise
 
 AMOUNT, DATE, CONFIRM = "promise_amount", "promise_date", "promise_confirm"
 DATE_BUTTONS = 7

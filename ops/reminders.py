@@ -29,8 +29,9 @@ from flows.disclosure import disclosure_texts
 from flows.languages import locale_from_account
 from flows.menus import command_button, person_button
 from flows.types import N_, Button, Reply, Text
-from store.contact_log import iter_due_soon, last_sent, mark_opted_out, record_sent, sent_since
+from store.contact_log import Recipient, last_sent, mark_opted_out, record_sent, sent_since
 from store.db import Store
+from store.promises import PromiseToTell, iter_due_soon
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,9 @@ class Unprompted:
     account_ref: str | None = None  # whose debt: counted against the account's weekly cap
 
 
-def message_locale(row: Any) -> str:
+def message_locale(row: Recipient) -> str:
     """The chat's language, else the account's (a BCP 47 tag such as zh-CN) mapped to ours."""
-    return row["locale"] or locale_from_account(row["account_locale"] or "")
+    return row.locale or locale_from_account(row.account_locale or "")
 
 
 def debtor_zone(name: str | None, default: str) -> ZoneInfo:
@@ -137,23 +138,21 @@ async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unp
     async with store.read() as db:
         rows = [row async for row in iter_due_soon(db, today, today + timedelta(days=2),
                                                    active_since=active_since(policy, now))]
-    firsts: dict[tuple[str, str], Any] = {}
-    owed: dict[tuple[str, str], dict[int, Money]] = {}
+    firsts: dict[tuple[str, date], PromiseToTell] = {}
+    owed: dict[tuple[str, date], dict[int, Money]] = {}
     for row in rows:  # a promise comes once per chat of its account: count it once
-        key = (row["account_ref"], row["due_date"])
+        key = (row.promise.account_ref, row.promise.due_date)
         firsts.setdefault(key, row)
-        amount = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
-        owed.setdefault(key, {})[row["promise_id"]] = amount
+        owed.setdefault(key, {})[row.promise.id] = row.promise.unpaid
     out = []
-    for (ref, due_text), amounts in owed.items():
-        row = firsts[(ref, due_text)]
-        chat_id = row["chat_id"]
-        zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
+    for (ref, due), amounts in owed.items():
+        row = firsts[(ref, due)]
+        chat_id = row.chat_id
+        zone = debtor_zone(row.timezone, policy.contact.default_timezone)
         async with store.read() as db:
             sent = await sent_since(db, chat_id, now - WEEK)
             last = await last_sent(db, chat_id, "reminder")
-        due = date.fromisoformat(due_text)
-        total = sum(amounts.values(), Money(Decimal(0), row["currency"]))
+        total = sum(amounts.values(), Money(Decimal(0), row.promise.amount.currency))
         if should_remind(now=now, due=due, zone=zone, contact=policy.contact, opted_out=False,
                          sent_last_week=sent, last_reminder_at=last):
             reply = reminder_reply(policy, total, due)

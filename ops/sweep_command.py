@@ -17,7 +17,7 @@ from debt import matching
 from debt.policy import Policy
 from ops.sweeper import BATCH, bank_today, sweep
 from store.db import Store
-from store.promise_status import past_grace, promise_state
+from store.promises import past_grace, promise_state
 
 
 async def would_break(store: Store, policy: Policy, as_of: date) -> list[tuple[Any, matching.PromiseState]]:
@@ -32,13 +32,13 @@ async def would_break(store: Store, policy: Policy, as_of: date) -> list[tuple[A
         found += [(r, s) for r, s in zip(rows, states, strict=True) if s.status != "pending"]
         if len(rows) < BATCH:
             return found
-        after_id = rows[-1]["id"]
+        after_id = rows[-1].id
 
 
 def _print_preview(changes: list[tuple[Any, matching.PromiseState]], day: date, out: TextIO) -> None:
     for row, state in changes:
         money = f"{state.paid.amount} of {state.amount.amount} {state.amount.currency} paid"
-        print(f"would mark promise {row['id']} of {row['account_ref']} {state.status}: "
+        print(f"would mark promise {row.id} of {row.account_ref} {state.status}: "
               f"{money}, due {state.due.isoformat()}", file=out)
     partial = sum(1 for _, state in changes if state.status == "partial")
     print(

@@ -10,7 +10,7 @@ from loop_seed import add_account, add_case, add_payments, add_promise, bind_cha
 from debt.policy import load_policy
 from ops.reminders import debtor_zone, deliver
 from ops.sweeper import apply_new_payments, sweep
-from store.promise_status import broken_in_row
+from store.promises import broken_in_row
 
 POLICY = load_policy("cn")  # grace 3 days, contact 08:00-21:00 Asia/Shanghai
 SHANGHAI = debtor_zone("Asia/Shanghai", "UTC")
@@ -37,8 +37,8 @@ async def test_payments_covering_a_promise_keep_it_and_tell_the_collectors(store
     row = await promise_row(store, promise)
     assert (row["status"], row["paid_amount"]) == ("kept", "500.00") and row["resolved_at"]
     [notice] = await outbox_rows(store, "kept")
-    payload = json.loads(notice["payload"])
-    assert notice["id"] == notice_id
+    payload = json.loads(notice.payload)
+    assert notice.id == notice_id
     expected = {"account_ref": "A-1", "amount": "500.00", "paid": "500.00", "currency": "CNY",
                 "due": "2026-03-05", "status": "kept"}
     assert {key: payload.get(key) for key in expected} == expected
@@ -65,7 +65,7 @@ async def test_a_promise_past_grace_breaks_with_a_notice(store):
     assert (report.broken, report.partial) == (1, 0)
     assert (await promise_row(store, promise))["status"] == "broken"
     [notice] = await outbox_rows(store, "broken")
-    payload = json.loads(notice["payload"])
+    payload = json.loads(notice.payload)
     assert payload["status"] == "broken" and payload["stage"] == "M2" and payload["paid"] == "0.00"
     again = await sweep(store, POLICY, DUE + timedelta(days=5), lambda: shanghai(10, 12))
     assert again.broken == 0 and len(await outbox_rows(store, "broken")) == 1

@@ -32,9 +32,10 @@ from telegram.ext import (
 )
 
 from bot.i18n import babel_locale, translator
-from bot.notice_text import CASE_KINDS, OUTCOMES, late
+from bot.notice_text import late
 from bot.render import cut, render_text
 from debt.money import Money
+from flows.notice_labels import CASE_KINDS, OUTCOMES
 from flows.types import N_, Text
 from ops.case_closing import CaseError, close
 from ops.queue_export import top_entries

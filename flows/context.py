@@ -22,6 +22,7 @@ from store import audit, outbox
 from store.accounts import AccountRecord
 from store.chats import Chat
 from store.db import Connection
+from store.notice_payloads import NoticePayload
 
 # Keys of chat.data that survive a change of state: a command waiting for verification to finish.
 _KEPT = ("after",)
@@ -114,6 +115,6 @@ class Ctx:
     async def audit(self, action: str, account_ref: str | None, **detail: Any) -> None:
         await audit.append(self.db, self.actor, action, account_ref, self.now, detail)
 
-    async def notify(self, kind: str, account_ref: str | None, payload: dict[str, Any]) -> int:
+    async def notify(self, payload: NoticePayload) -> int:
         self.notices += 1
-        return await outbox.enqueue(self.db, kind, account_ref, {"kind": kind, **payload}, self.now)
+        return await outbox.enqueue(self.db, payload, self.now)

@@ -40,6 +40,7 @@ from store import audit, outbox
 from store.accounts import get_account
 from store.contact_log import sent_since
 from store.db import Connection, Store
+from store.notice_payloads import BrokenNotice, KeptNotice
 from store.payments import payments_recorded
 from store.promises import (
     Promise,
@@ -68,17 +69,15 @@ async def _notice(
     db: Connection, policy: Policy, kind: str, row: Promise,
     state: matching.PromiseState, as_of: date, now: datetime,
 ) -> int:
-    """A self-contained kept/broken notice: amounts as strings with their currency, dates ISO."""
+    """A self-contained kept/broken notice (store.notice_payloads.KeptNotice, BrokenNotice)."""
     record = await get_account(db, row.account_ref)
     stage = policy.stage_for(record.account.days_past_due(as_of)).name if record else ""
-    payload = {
-        "kind": kind, "account_ref": row.account_ref, "stage": stage, "promise_id": row.id,
-        "source": row.source, "status": state.status, "amount": str(state.amount.amount),
-        "paid": str(state.paid.amount), "currency": state.amount.currency, "due": state.due.isoformat(),
-    }
+    notice = KeptNotice if kind == "kept" else BrokenNotice
+    payload = notice(account_ref=row.account_ref, stage=stage, promise_id=row.id, source=row.source,
+                     status=state.status, amount=state.amount, paid=state.paid, due=state.due)
     detail = {"promise_id": row.id}
     await audit.append(db, ACTOR, f"promise_{state.status}", row.account_ref, now, detail)
-    return await outbox.enqueue(db, kind, row.account_ref, payload, now)
+    return await outbox.enqueue(db, payload, now)
 
 
 def _match_account(

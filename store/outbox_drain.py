@@ -12,18 +12,20 @@ from datetime import datetime
 
 import aiosqlite
 
+from store.notice_payloads import NoticePayload, from_json
+
 MAX_ERROR = 200  # last_error holds an error class and Telegram's short reason, never a payload
 _COLUMNS = "id, kind, account_ref, payload, created_at, sent_at, attempts, next_attempt_at, last_error"
 
 
 @dataclass(frozen=True)
 class Notice:
-    """One outbox row: the notice (its kind, account and JSON payload) and its deliveries so far."""
+    """One outbox row: the notice (its kind, account and typed payload) and its deliveries so far."""
 
     id: int
     kind: str
     account_ref: str | None
-    payload: str
+    payload: NoticePayload
     created_at: datetime
     sent_at: datetime | None
     attempts: int
@@ -36,7 +38,8 @@ def _instant(text: str | None) -> datetime | None:
 
 
 def _notice(r: aiosqlite.Row) -> Notice:
-    return Notice(r["id"], r["kind"], r["account_ref"], r["payload"], datetime.fromisoformat(r["created_at"]),
+    payload = from_json(r["kind"], r["payload"], r["account_ref"])
+    return Notice(r["id"], r["kind"], r["account_ref"], payload, datetime.fromisoformat(r["created_at"]),
                   _instant(r["sent_at"]), r["attempts"], _instant(r["next_attempt_at"]), r["last_error"])
 
 

@@ -209,7 +209,7 @@ async def test_a_callback_request_expires_after_its_window_and_may_be_asked_agai
     assert case == {"status": "closed", "outcome": "expired"}
     out = await chat.tap("Talk to a person")
     assert has(out, "When suits you best?")
-    notices = [json.loads(r.payload) for r in await outbox_rows(store, "case_closed")]
+    notices = [r.payload.to_dict() for r in await outbox_rows(store, "case_closed")]
     assert [(n["case_kind"], n["outcome"]) for n in notices] == [("callback", "expired")]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.notifier import Notifier
 from store.db import Store
-from store.outbox import enqueue
 from store.outbox_drain import get_notice, unsent_count
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -47,8 +47,15 @@ class Chat:
 
 
 async def add(store: Store, kind: str = "promise", payload: dict | None = None) -> int:
+    """A notice as a JSON payload in the outbox, written as rows were before typed payloads."""
+    text = json.dumps(PROMISE if payload is None else payload, sort_keys=True, ensure_ascii=False)
     async with store.unit() as db:
-        return await enqueue(db, kind, "A-1", PROMISE if payload is None else payload, START)
+        cur = await db.execute(
+            "INSERT INTO outbox (kind, account_ref, payload, created_at, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (kind, "A-1", text, START.isoformat(), START.isoformat()),
+        )
+        return cur.lastrowid
 
 
 def notifier(store: Store, chat: Chat, clock: Clock) -> Notifier:

@@ -4,7 +4,6 @@ verification that leads back to signing in (issue 11, item 3)."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -55,7 +54,7 @@ async def test_the_lock_notice_names_the_account_reference_and_stage(store, cloc
     out = (await fail(flows, 42, ref, 5)).last
     assert has(out, "paused until")
     [notice] = await notices(store)
-    payload = json.loads(notice.payload)
+    payload = notice.payload.to_dict()
     assert notice.account_ref == ref and payload["account_ref"] == ref
     assert payload["stage"] == "M2" and payload["scope"] == "chat"
     text = render_notice(notice, "en", translator("en"))
@@ -70,7 +69,7 @@ async def test_the_lock_notice_names_the_account_of_a_deep_link(store, clock):
         out = await chat.text(WRONG)
     assert has(out, "paused until")
     [notice] = await notices(store)
-    assert notice.account_ref == ref and json.loads(notice.payload)["stage"] == "M2"
+    assert notice.account_ref == ref and notice.payload.to_dict()["stage"] == "M2"
     assert "UK-0001 (M2)" in render_notice(notice, "ru", translator("ru"))
 
 
@@ -80,8 +79,8 @@ async def test_the_lock_notice_for_an_unknown_reference_carries_nothing_more_tha
     await fail(flows, 42, "UK-9999", 5)
     [notice] = await notices(store)
     assert notice.account_ref is None
-    assert set(json.loads(notice.payload)) == {"kind", "chat_id", "scope", "until"}
-    assert "UK-9999" not in notice.payload
+    assert set(notice.payload.to_dict()) == {"kind", "chat_id", "scope", "until"}
+    assert "UK-9999" not in notice.payload.to_json()
     assert render_notice(notice, "en", translator("en")).startswith("Verification locked: the chat after")
 
 
@@ -142,13 +141,13 @@ async def test_the_account_delay_tells_the_collectors_once(store, clock):
     ref = await seed(store, clock)
     flows = make_flows(store, clock)
     await strangers_fail(flows, ref, times=10, first_chat=900)
-    account_notices = [n for n in await notices(store) if json.loads(n.payload)["scope"] == "new_chats"]
+    account_notices = [n for n in await notices(store) if n.payload.to_dict()["scope"] == "new_chats"]
     assert [n.account_ref for n in account_notices] == [ref]
     text = render_notice(account_notices[0], "en", translator("en"))
     assert "UK-0001 (M2)" in text and "the debtor's own chat and link still work" in text
     clock.advance(hours=1)
     await fail(flows, 960, ref, 1)
-    assert len([n for n in await notices(store) if json.loads(n.payload)["scope"] == "new_chats"]) == 1
+    assert len([n for n in await notices(store) if n.payload.to_dict()["scope"] == "new_chats"]) == 1
 
 
 async def test_a_made_up_reference_is_slowed_exactly_like_a_real_one(store, clock):

@@ -28,6 +28,11 @@ from store.notice_payloads import NoticePayload
 _KEPT = ("after",)
 
 
+def new_nonce() -> str:
+    """A state's nonce: short (it rides in every button's 64-byte callback data) and unguessable."""
+    return secrets.token_hex(3)
+
+
 @dataclass
 class Ctx:
     db: Connection
@@ -43,6 +48,7 @@ class Ctx:
     # The chat language's gettext, to read keywords typed in that language (flows/keywords.py).
     gettext: Callable[[str], str] = field(default=lambda msgid: msgid)
     notices: int = 0  # enqueued by this step
+    nonce: Callable[[], str] = new_nonce  # injected like the clock: tests make it deterministic
 
     # --- the account -------------------------------------------------------------------
     @property
@@ -92,7 +98,7 @@ class Ctx:
         """Enter a state with fresh data and a fresh nonce, so buttons of older messages go stale."""
         kept = {k: self.chat.data[k] for k in _KEPT if k in self.chat.data}
         self.chat.state = state
-        self.chat.data = {**kept, **data, "n": secrets.token_hex(3)}
+        self.chat.data = {**kept, **data, "n": self.nonce()}
 
     def said(self, keyword: str, text: str) -> bool:
         """Whether the typed text is one of a keyword's words (yes, no, skip ...) in this language."""

@@ -31,6 +31,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import Config
 from bot.i18n import babel_locale, translator
 from bot.notice_text import late
 from bot.render import cut, render_text
@@ -77,7 +78,7 @@ FLAGS = {
 class Collectors:
     """The four commands over one store, policy and clock, rendered in one locale."""
 
-    def __init__(self, config: Any, store: Store, now: Callable[[], datetime]) -> None:
+    def __init__(self, config: Config, store: Store, now: Callable[[], datetime]) -> None:
         self.config, self.store, self.now = config, store, now
         self.locale = config.collectors_locale
         self.tr = translator(self.locale)
@@ -208,7 +209,7 @@ async def _ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def collector_handlers(
-    config: Any, store: Store, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    config: Config, store: Store, now: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> list[BaseHandler]:
     """The collectors' handlers, or none when no collectors' chat is configured."""
     if config.collectors_chat is None:

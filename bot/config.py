@@ -1,5 +1,7 @@
 """Settings: a TOML file (--config or DEBTDESK_CONFIG) overridden by DEBTDESK_* variables.
 
+This module alone reads the environment: the settings go into ops.settings.Config, and the few
+read before any Config exists (the catalogs' folder, the health probe's port) have a reader here.
 A bad setting stops the program with one clear line (ConfigError), never a traceback.
 """
 
@@ -10,10 +12,20 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-from debt.policy import Policy, PolicyError, load_policy
+from debt.policy import PolicyError, load_policy
+from ops.settings import (
+    GROUP_SEND_RATE,
+    HEALTH_HOST,
+    HEALTH_PORT,
+    PROXY_VARIABLES,
+    SEND_RATE,
+    Config,
+    ConfigError,
+)
+
+__all__ = ["KEYS", "Config", "ConfigError", "health_port_setting", "load_config", "locales_setting"]
 
 KEYS = (
     "db", "secret", "policy", "bot_token", "bot_api_url", "bot_username",
@@ -21,36 +33,25 @@ KEYS = (
     "send_rate", "group_send_rate",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Telegram's free limits: about 30 messages a second in all, 20 a minute into one group.
-SEND_RATE = 30.0
-GROUP_SEND_RATE = 20.0
 
 
-class ConfigError(ValueError):
-    """One line that says which setting is wrong and why."""
+def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if env is None else env
 
 
-@dataclass(frozen=True)
-class Config:
-    db_path: str
-    secret: bytes | None  # the HMAC key; None only where the demo makes its own
-    policy: Policy
-    policy_name: str
-    bot_token: str | None
-    bot_api_url: str | None  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
-    bot_username: str | None  # None: `links` refuses rather than link to someone else's bot
-    collectors_chat: int | None
-    collectors_locale: str
-    webhook_secret: str | None
-    log_format: str  # text | json
-    log_level: int  # debtdesk's own loggers (DEBTDESK_LOG_LEVEL); the libraries stay at WARNING
-    send_rate: float = SEND_RATE  # messages a second, all chats together
-    group_send_rate: float = GROUP_SEND_RATE  # messages a minute into one group (the collectors')
+def locales_setting(env: Mapping[str, str] | None = None) -> str | None:
+    """DEBTDESK_LOCALES: a folder of catalogs of the operator's own (bot.i18n.locales_dir)."""
+    return _env(env).get("DEBTDESK_LOCALES") or None
 
-    def require_secret(self) -> bytes:
-        if not self.secret:
-            raise ConfigError("DEBTDESK_SECRET is not set: every command but the demo needs it")
-        return self.secret
+
+def health_port_setting(env: Mapping[str, str] | None = None) -> str:
+    """DEBTDESK_HEALTH_PORT as written (checked where it is used), else the default."""
+    return _env(env).get("DEBTDESK_HEALTH_PORT") or str(HEALTH_PORT)
+
+
+def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The standard proxy variables set (in either case): named when the Bot API is unreachable."""
+    return tuple(name for name in PROXY_VARIABLES if env.get(name) or env.get(name.lower()))
 
 
 def _from_file(path: str) -> dict[str, object]:
@@ -79,7 +80,7 @@ def _rate(values: Mapping[str, object], key: str, default: float, per: str) -> f
 
 
 def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
-    env = os.environ if env is None else env
+    env = _env(env)
     path = path or env.get("DEBTDESK_CONFIG") or None
     values: dict[str, object] = _from_file(path) if path else {}
     for key in KEYS:
@@ -120,4 +121,9 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         log_level=logging.getLevelName(log_level),
         send_rate=_rate(values, "send_rate", SEND_RATE, "second"),
         group_send_rate=_rate(values, "group_send_rate", GROUP_SEND_RATE, "minute"),
+        config_path=path,
+        health_host=env.get("DEBTDESK_HEALTH_HOST") or HEALTH_HOST,
+        health_port=health_port_setting(env),
+        locales=locales_setting(env),
+        proxies=_proxies(env),
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from debt.approval import approved_schedule
 from debt.policy import Policy
+from ops.settings import Config
 from ops.sweeper import bank_today
 from store import audit, outbox
 from store.arrangement_decisions import ArrangementRow, approve, awaiting_approval, decline, get_arrangement
@@ -82,7 +83,7 @@ def _line(row: ArrangementRow) -> str:
             f"{first_text}\tasked {row.created_at.date().isoformat()}")
 
 
-async def run_approvals(config: Any, action: str, arrangement_id: int | None, reason: str | None,
+async def run_approvals(config: Config, action: str, arrangement_id: int | None, reason: str | None,
                         out: Any = None) -> int:
     """The CLI's `approvals` command; an ApprovalError reaches the CLI as one line, exit 2."""
     out = out or sys.stdout

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from debt.policy import Policy
+from ops.settings import Config
 from store import audit, outbox
 from store.cases import EXPIRED, OUTCOMES, CaseRow, callbacks_opened_before, close_case, get_case, open_cases
 from store.db import Store
@@ -64,7 +65,7 @@ async def expire_callbacks(store: Store, policy: Policy, now: datetime) -> int:
 
 
 async def run_cases(
-    config: Any, action: str, case_id: int | None, outcome: str | None, out: Any = None
+    config: Config, action: str, case_id: int | None, outcome: str | None, out: Any = None
 ) -> int:
     """The CLI's `cases` command; a CaseError reaches the CLI as one line, exit 2."""
     out = out or sys.stdout

@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from debt import matching, queue_rule
 from debt.money import Money
 from debt.policy import Policy
+from ops.settings import Config
 from store.db import Store
 from store.queue_sql import QueueFacts, QueueRow, count_queue, iter_queue_lines, iter_queue_rows
 
@@ -183,7 +184,7 @@ def _summary_line(as_of: date, summary: Summary) -> str:
             f"{sum(summary.left_out.values())} left out ({left})")
 
 
-async def export_queue(config: Any, as_of: date | None, fmt: str = "csv",
+async def export_queue(config: Config, as_of: date | None, fmt: str = "csv",
                        out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`debtdesk export queue [--as-of DATE] [--format csv|json]`; the exit code."""
     out, err = out or sys.stdout, err or sys.stderr

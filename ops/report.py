@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from bot.report_chart import ChartUnavailable, weekly_chart
 from debt.policy import Policy
 from ops.queue_export import summarise
+from ops.settings import Config
 from store import report_counts as stats
 from store.db import Store
 from store.promises import iter_promises
@@ -161,7 +162,7 @@ def as_text(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def run_report(config: Any, as_of: date | None, fmt: str = "text", chart: str | None = None,
+async def run_report(config: Config, as_of: date | None, fmt: str = "text", chart: str | None = None,
                      out: TextIO | None = None) -> int:
     """`debtdesk report`; the exit code."""
     out = out or sys.stdout

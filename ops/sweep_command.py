@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from debt import matching
 from debt.policy import Policy
+from ops.settings import Config
 from ops.sweeper import BATCH, bank_today, sweep
 from store.db import Store
 from store.promises import past_grace, promise_state
@@ -49,7 +50,7 @@ def _print_preview(changes: list[tuple[Any, matching.PromiseState]], day: date, 
 
 
 async def run_sweep(
-    config: Any, as_of: date | None, out: TextIO | None = None, *, dry_run: bool = False,
+    config: Config, as_of: date | None, out: TextIO | None = None, *, dry_run: bool = False,
     force: bool = False, clock: Callable[[], datetime] | None = None, err: TextIO | None = None,
 ) -> int:
     """Break overdue promises (debtor messages wait for the bot); 2 when a future date is refused."""

@@ -45,7 +45,7 @@ def check_settings(path: str | None) -> tuple[Line, Config | None]:
         config = load_config(path)
     except ConfigError as exc:
         return Line("settings", False, str(exc)), None
-    where = path or os.environ.get("DEBTDESK_CONFIG") or "the DEBTDESK_* environment"
+    where = config.config_path or "the DEBTDESK_* environment"
     return Line("settings", True, f"read from {where}"), config
 
 
@@ -115,7 +115,7 @@ async def check_bot_token(config: Config) -> Line:
         return Line("bot token", False, f"the Bot API at {where} refused DEBTDESK_BOT_TOKEN: "
                                         "check the token from @BotFather")
     except NetworkError as exc:
-        return Line("bot token", False, unreachable_message(where, exc))
+        return Line("bot token", False, unreachable_message(where, exc, config.proxies))
     except TelegramError as exc:
         return Line("bot token", False, f"the Bot API at {where} answered getMe with {type(exc).__name__}")
     wanted = (config.bot_username or "").removeprefix("@")

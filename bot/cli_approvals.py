@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ops.approvals import approve_arrangement, decline_arrangement
+from ops.settings import Config
 from store.arrangement_decisions import ArrangementRow, awaiting_approval
 from store.db import Store
 
@@ -19,7 +20,7 @@ def _line(row: ArrangementRow) -> str:
             f"{first_text}\tasked {row.created_at.date().isoformat()}")
 
 
-async def run_approvals(config: Any, action: str, arrangement_id: int | None, reason: str | None,
+async def run_approvals(config: Config, action: str, arrangement_id: int | None, reason: str | None,
                         out: Any = None) -> int:
     """The CLI's `approvals` command; an ApprovalError reaches the CLI as one line, exit 2."""
     out = out or sys.stdout

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ops.case_closing import close, expire_callbacks
+from ops.settings import Config
 from store.cases import OUTCOMES, open_cases
 from store.db import Store
 
 
 async def run_cases(
-    config: Any, action: str, case_id: int | None, outcome: str | None, out: Any = None
+    config: Config, action: str, case_id: int | None, outcome: str | None, out: Any = None
 ) -> int:
     """The CLI's `cases` command; a CaseError reaches the CLI as one line, exit 2."""
     out = out or sys.stdout

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from bot.report_chart import ChartUnavailable, weekly_chart
 from ops.report import gather
+from ops.settings import Config
 from store.db import Store
 
 
@@ -77,7 +78,7 @@ def as_text(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def run_report(config: Any, as_of: date | None, fmt: str = "text", chart: str | None = None,
+async def run_report(config: Config, as_of: date | None, fmt: str = "text", chart: str | None = None,
                      out: TextIO | None = None) -> int:
     """`debtdesk report`; the exit code."""
     out = out or sys.stdout

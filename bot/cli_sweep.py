@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from debt import matching
 from debt.local_time import bank_today
+from ops.settings import Config
 from ops.sweeper import sweep, would_break
 from store.db import Store
 
@@ -22,7 +23,7 @@ from store.db import Store
 def _print_preview(changes: list[tuple[Any, matching.PromiseState]], day: date, out: TextIO) -> None:
     for row, state in changes:
         money = f"{state.paid.amount} of {state.amount.amount} {state.amount.currency} paid"
-        print(f"would mark promise {row['id']} of {row['account_ref']} {state.status}: "
+        print(f"would mark promise {row.id} of {row.account_ref} {state.status}: "
               f"{money}, due {state.due.isoformat()}", file=out)
     partial = sum(1 for _, state in changes if state.status == "partial")
     print(
@@ -33,7 +34,7 @@ def _print_preview(changes: list[tuple[Any, matching.PromiseState]], day: date, 
 
 
 async def run_sweep(
-    config: Any, as_of: date | None, out: TextIO | None = None, *, dry_run: bool = False,
+    config: Config, as_of: date | None, out: TextIO | None = None, *, dry_run: bool = False,
     force: bool = False, clock: Callable[[], datetime] | None = None, err: TextIO | None = None,
 ) -> int:
     """Break overdue promises (debtor messages wait for the bot); 2 when a future date is refused."""

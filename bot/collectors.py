@@ -31,18 +31,20 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import Config
 from bot.i18n import babel_locale, translator
-from bot.notice_text import CASE_KINDS, OUTCOMES, late
+from bot.notice_text import late
 from bot.render import cut, render_text
 from debt.local_time import bank_today
 from debt.money import Money
+from flows.notice_labels import CASE_KINDS, OUTCOMES
 from flows.types import N_, Text
 from ops.case_closing import CaseError, close
 from ops.queue_export import top_entries
 from ops.report import gather
 from ops.staff_view import account_view
 from store.db import Store
-from store.promise_status import due_on
+from store.promise_rows import due_on
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ FLAGS = {
 class Collectors:
     """The four commands over one store, policy and clock, rendered in one locale."""
 
-    def __init__(self, config: Any, store: Store, now: Callable[[], datetime]) -> None:
+    def __init__(self, config: Config, store: Store, now: Callable[[], datetime]) -> None:
         self.config, self.store, self.now = config, store, now
         self.locale = config.collectors_locale
         self.tr = translator(self.locale)
@@ -149,10 +151,8 @@ class Collectors:
             return self.text(N_("No promises are due today ({date})."), date=day)
         lines = [self.text(N_("Due today ({date}):"), date=day)]
         for row in rows[:MAX_TODAY]:
-            amount = Money(Decimal(row["amount"]), row["currency"])
-            paid = Money(Decimal(row["paid_amount"]), row["currency"])
             lines.append(self.text(N_("{account_ref}: {amount}, paid so far {paid}"),
-                                   account_ref=row["account_ref"], amount=amount, paid=paid))
+                                   account_ref=row.account_ref, amount=row.amount, paid=row.paid))
         if len(rows) > MAX_TODAY:
             lines.append(self.text(N_("… and more: see debtdesk export promises.")))
         return "\n".join(lines)
@@ -209,7 +209,7 @@ async def _ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def collector_handlers(
-    config: Any, store: Store, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    config: Config, store: Store, now: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> list[BaseHandler]:
     """The collectors' handlers, or none when no collectors' chat is configured."""
     if config.collectors_chat is None:

@@ -1,5 +1,7 @@
 """Settings: a TOML file (--config or DEBTDESK_CONFIG) overridden by DEBTDESK_* variables.
 
+This module alone reads the environment: the settings go into ops.settings.Config, and the few
+read before any Config exists (the catalogs' folder, the health probe's port) have a reader here.
 A bad setting stops the program with one clear line (ConfigError), never a traceback.
 """
 
@@ -10,12 +12,27 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.event_signing import SecretError, parse_secret
-from debt.policy import Policy, PolicyError, load_policy
+from debt.policy import PolicyError, load_policy
+from ops.settings import (
+    EVENTS_BACKOFF,
+    EVENTS_RETRIES,
+    EVENTS_TIMEOUT,
+    GROUP_SEND_RATE,
+    HEALTH_HOST,
+    HEALTH_PORT,
+    PROXY_VARIABLES,
+    SEND_RATE,
+    Config,
+    ConfigError,
+    EventsSettings,
+)
+
+__all__ = ["KEYS", "Config", "ConfigError", "EventsSettings", "health_port_setting", "load_config",
+           "locales_setting"]
 
 KEYS = (
     "db", "secret", "policy", "bot_token", "bot_api_url", "bot_username",
@@ -24,53 +41,25 @@ KEYS = (
     "events_url", "events_secret", "events_retries", "events_backoff", "events_timeout",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Telegram's free limits: about 30 messages a second in all, 20 a minute into one group.
-SEND_RATE = 30.0
-GROUP_SEND_RATE = 20.0
-# Events out: tries after the first before an event becomes a dead letter, the first wait in
-# seconds (doubling after each failure, at most an hour), and how long one POST may take.
-EVENTS_RETRIES = 10
-EVENTS_BACKOFF = 10.0
-EVENTS_TIMEOUT = 10.0
 
 
-class ConfigError(ValueError):
-    """One line that says which setting is wrong and why."""
+def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if env is None else env
 
 
-@dataclass(frozen=True)
-class EventsSettings:
-    """Where events are POSTed, the Standard Webhooks key they are signed with, and the retries."""
-
-    url: str
-    key: bytes = field(repr=False)
-    retries: int = EVENTS_RETRIES
-    backoff: float = EVENTS_BACKOFF  # seconds before the first retry
-    timeout: float = EVENTS_TIMEOUT  # seconds for one POST
+def locales_setting(env: Mapping[str, str] | None = None) -> str | None:
+    """DEBTDESK_LOCALES: a folder of catalogs of the operator's own (bot.i18n.locales_dir)."""
+    return _env(env).get("DEBTDESK_LOCALES") or None
 
 
-@dataclass(frozen=True)
-class Config:
-    db_path: str
-    secret: bytes | None  # the HMAC key; None only where the demo makes its own
-    policy: Policy
-    policy_name: str
-    bot_token: str | None
-    bot_api_url: str | None  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
-    bot_username: str | None  # None: `links` refuses rather than link to someone else's bot
-    collectors_chat: int | None
-    collectors_locale: str
-    webhook_secret: str | None
-    log_format: str  # text | json
-    log_level: int  # debtdesk's own loggers (DEBTDESK_LOG_LEVEL); the libraries stay at WARNING
-    send_rate: float = SEND_RATE  # messages a second, all chats together
-    group_send_rate: float = GROUP_SEND_RATE  # messages a minute into one group (the collectors')
-    events: EventsSettings | None = None  # None: no DEBTDESK_EVENTS_URL, events stay in the feed
+def health_port_setting(env: Mapping[str, str] | None = None) -> str:
+    """DEBTDESK_HEALTH_PORT as written (checked where it is used), else the default."""
+    return _env(env).get("DEBTDESK_HEALTH_PORT") or str(HEALTH_PORT)
 
-    def require_secret(self) -> bytes:
-        if not self.secret:
-            raise ConfigError("DEBTDESK_SECRET is not set: every command but the demo needs it")
-        return self.secret
+
+def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The standard proxy variables set (in either case): named when the Bot API is unreachable."""
+    return tuple(name for name in PROXY_VARIABLES if env.get(name) or env.get(name.lower()))
 
 
 def _from_file(path: str) -> dict[str, object]:
@@ -134,7 +123,7 @@ def _events(values: Mapping[str, object]) -> EventsSettings | None:
 
 
 def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
-    env = os.environ if env is None else env
+    env = _env(env)
     path = path or env.get("DEBTDESK_CONFIG") or None
     values: dict[str, object] = _from_file(path) if path else {}
     for key in KEYS:
@@ -176,4 +165,9 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         send_rate=_rate(values, "send_rate", SEND_RATE, "second"),
         group_send_rate=_rate(values, "group_send_rate", GROUP_SEND_RATE, "minute"),
         events=_events(values),
+        config_path=path,
+        health_host=env.get("DEBTDESK_HEALTH_HOST") or HEALTH_HOST,
+        health_port=health_port_setting(env),
+        locales=locales_setting(env),
+        proxies=_proxies(env),
     )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bot.config import EventsSettings
+from bot.config import Config, EventsSettings
 from bot.event_body import encode, event_body, webhook_id
 from bot.event_signing import signed_headers
 from store import event_deliveries as deliveries
@@ -137,7 +137,7 @@ class Deliverer:
                                   retry_at, now)
 
 
-def events_deliverer(config, store: Store, bot_data: dict) -> Deliverer | None:
+def events_deliverer(config: Config, store: Store, bot_data: dict) -> Deliverer | None:
     """The deliverer when DEBTDESK_EVENTS_URL is set; kept in bot_data for serve to start and stop."""
     if config.events is None:
         return None

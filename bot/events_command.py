@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.event_body import event_type, webhook_id
+from ops.settings import Config
 from store import event_deliveries as deliveries
 from store.db import Store
 
@@ -41,7 +42,7 @@ def _line(row: Any) -> str:
             f"{row['attempts']} tries\t{row['last_error'] or '-'}\t{row['dead_at']}")
 
 
-async def run_events(config: Any, action: str, target: str | None, every: bool, out: Any = None) -> int:
+async def run_events(config: Config, action: str, target: str | None, every: bool, out: Any = None) -> int:
     """The CLI's `events` command; an EventsError reaches the CLI as one line, exit 2."""
     out = out or sys.stdout
     now = datetime.now(UTC)  # the shell owns the wall clock

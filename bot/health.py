@@ -15,15 +15,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from collections.abc import Callable
 
+from bot.config import health_port_setting
+from ops.settings import HEALTH_PORT
 from store.db import Store
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 8080
+DEFAULT_PORT = HEALTH_PORT
 PATH = "/healthz"
 DB_TIMEOUT_SECONDS = 3.0
 READ_TIMEOUT_SECONDS = 5.0
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Ask a running bot whether it is healthy.")
     parser.add_argument("--host", default="127.0.0.1")
     # A string default goes through type=int too, so a bad DEBTDESK_HEALTH_PORT is one clear line.
-    default_port = os.environ.get("DEBTDESK_HEALTH_PORT") or str(DEFAULT_PORT)
+    default_port = health_port_setting()
     parser.add_argument("--port", type=int, default=default_port)
     args = parser.parse_args(argv)
     status = asyncio.run(probe(args.host, args.port))

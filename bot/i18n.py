@@ -16,7 +16,6 @@ the fuzzy flags that `pybabel update` leaves behind.
 from __future__ import annotations
 
 import gettext
-import os
 import string
 import sys
 from functools import cache
@@ -28,6 +27,8 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+
+from bot.config import locales_setting
 
 SOURCE_LOCALE = "en"
 DOMAIN = "messages"
@@ -50,7 +51,7 @@ def babel_locale(locale: str) -> str:
 
 def locales_dir() -> Path:
     """DEBTDESK_LOCALES, else the catalogs installed with the package, else the repository's."""
-    override = os.environ.get("DEBTDESK_LOCALES")
+    override = locales_setting()
     if override:
         return Path(override)
     packaged = resources.files("bot").joinpath("locales")  # an installed wheel: bot/locales/

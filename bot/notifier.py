@@ -24,7 +24,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 from bot.i18n import translator
 from bot.notice_text import render_notice
 from store.db import Store
-from store.outbox_drain import due_notices, mark_failed, mark_sent
+from store.outbox_drain import Notice, due_notices, mark_failed, mark_sent
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class Notifier:
             if not rows:
                 break
             for row in rows:
-                last_id = row["id"]
+                last_id = row.id
                 if await self._deliver(row):
                     sent += 1
                     continue
@@ -120,12 +120,12 @@ class Notifier:
     def _held(self) -> bool:
         return self._hold_until is not None and self.now() < self._hold_until
 
-    async def _deliver(self, row: Any) -> bool:
+    async def _deliver(self, row: Notice) -> bool:
         """One notice: True once Telegram took it and the row says so."""
         try:
             text = render_notice(row, self.locale, self.tr)
         except Exception as exc:  # a damaged payload must not block every later notice
-            log.error("notice %s (%s) cannot be rendered: %s", row["id"], row["kind"], type(exc).__name__)
+            log.error("notice %s (%s) cannot be rendered: %s", row.id, row.kind, type(exc).__name__)
             await self._failed(row, exc, self.now() + PERMANENT_CAP)
             return False
         try:
@@ -136,26 +136,26 @@ class Notifier:
             return False
         except PERMANENT as exc:
             # Kept, never dropped: the chat may be fixed (bot re-added, id corrected) later.
-            retry_at = self.now() + backoff(row["attempts"] + 1, PERMANENT_BASE, PERMANENT_CAP)
-            log.error("notice %s (%s) refused by Telegram: %s", row["id"], row["kind"], type(exc).__name__)
+            retry_at = self.now() + backoff(row.attempts + 1, PERMANENT_BASE, PERMANENT_CAP)
+            log.error("notice %s (%s) refused by Telegram: %s", row.id, row.kind, type(exc).__name__)
             if chat_level(exc):  # every notice goes to that chat: none can go before the retry
                 self._hold_until = retry_at
             await self._failed(row, exc, retry_at)
             return False
         except NetworkError as exc:  # TimedOut is one; BadRequest was caught above
-            delay = backoff(row["attempts"] + 1, BACKOFF_BASE, BACKOFF_CAP)
+            delay = backoff(row.attempts + 1, BACKOFF_BASE, BACKOFF_CAP)
             # The connection is likely down for every notice: stop this drain until the retry.
             self._hold_until = self.now() + delay
             await self._failed(row, exc, self._hold_until)
             return False
-        await self.store.run_unit(mark_sent, row["id"], self.now())
+        await self.store.run_unit(mark_sent, row.id, self.now())
         return True
 
-    async def _failed(self, row: Any, exc: Exception, retry_at: datetime) -> None:
-        log.warning("notice %s not sent (%s); next try at %s", row["id"], type(exc).__name__, retry_at)
+    async def _failed(self, row: Notice, exc: Exception, retry_at: datetime) -> None:
+        log.warning("notice %s not sent (%s); next try at %s", row.id, type(exc).__name__, retry_at)
         reason = f"{type(exc).__name__}: {getattr(exc, 'message', '')}"
         async with self.store.unit() as db:
-            await mark_failed(db, row["id"], reason, retry_at)
+            await mark_failed(db, row.id, reason, retry_at)
 
 
 def telegram_send(bot: Any) -> Send:

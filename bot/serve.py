@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import signal
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from bot.i18n import translator
 from bot.polling import Poller
 from bot.telegram_app import build_application, register_commands
 from flows.engine import Flows
+from ops.settings import PROXY_VARIABLES
 from store.db import Store
 
 log = logging.getLogger("debtdesk.serve")
@@ -36,7 +36,6 @@ POLL_TIMEOUT_SECONDS = 30
 # after 1, 2, 4 ... seconds, at most a minute apart, until it answers or a signal stops the bot.
 RETRY_FIRST_SECONDS = 1.0
 RETRY_MAX_SECONDS = 60.0
-PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts
 
 
@@ -130,8 +129,8 @@ async def signalled() -> AsyncIterator[asyncio.Event]:
             loop.remove_signal_handler(sig)
 
 
-def unreachable_message(where: str, error: Exception) -> str:
-    found = [name for name in PROXY_VARIABLES if os.environ.get(name) or os.environ.get(name.lower())]
+def unreachable_message(where: str, error: Exception, found: tuple[str, ...]) -> str:
+    """Why the Bot API may be out of reach, naming the proxy variables set (Config.proxies)."""
     return (
         f"cannot reach the Bot API at {where} ({type(error).__name__}): check DEBTDESK_BOT_API_URL "
         f"(unset means api.telegram.org) and, if this host goes out through a proxy, "
@@ -140,7 +139,7 @@ def unreachable_message(where: str, error: Exception) -> str:
 
 
 async def reach_bot_api(bot, where: str, stop: asyncio.Event,
-                        first_delay: float = RETRY_FIRST_SECONDS) -> bool:
+                        first_delay: float = RETRY_FIRST_SECONDS, proxies: tuple[str, ...] = ()) -> bool:
     """The bot's getMe (PTB's initialize) until the Bot API answers, with a doubling wait between
     tries; False when a signal came first. A refused token is raised at once: retrying cannot help."""
     delay = first_delay
@@ -151,7 +150,7 @@ async def reach_bot_api(bot, where: str, stop: asyncio.Event,
         except InvalidToken:
             raise
         except NetworkError as exc:  # timeouts included
-            log.warning("%s; retrying in %gs", unreachable_message(where, exc), delay)
+            log.warning("%s; retrying in %gs", unreachable_message(where, exc, proxies), delay)
         try:
             await asyncio.wait_for(stop.wait(), delay)
             return False
@@ -159,13 +158,12 @@ async def reach_bot_api(bot, where: str, stop: asyncio.Event,
             delay = min(delay * 2, RETRY_MAX_SECONDS)
 
 
-async def _health(store: Store, ready) -> asyncio.Server | None:
+async def _health(store: Store, ready, config: Config) -> asyncio.Server | None:
     """GET /healthz on DEBTDESK_HEALTH_HOST:DEBTDESK_HEALTH_PORT (127.0.0.1:8080), for probes.
 
     A port already taken is logged, not fatal: the bot itself matters more than its probe.
     """
-    host = os.environ.get("DEBTDESK_HEALTH_HOST") or "127.0.0.1"
-    port = os.environ.get("DEBTDESK_HEALTH_PORT") or str(health.DEFAULT_PORT)
+    host, port = config.health_host, config.health_port
     if not port.isdigit():
         raise ConfigError(f"DEBTDESK_HEALTH_PORT must be a port number, not {port!r}")
     try:
@@ -176,9 +174,9 @@ async def _health(store: Store, ready) -> asyncio.Server | None:
 
 
 async def _serve_until(stop: asyncio.Event, application: Application, store: Store,
-                       webhook: WebhookOptions | None, secret_token: str | None) -> None:
-    async with running(application, webhook, secret_token=secret_token) as receiving:
-        probe_server = await _health(store, receiving.active)
+                       webhook: WebhookOptions | None, config: Config) -> None:
+    async with running(application, webhook, secret_token=config.webhook_secret) as receiving:
+        probe_server = await _health(store, receiving.active, config)
         log.info("debtdesk is serving by %s", "webhook" if webhook else "long polling")
         try:
             await stop.wait()
@@ -202,14 +200,14 @@ async def serve(config: Config, webhook: WebhookOptions | None = None, *,
         log.debug("policy %s, database %s, Bot API at %s", config.policy_name, config.db_path, where)
         try:
             async with signalled() as stop:
-                if await reach_bot_api(application.bot, where, stop, first_retry_delay):
-                    await _serve_until(stop, application, store, webhook, config.webhook_secret)
+                if await reach_bot_api(application.bot, where, stop, first_retry_delay, config.proxies):
+                    await _serve_until(stop, application, store, webhook, config)
         except InvalidToken:
             raise ConfigError(
                 "Telegram refused DEBTDESK_BOT_TOKEN: check the token from @BotFather"
             ) from None
         except NetworkError as exc:  # the Bot API went away between getMe and the first calls
-            raise ConfigError(unreachable_message(where, exc)) from None
+            raise ConfigError(unreachable_message(where, exc, config.proxies)) from None
         log.info("debtdesk stopped")
     finally:
         await store.close()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from flows.context import Ctx
 from flows.types import N_, Text
 from store import cases
-from store.arrangement_rows import open_arrangement, promises_for
+from store.arrangement_rows import open_arrangement
+from store.promise_rows import promises_for
 
 
 async def disputed(ctx: Ctx) -> bool:

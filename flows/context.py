@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from debt.account import Account
 from debt.local_time import debtor_zone, local_today
 from debt.money import Money
@@ -23,14 +21,21 @@ from flows.types import Button, Event, Reply, Text
 from store import audit, outbox
 from store.accounts import AccountRecord
 from store.chats import Chat
+from store.db import Connection
+from store.notice_payloads import NoticePayload
 
 # Keys of chat.data that survive a change of state: a command waiting for verification to finish.
 _KEPT = ("after",)
 
 
+def new_nonce() -> str:
+    """A state's nonce: short (it rides in every button's 64-byte callback data) and unguessable."""
+    return secrets.token_hex(3)
+
+
 @dataclass
 class Ctx:
-    db: aiosqlite.Connection
+    db: Connection
     policy: Policy
     secret: bytes
     now: datetime
@@ -43,6 +48,7 @@ class Ctx:
     # The chat language's gettext, to read keywords typed in that language (flows/keywords.py).
     gettext: Callable[[str], str] = field(default=lambda msgid: msgid)
     notices: int = 0  # enqueued by this step
+    nonce: Callable[[], str] = new_nonce  # injected like the clock: tests make it deterministic
 
     # --- the account -------------------------------------------------------------------
     @property
@@ -87,7 +93,7 @@ class Ctx:
         """Enter a state with fresh data and a fresh nonce, so buttons of older messages go stale."""
         kept = {k: self.chat.data[k] for k in _KEPT if k in self.chat.data}
         self.chat.state = state
-        self.chat.data = {**kept, **data, "n": secrets.token_hex(3)}
+        self.chat.data = {**kept, **data, "n": self.nonce()}
 
     def said(self, keyword: str, text: str) -> bool:
         """Whether the typed text is one of a keyword's words (yes, no, skip ...) in this language."""
@@ -110,6 +116,6 @@ class Ctx:
     async def audit(self, action: str, account_ref: str | None, **detail: Any) -> None:
         await audit.append(self.db, self.actor, action, account_ref, self.now, detail)
 
-    async def notify(self, kind: str, account_ref: str | None, payload: dict[str, Any]) -> int:
+    async def notify(self, payload: NoticePayload) -> int:
         self.notices += 1
-        return await outbox.enqueue(self.db, kind, account_ref, {"kind": kind, **payload}, self.now)
+        return await outbox.enqueue(self.db, payload, self.now)

@@ -12,19 +12,17 @@ import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-import aiosqlite
-
 from debt.policy import Policy
 from flows import overview, plans, promise, support, verify
 from flows.commands import NEEDS_VERIFICATION
-from flows.context import Ctx
+from flows.context import Ctx, new_nonce
 from flows.keywords import MENU
 from flows.languages import locale_from_language_code
 from flows.menus import MENU_BUTTON, PERSON, not_understood, show_menu, stale, way_on
 from flows.types import N_, Event, Outcome, Reply, Text
 from store import chats, updates
 from store.accounts import get_account
-from store.db import Store
+from store.db import Connection, Store
 
 log = logging.getLogger("debtdesk.flows")
 
@@ -66,8 +64,9 @@ async def _start(ctx: Ctx, args: str) -> None:
 
 class Flows:
     def __init__(self, store: Store, policy: Policy, secret: bytes, now: Callable[[], datetime],
-                 translate: Callable[[str], gettext.NullTranslations] | None = None) -> None:
-        self.store, self.policy, self.secret, self.now = store, policy, secret, now
+                 translate: Callable[[str], gettext.NullTranslations] | None = None,
+                 nonce: Callable[[], str] = new_nonce) -> None:
+        self.store, self.policy, self.secret, self.now, self.nonce = store, policy, secret, now, nonce
         # The catalogs (bot.i18n.translator): typed keywords are read in the chat's language.
         self.translate = translate or (lambda locale: gettext.NullTranslations())
 
@@ -86,7 +85,7 @@ class Flows:
                             "in a minute."))
             return Outcome((Reply((sorry,), way_on()),), fallback)
 
-    async def _run(self, db: aiosqlite.Connection, event: Event, fallback: str) -> Outcome:
+    async def _run(self, db: Connection, event: Event, fallback: str) -> Outcome:
         if event.update_id is not None and await updates.seen(db, event.update_id):
             chat = await chats.load_chat(db, event.chat_id)
             return Outcome((), (chat.locale if chat else None) or fallback)
@@ -96,7 +95,8 @@ class Flows:
         # Telegram's language until the person picks one or the account says which.
         if not chat.locale or (event.language_code and not chat.locale_chosen and not chat.account_ref):
             chat.locale = fallback
-        ctx = Ctx(db, self.policy, self.secret, now, event, chat, gettext=self.translate(chat.locale).gettext)
+        ctx = Ctx(db, self.policy, self.secret, now, event, chat, gettext=self.translate(chat.locale).gettext,
+                  nonce=self.nonce)
         await _load_binding(ctx)
         await _step(ctx)
         while ctx.continue_with:

@@ -8,9 +8,10 @@ from debt.arrangements import Quote, quote, quotes
 from flows.context import Ctx
 from flows.keywords import NO, YES
 from flows.menus import command_button, menu_button, person_row, show_menu, unclear, way_on
-from flows.notices import account_fields, money_fields
+from flows.notices import account_fields
 from flows.types import N_, NP_, Text
 from store.arrangement_rows import insert_arrangement, open_arrangement
+from store.notice_payloads import ArrangementNotice, Instalment
 
 CHOOSE, CONFIRM = "plans", "plan_confirm"
 
@@ -144,17 +145,11 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
 async def _record(ctx: Ctx, q: Quote) -> None:
     status = "pending_approval" if q.needs_approval else "active"
     arrangement_id = await insert_arrangement(ctx.db, ctx.ref, q, status, ctx.now)
-    await ctx.notify("arrangement", ctx.ref, {
-        **account_fields(ctx),
-        "arrangement_id": arrangement_id,
-        "plan": q.key,
-        "plan_kind": q.kind,
-        "months": q.months,
-        "status": status,
-        **money_fields(amount_now=q.amount_now, total=q.total, fees=q.fees, discount=q.discount),
-        "schedule": [{"number": i.number, "due": i.due.isoformat(), "amount": str(i.amount.amount)}
-                     for i in q.schedule],
-    })
+    await ctx.notify(ArrangementNotice(
+        **account_fields(ctx), arrangement_id=arrangement_id, plan=q.key, plan_kind=q.kind, months=q.months,
+        status=status, amount_now=q.amount_now, total=q.total, fees=q.fees, discount=q.discount,
+        schedule=tuple(Instalment(number=i.number, due=i.due, amount=i.amount) for i in q.schedule),
+    ))
     await ctx.audit("arrangement", ctx.ref, plan=q.key, status=status, arrangement_id=arrangement_id)
     ctx.go("menu")
     if status == "pending_approval":

@@ -14,11 +14,11 @@ from debt.promises import Refusal, amount_choices, check_promise, promise_dates
 from flows.context import Ctx
 from flows.keywords import NO, YES
 from flows.menus import person_row, show_menu, unclear, way_on
-from flows.notices import account_fields, money_fields
+from flows.notices import account_fields
 from flows.parsing import impossible_date, parse_date_text, read_amount
 from flows.types import N_, NP_, Button, Text
-from store.arrangement_rows import insert_promise
-from store.promise_status import broken_in_row
+from store.notice_payloads import PromiseNotice
+from store.promise_rows import broken_in_row, insert_promise
 
 AMOUNT, DATE, CONFIRM = "promise_amount", "promise_date", "promise_confirm"
 DATE_BUTTONS = 7
@@ -222,8 +222,7 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
         ask_amount(ctx, refusal_text(refusal))
         return True
     promise_id = await insert_promise(ctx.db, ctx.ref, amount, due, "chat", ctx.now)
-    await ctx.notify("promise", ctx.ref, {**account_fields(ctx), "promise_id": promise_id,
-                                          "due": due.isoformat(), **money_fields(amount=amount)})
+    await ctx.notify(PromiseNotice(**account_fields(ctx), promise_id=promise_id, due=due, amount=amount))
     await ctx.audit("promise", ctx.ref, promise_id=promise_id)
     ctx.go("menu")
     show_menu(ctx, Text(N_("Thank you. Your promise to pay {amount} by {date} is recorded, and the bank's "

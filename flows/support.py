@@ -20,33 +20,16 @@ from flows.menus import (
     unclear,
     way_on,
 )
+from flows.notice_labels import DISPUTE_REASONS, HARDSHIP_REASONS, WINDOWS
 from flows.notices import account_fields
 from flows.types import N_, Button, Text
 from store import cases, contact_log
+from store.notice_payloads import CallbackNotice, DisputeNotice, HardshipNotice, OptInNotice, OptOutNotice
 
 DISPUTE_REASON, DISPUTE_DETAIL = "dispute_reason", "dispute_detail"
 HARDSHIP_REASON, CALLBACK_WINDOW = "hardship_reason", "callback_window"
 MAX_DETAIL = 1000
 
-DISPUTE_REASONS = {
-    "not_mine": N_("This debt is not mine"),
-    "wrong_amount": N_("The amount is wrong"),
-    "already_paid": N_("I have already paid"),
-    "fraud": N_("Someone used my card or account (fraud)"),
-    "other": N_("Something else"),
-}
-HARDSHIP_REASONS = {
-    "job_loss": N_("I lost my job"),
-    "illness": N_("Illness or injury"),
-    "income_drop": N_("My income went down"),
-    "family": N_("A family change (a birth, a death, a separation)"),
-    "other": N_("Something else"),
-}
-WINDOWS = {
-    "morning": N_("In the morning"),
-    "afternoon": N_("In the afternoon"),
-    "evening": N_("In the evening"),
-}
 # The confirmation names the window in a sentence of its own, not in the button's words.
 WINDOW_CONFIRMATIONS = {
     "morning": N_("Thank you. A person from the bank will call you in the morning."),
@@ -117,8 +100,8 @@ async def on_window(ctx: Ctx, payload: str) -> bool:
     record = ctx.record
     assert record is not None
     # The collectors need the number to call; the notice is for them and stays inside the bank.
-    await ctx.notify("callback", ctx.ref, {**account_fields(ctx), "case_id": case_id, "window": window,
-                                           "phone": record.phone, "locale": ctx.locale})
+    await ctx.notify(CallbackNotice(**account_fields(ctx), case_id=case_id, window=window, phone=record.phone,
+                                    locale=ctx.locale))
     await ctx.audit("callback", ctx.ref, case_id=case_id, window=window)
     ctx.go("menu")
     show_menu(ctx, Text(WINDOW_CONFIRMATIONS[window]))
@@ -183,8 +166,7 @@ async def on_dispute_text(ctx: Ctx, text: str) -> None:
 async def _open_dispute(ctx: Ctx, detail: str) -> None:
     reason = ctx.data["reason"]
     case_id = await cases.open_case(ctx.db, ctx.ref, "dispute", reason, detail, ctx.now)
-    await ctx.notify("dispute", ctx.ref, {**account_fields(ctx), "case_id": case_id, "reason": reason,
-                                          "detail": detail})
+    await ctx.notify(DisputeNotice(**account_fields(ctx), case_id=case_id, reason=reason, detail=detail))
     await ctx.audit("dispute", ctx.ref, case_id=case_id, reason=reason)
     ctx.go("menu")
     show_menu(ctx, Text(N_("Your dispute is recorded. Collection on this account is paused until the bank "
@@ -208,7 +190,7 @@ async def on_hardship_reason(ctx: Ctx, payload: str) -> bool:
     if reason is None:
         return False
     case_id = await cases.open_case(ctx.db, ctx.ref, "hardship", reason, "", ctx.now)
-    await ctx.notify("hardship", ctx.ref, {**account_fields(ctx), "case_id": case_id, "reason": reason})
+    await ctx.notify(HardshipNotice(**account_fields(ctx), case_id=case_id, reason=reason))
     await ctx.audit("hardship", ctx.ref, case_id=case_id, reason=reason)
     parts = [Text(N_("Thank you for telling us. A person at the bank will review your situation and contact "
                      "you. The bank can offer, for example:"))]
@@ -225,7 +207,7 @@ async def stop(ctx: Ctx, args: str = "") -> None:
     ctx.chat.opted_out = True
     if ctx.verified:  # the debtor's wish, in every chat of the account
         await contact_log.stop_account(ctx.db, ctx.ref, ctx.now)
-        await ctx.notify("opt_out", ctx.ref, account_fields(ctx))  # the bank's systems follow the wish
+        await ctx.notify(OptOutNotice(**account_fields(ctx)))  # the bank's systems follow the wish
     await ctx.audit("opt_out", ctx.chat.account_ref)
     ctx.say(Text(N_("Done: I will not send you messages you did not ask for. You can still use me at any "
                     "time; send /resume to receive reminders again.")), buttons=way_on())
@@ -235,7 +217,7 @@ async def resume(ctx: Ctx, args: str = "") -> None:
     ctx.chat.opted_out = False
     if ctx.verified:
         await contact_log.resume_account(ctx.db, ctx.ref)
-        await ctx.notify("opt_in", ctx.ref, account_fields(ctx))
+        await ctx.notify(OptInNotice(**account_fields(ctx)))
     await ctx.audit("opt_in", ctx.chat.account_ref)
     ctx.say(Text(N_("Done: you will receive reminders again. Send /stop at any time to end them.")),
             buttons=way_on())

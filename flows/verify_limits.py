@@ -22,6 +22,7 @@ from flows.notices import lock_fields
 from flows.types import N_, Text
 from store import chats, tokens
 from store.accounts import AccountRecord
+from store.notice_payloads import LockNotice
 
 
 async def chat_locked(ctx: Ctx) -> bool:
@@ -88,11 +89,9 @@ async def _account_wait(ctx: Ctx, ref: str) -> tuple[int, datetime | None]:
 async def _tell_collectors(ctx: Ctx, scope: str, until: datetime, record: AccountRecord | None) -> None:
     # A real account is named (reference, stage) so that someone can call; an unknown reference
     # gives the chat id only: what was typed may be anything, even someone's personal data.
-    payload = {"chat_id": ctx.chat.chat_id, "scope": scope, "until": until.isoformat()}
     named = record.account_ref if record else None
-    if record is not None:
-        payload.update(lock_fields(ctx, record))
-    await ctx.notify("lock", named, payload)
+    named_fields = lock_fields(ctx, record) if record is not None else {}
+    await ctx.notify(LockNotice(chat_id=ctx.chat.chat_id, scope=scope, until=until, **named_fields))
     await ctx.audit("verify_locked", named, scope=scope)
 
 

@@ -18,6 +18,7 @@ from debt.policy import Policy
 from store import audit, outbox
 from store.arrangement_decisions import ArrangementRow, approve, decline, get_arrangement
 from store.db import Store
+from store.notice_payloads import ApprovedNotice, DeclinedNotice
 
 MAX_REASON = 500
 
@@ -36,13 +37,10 @@ async def _pending(db: Any, arrangement_id: int) -> ArrangementRow:
 
 
 def _payload(row: ArrangementRow, schedule: list) -> dict[str, Any]:
+    """The fields of a store.notice_payloads.DecisionNotice: the plan and its first payment."""
     first_due, first = schedule[0] if schedule else (None, None)
-    return {
-        "account_ref": row.account_ref, "arrangement_id": row.id, "plan": row.quote_key,
-        "total": str(row.total.amount), "currency": row.total.currency,
-        "amount_now": str(first.amount) if first else "",
-        "first_due": first_due.isoformat() if first_due else "",
-    }
+    return {"account_ref": row.account_ref, "arrangement_id": row.id, "plan": row.quote_key,
+            "total": row.total, "amount_now": first, "first_due": first_due}
 
 
 async def approve_arrangement(
@@ -54,8 +52,7 @@ async def approve_arrangement(
         asked_on = bank_today(policy, row.created_at)
         schedule = approved_schedule(row.schedule, asked_on, bank_today(policy, now))
         await approve(db, row, schedule, now)
-        payload = {"kind": "approved", **_payload(row, schedule)}
-        await outbox.enqueue(db, "approved", row.account_ref, payload, now)
+        await outbox.enqueue(db, ApprovedNotice(**_payload(row, schedule)), now)
         detail = {"arrangement_id": row.id}
         await audit.append(db, actor, "arrangement_approved", row.account_ref, now, detail)
         return await get_arrangement(db, arrangement_id)
@@ -71,8 +68,7 @@ async def decline_arrangement(
     async with store.unit() as db:
         row = await _pending(db, arrangement_id)
         await decline(db, arrangement_id, note, now)
-        payload = {"kind": "declined", **_payload(row, list(row.schedule)), "note": note}
-        await outbox.enqueue(db, "declined", row.account_ref, payload, now)
+        await outbox.enqueue(db, DeclinedNotice(**_payload(row, list(row.schedule)), note=note), now)
         detail = {"arrangement_id": row.id}  # the reason stays out: free text may hold personal data
         await audit.append(db, actor, "arrangement_declined", row.account_ref, now, detail)
         return await get_arrangement(db, arrangement_id)

@@ -15,6 +15,7 @@ from debt.policy import Policy
 from store import audit, outbox
 from store.cases import EXPIRED, OUTCOMES, CaseRow, callbacks_opened_before, close_case, get_case
 from store.db import Store
+from store.notice_payloads import CaseClosedNotice
 
 
 class CaseError(Exception):
@@ -32,9 +33,9 @@ class CaseError(Exception):
 
 async def _close(db: Any, case: CaseRow, outcome: str, now: datetime, actor: str) -> None:
     await close_case(db, case.id, outcome, now)
-    payload = {"kind": "case_closed", "account_ref": case.account_ref, "case_id": case.id,
-               "case_kind": case.kind, "outcome": outcome}
-    await outbox.enqueue(db, "case_closed", case.account_ref, payload, now)
+    payload = CaseClosedNotice(account_ref=case.account_ref, case_id=case.id, case_kind=case.kind,
+                               outcome=outcome)
+    await outbox.enqueue(db, payload, now)
     detail = {"case_id": case.id, "outcome": outcome}
     await audit.append(db, actor, "case_closed", case.account_ref, now, detail)
 

@@ -12,12 +12,9 @@ passed (ops.case_closing.expire_callbacks).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 from debt.contact_rules import inside_hours
 from debt.local_time import debtor_zone
@@ -26,6 +23,7 @@ from debt.policy import Policy
 from flows.types import N_, Reply, Text, command_button, person_button
 from ops.reminders import WEEK, Send, Unprompted, active_since, deliver, message_locale, unprompted_reply
 from store import arrangement_decisions, cases
+from store.arrangement_decisions import OwedDecision
 from store.db import Store
 
 OUTCOME_MESSAGES = {
@@ -82,13 +80,11 @@ def outcome_reply(policy: Policy, kind: str, outcome: str) -> Reply | None:
     return unprompted_reply(policy, (Text(msgid),), ((person_button(),),))
 
 
-def _decision(policy: Policy, row: Any) -> Reply:
-    if row["status"] == "declined":
+def _decision(policy: Policy, row: OwedDecision) -> Reply:
+    if row.status == "declined":
         return declined_reply(policy)
-    schedule = json.loads(row["schedule"] or "[]")
-    first = schedule[0]
-    amount = Money(Decimal(first["amount"]), row["currency"])
-    return approved_reply(policy, amount, date.fromisoformat(first["due"]))
+    due, amount = row.schedule[0]
+    return approved_reply(policy, amount, due)
 
 
 async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owed]:
@@ -102,18 +98,18 @@ async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owe
     owed, seen = [], set()
     for table, rows in (("arrangement", decisions), ("case", outcomes)):
         for row in rows:
-            zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
-            if (table, row["id"]) in seen or not inside_hours(now.astimezone(zone), policy.contact):
+            zone = debtor_zone(row.timezone, policy.contact.default_timezone)
+            if (table, row.id) in seen or not inside_hours(now.astimezone(zone), policy.contact):
                 continue
-            seen.add((table, row["id"]))
-            if table == "arrangement":
+            seen.add((table, row.id))
+            if isinstance(row, OwedDecision):
                 reply = _decision(policy, row)
             else:
-                reply = outcome_reply(policy, row["kind"], row["outcome"])
+                reply = outcome_reply(policy, row.kind, row.outcome)
             if reply is not None:
                 kind = "decision" if table == "arrangement" else "outcome"
-                message = Unprompted(row["chat_id"], message_locale(row), kind, reply)
-                owed.append(Owed(message, table, row["id"]))
+                message = Unprompted(row.chat_id, message_locale(row), kind, reply)
+                owed.append(Owed(message, table, row.id))
     return owed
 
 

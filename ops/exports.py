@@ -10,7 +10,7 @@ import json
 from typing import Any, TextIO
 
 from store.db import Store
-from store.staff_queries import iter_promises
+from store.promise_rows import Promise, iter_promises
 
 PROMISE_COLUMNS = ("id", "account_ref", "arrangement_id", "amount", "currency", "due_date", "status",
                    "paid_amount", "source", "created_at", "resolved_at")
@@ -28,4 +28,13 @@ def write_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], out: TextIO
 
 async def promise_rows(store: Store) -> list[dict[str, Any]]:
     async with store.read() as db:
-        return [{name: row[name] for name in PROMISE_COLUMNS} async for row in iter_promises(db)]
+        return [_columns(row) async for row in iter_promises(db)]
+
+
+def _columns(p: Promise) -> dict[str, Any]:
+    """A promise as the export has always written it: amounts and instants as stored, as text."""
+    return {"id": p.id, "account_ref": p.account_ref, "arrangement_id": p.arrangement_id,
+            "amount": str(p.amount.amount), "currency": p.amount.currency, "due_date": p.due_date.isoformat(),
+            "status": p.status, "paid_amount": str(p.paid.amount), "source": p.source,
+            "created_at": p.created_at.isoformat(),
+            "resolved_at": p.resolved_at.isoformat() if p.resolved_at else None}

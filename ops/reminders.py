@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from debt.contact_rules import should_remind
 from debt.local_time import debtor_zone
@@ -26,8 +25,9 @@ from debt.money import Money
 from debt.policy import Policy
 from flows.languages import locale_from_account
 from flows.types import N_, Button, Reply, Text, command_button, disclosure_texts, person_button
-from store.contact_log import iter_due_soon, last_sent, mark_opted_out, record_sent, sent_since
+from store.contact_log import Recipient, last_sent, mark_opted_out, record_sent, sent_since
 from store.db import Store
+from store.promise_rows import PromiseToTell, iter_due_soon
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +60,9 @@ class Unprompted:
 Send = Callable[[Unprompted], Awaitable[Delivery]]
 
 
-def message_locale(row: Any) -> str:
+def message_locale(row: Recipient) -> str:
     """The chat's language, else the account's (a BCP 47 tag such as zh-CN) mapped to ours."""
-    return row["locale"] or locale_from_account(row["account_locale"] or "")
+    return row.locale or locale_from_account(row.account_locale or "")
 
 
 def unprompted_reply(
@@ -100,23 +100,21 @@ async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unp
     async with store.read() as db:
         rows = [row async for row in iter_due_soon(db, today, today + timedelta(days=2),
                                                    active_since=active_since(policy, now))]
-    firsts: dict[tuple[str, str], Any] = {}
-    owed: dict[tuple[str, str], dict[int, Money]] = {}
+    firsts: dict[tuple[str, date], PromiseToTell] = {}
+    owed: dict[tuple[str, date], dict[int, Money]] = {}
     for row in rows:  # a promise comes once per chat of its account: count it once
-        key = (row["account_ref"], row["due_date"])
+        key = (row.promise.account_ref, row.promise.due_date)
         firsts.setdefault(key, row)
-        amount = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
-        owed.setdefault(key, {})[row["promise_id"]] = amount
+        owed.setdefault(key, {})[row.promise.id] = row.promise.unpaid
     out = []
-    for (ref, due_text), amounts in owed.items():
-        row = firsts[(ref, due_text)]
-        chat_id = row["chat_id"]
-        zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
+    for (ref, due), amounts in owed.items():
+        row = firsts[(ref, due)]
+        chat_id = row.chat_id
+        zone = debtor_zone(row.timezone, policy.contact.default_timezone)
         async with store.read() as db:
             sent = await sent_since(db, chat_id, now - WEEK)
             last = await last_sent(db, chat_id, "reminder")
-        due = date.fromisoformat(due_text)
-        total = sum(amounts.values(), Money(Decimal(0), row["currency"]))
+        total = sum(amounts.values(), Money(Decimal(0), row.promise.amount.currency))
         if should_remind(now=now, due=due, zone=zone, contact=policy.contact, opted_out=False,
                          sent_last_week=sent, last_reminder_at=last):
             reply = reminder_reply(policy, total, due)

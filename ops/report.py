@@ -21,6 +21,7 @@ from debt.policy import Policy
 from ops.queue_export import summarise
 from store import report_counts as stats
 from store.db import Store
+from store.promise_rows import iter_promises
 
 RESOLVED = ("kept", "partial", "broken")
 
@@ -65,15 +66,15 @@ async def gather(store: Store, policy: Policy, as_of: date) -> dict[str, Any]:
         bank_disputed = await stats.accounts_disputed_by_bank(db)
         arrangements = await stats.grouped(db, "arrangements", "kind", before)
         cases = await stats.grouped(db, "cases", "kind", before)
-        async for row in stats.iter_promises(db, before):
-            s = promises[row["source"]]
-            s.by_status[row["status"]] += 1
-            s.promised[row["currency"]] += Decimal(row["amount"])
-            s.collected[row["currency"]] += Decimal(row["paid_amount"])
-            if row["source"] == "chat":
-                week = weeks[iso_week(date.fromisoformat(row["made_on"]))]
+        async for row in iter_promises(db, made_before=before):
+            s = promises[row.source]
+            s.by_status[row.status] += 1
+            s.promised[row.amount.currency] += row.amount.amount
+            s.collected[row.paid.currency] += row.paid.amount
+            if row.source == "chat":
+                week = weeks[iso_week(row.created_at.date())]
                 week["made"] += 1
-                week["kept"] += row["status"] == "kept"
+                week["kept"] += row.status == "kept"
     queue = await summarise(store, policy, as_of)
     rate = (Decimal(served) / verified).quantize(Decimal("0.001")) if verified else None
     return {

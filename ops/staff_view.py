@@ -19,10 +19,10 @@ from debt.money import Money
 from debt.policy import Policy, Stage
 from debt.timeline import timeline
 from store.accounts import AccountRecord, get_account
-from store.arrangement_rows import open_arrangement, promises_for
+from store.arrangement_rows import open_arrangement
 from store.cleared_arrears import last_cleared
 from store.db import Store
-from store.promise_status import broken_in_row
+from store.promise_rows import broken_in_row, promises_for
 from store.staff_queries import chat_summary, open_cases
 
 

@@ -15,26 +15,26 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
-
-import aiosqlite
 
 from debt import matching
 from debt.contact_rules import may_contact
 from debt.local_time import debtor_zone
 from debt.money import Money
 from debt.policy import Policy
+from debt.portfolio import PaymentRow
 from flows.types import N_, Reply, Text, command_button, person_button
 from ops.reminders import WEEK, Unprompted, active_since, message_locale, unprompted_reply
 from store import audit, outbox
 from store.accounts import get_account
 from store.contact_log import sent_since
-from store.db import Store
-from store.promise_status import (
+from store.db import Connection, Store
+from store.notice_payloads import BrokenNotice, KeptNotice
+from store.payments import payments_recorded
+from store.promise_rows import (
+    Promise,
     owed_broken_messages,
     past_grace,
-    payments_by_id,
     pending_promises,
     promise_state,
     save_state,
@@ -53,47 +53,45 @@ class SweepReport:
 
 
 async def _notice(
-    db: aiosqlite.Connection, policy: Policy, kind: str, row: aiosqlite.Row,
+    db: Connection, policy: Policy, kind: str, row: Promise,
     state: matching.PromiseState, as_of: date, now: datetime,
 ) -> int:
-    """A self-contained kept/broken notice: amounts as strings with their currency, dates ISO."""
-    record = await get_account(db, row["account_ref"])
+    """A self-contained kept/broken notice (store.notice_payloads.KeptNotice, BrokenNotice)."""
+    record = await get_account(db, row.account_ref)
     stage = policy.stage_for(record.account.days_past_due(as_of)).name if record else ""
-    payload = {
-        "kind": kind, "account_ref": row["account_ref"], "stage": stage, "promise_id": row["id"],
-        "source": row["source"], "status": state.status, "amount": str(state.amount.amount),
-        "paid": str(state.paid.amount), "currency": state.amount.currency, "due": state.due.isoformat(),
-    }
-    detail = {"promise_id": row["id"]}
-    await audit.append(db, ACTOR, f"promise_{state.status}", row["account_ref"], now, detail)
-    return await outbox.enqueue(db, kind, row["account_ref"], payload, now)
+    notice = KeptNotice if kind == "kept" else BrokenNotice
+    payload = notice(account_ref=row.account_ref, stage=stage, promise_id=row.id, source=row.source,
+                     status=state.status, amount=state.amount, paid=state.paid, due=state.due)
+    detail = {"promise_id": row.id}
+    await audit.append(db, ACTOR, f"promise_{state.status}", row.account_ref, now, detail)
+    return await outbox.enqueue(db, payload, now)
 
 
 def _match_account(
-    promises: list[aiosqlite.Row], payments: Iterable[aiosqlite.Row], grace_days: int
+    promises: list[Promise], payments: Iterable[PaymentRow], grace_days: int
 ) -> dict[int, matching.PromiseState]:
     """Each payment, in date order, against the promises already made on its date."""
-    states = {row["id"]: promise_state(row) for row in promises}
-    made_on = {row["id"]: datetime.fromisoformat(row["created_at"]).date() for row in promises}
-    for pay in sorted(payments, key=lambda p: (p["paid_at"][:10], p["payment_id"])):
-        paid_on = date.fromisoformat(pay["paid_at"][:10])
+    states = {row.id: promise_state(row) for row in promises}
+    made_on = {row.id: row.created_at.date() for row in promises}
+    for pay in sorted(payments, key=lambda p: (p.paid_on, p.payment_id)):
+        paid_on = pay.paid_on
         # A payment made before a promise existed does not keep that promise.
         open_ids = [pid for pid, made in made_on.items() if made <= paid_on]
-        amount = Money(Decimal(pay["amount"]), pay["currency"])
-        payment = matching.PaymentIn(pay["payment_id"], amount, paid_on)
+        amount = Money(pay.amount, pay.currency)
+        payment = matching.PaymentIn(pay.payment_id, amount, paid_on)
         after = matching.apply_payments([states[pid] for pid in open_ids], [payment], grace_days)
         states.update(zip(open_ids, after, strict=True))
     return states
 
 
 async def apply_new_payments(
-    db: aiosqlite.Connection, payment_ids: Iterable[str], policy: Policy, now: datetime
+    db: Connection, payment_ids: Iterable[str], policy: Policy, now: datetime
 ) -> list[int]:
     """Match newly recorded payments (call once per payment, in the import's transaction).
     Returns the ids of the "kept" notices enqueued."""
-    by_account: dict[str, list[aiosqlite.Row]] = defaultdict(list)
-    for pay in await payments_by_id(db, payment_ids):
-        by_account[pay["account_ref"]].append(pay)
+    by_account: dict[str, list[PaymentRow]] = defaultdict(list)
+    for pay in (await payments_recorded(db, payment_ids)).values():
+        by_account[pay.account_ref].append(pay)
     notices = []
     for ref, payments in sorted(by_account.items()):
         promises = await pending_promises(db, ref)
@@ -101,7 +99,7 @@ async def apply_new_payments(
             continue
         states = _match_account(promises, payments, policy.promise.grace_days)
         for row in promises:
-            state = states[row["id"]]
+            state = states[row.id]
             if state.paid == promise_state(row).paid:
                 continue
             await save_state(db, state, now)
@@ -149,16 +147,16 @@ async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Unp
         rows = await owed_broken_messages(db, now - WEEK, active_since=active_since(policy, now))
     out, seen = [], set()
     for row in rows:
-        if row["account_ref"] in seen or row["chat_id"] in seen:
+        ref = row.promise.account_ref
+        if ref in seen or row.chat_id in seen:
             continue
-        seen |= {row["account_ref"], row["chat_id"]}
-        zone = debtor_zone(row["timezone"], policy.contact.default_timezone)
+        seen |= {ref, row.chat_id}
+        zone = debtor_zone(row.timezone, policy.contact.default_timezone)
         async with store.read() as db:
-            sent = await sent_since(db, row["chat_id"], now - WEEK)
+            sent = await sent_since(db, row.chat_id, now - WEEK)
         if may_contact(now, zone, policy.contact, False, sent):
-            unpaid = Money(Decimal(row["amount"]) - Decimal(row["paid_amount"]), row["currency"])
-            reply = broken_reply(policy, unpaid, date.fromisoformat(row["due_date"]))
-            out.append(Unprompted(row["chat_id"], message_locale(row), "broken", reply, row["account_ref"]))
+            reply = broken_reply(policy, row.promise.unpaid, row.promise.due_date)
+            out.append(Unprompted(row.chat_id, message_locale(row), "broken", reply, ref))
     return out
 
 
@@ -181,4 +179,4 @@ async def would_break(store: Store, policy: Policy, as_of: date) -> list[tuple[A
         found += [(r, s) for r, s in zip(rows, states, strict=True) if s.status != "pending"]
         if len(rows) < BATCH:
             return found
-        after_id = rows[-1]["id"]
+        after_id = rows[-1].id

@@ -11,8 +11,8 @@ from decimal import Decimal
 import aiosqlite
 
 from debt.money import Money
-from store.arrangement_rows import insert_promise
-from store.contact_log import CONTACTABLE
+from store.contact_log import CONTACTABLE, Recipient, recipient_fields
+from store.promise_rows import insert_promise
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,25 @@ class ArrangementRow:
     decision_note: str
 
 
+@dataclass(frozen=True)
+class OwedDecision(Recipient):
+    """A decision (approved: active, or declined) the debtor has not been told, and one chat to tell."""
+
+    id: int
+    account_ref: str
+    status: str
+    schedule: tuple[tuple[date, Money], ...]
+
+
+def _schedule(r: aiosqlite.Row) -> tuple[tuple[date, Money], ...]:
+    currency = r["currency"]
+    return tuple((date.fromisoformat(i["due"]), Money(Decimal(i["amount"]), currency))
+                 for i in json.loads(r["schedule"] or "[]"))
+
+
 def _row(r: aiosqlite.Row) -> ArrangementRow:
     currency = r["currency"]
-    schedule = tuple((date.fromisoformat(i["due"]), Money(Decimal(i["amount"]), currency))
-                     for i in json.loads(r["schedule"] or "[]"))
+    schedule = _schedule(r)
     return ArrangementRow(
         id=r["id"], account_ref=r["account_ref"], kind=r["kind"], quote_key=r["quote_key"],
         total=Money(Decimal(r["total"]), currency), status=r["status"],
@@ -84,7 +99,7 @@ async def decline(db: aiosqlite.Connection, arrangement_id: int, note: str, now:
 
 async def owed_decisions(
     db: aiosqlite.Connection, since: datetime, *, active_since: datetime
-) -> list[aiosqlite.Row]:
+) -> list[OwedDecision]:
     """Decisions made since `since` the debtor has not been told yet, one row per chat that may be
     told (store.contact_log.CONTACTABLE: verified, not idle, not opted out, no dispute), the chat
     that wrote last first (the message waits here for contact hours)."""
@@ -99,7 +114,9 @@ async def owed_decisions(
            ORDER BY r.decided_at, r.id, c.last_seen_at DESC, c.chat_id""",
         {"since": since.isoformat(), "active_since": active_since.isoformat()},
     ) as cur:
-        return list(await cur.fetchall())
+        return [OwedDecision(id=r["id"], account_ref=r["account_ref"], status=r["status"],
+                             schedule=_schedule(r), **recipient_fields(r))
+                for r in await cur.fetchall()]
 
 
 async def mark_told(db: aiosqlite.Connection, arrangement_id: int, now: datetime) -> None:

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 import aiosqlite
 
 from debt.arrangements import Quote
-from debt.money import Money
+from store.promise_rows import insert_promise
 
 # pending_approval: the debtor chose it, a person at the bank has not decided; it holds its
 # schedule only (no promises), so nothing is reminded, swept or paid against until approved.
 ARRANGEMENT_STATUSES = ("active", "pending_approval", "declined", "cancelled", "completed")
-PROMISE_SOURCES = ("chat", "plan")
-
-
-@dataclass(frozen=True)
-class PromiseRow:
-    id: int
-    account_ref: str
-    arrangement_id: int | None
-    amount: Money
-    due_date: date
-    status: str
-    source: str
 
 
 async def insert_arrangement(
@@ -49,40 +35,6 @@ async def insert_arrangement(
             await insert_promise(db, account_ref, instalment.amount, instalment.due, "plan", now,
                                  arrangement_id)
     return arrangement_id
-
-
-async def insert_promise(
-    db: aiosqlite.Connection,
-    account_ref: str,
-    amount: Money,
-    due: date,
-    source: str,
-    now: datetime,
-    arrangement_id: int | None = None,
-) -> int:
-    if source not in PROMISE_SOURCES:
-        raise ValueError(f"unknown promise source {source!r}")
-    cur = await db.execute(
-        """INSERT INTO promises (account_ref, arrangement_id, amount, currency, due_date, status, source,
-                                 created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)""",
-        (account_ref, arrangement_id, str(amount.amount), amount.currency, due.isoformat(), source,
-         now.isoformat()),
-    )
-    return cur.lastrowid
-
-
-async def promises_for(
-    db: aiosqlite.Connection, account_ref: str, status: str | None = None
-) -> list[PromiseRow]:
-    sql = "SELECT * FROM promises WHERE account_ref = ?" + (" AND status = ?" if status else "")
-    args = (account_ref, status) if status else (account_ref,)
-    async with db.execute(sql + " ORDER BY due_date, id", args) as cur:
-        rows = await cur.fetchall()
-    return [
-        PromiseRow(r["id"], r["account_ref"], r["arrangement_id"], Money(Decimal(r["amount"]), r["currency"]),
-                   date.fromisoformat(r["due_date"]), r["status"], r["source"])
-        for r in rows
-    ]
 
 
 async def open_arrangement(db: aiosqlite.Connection, account_ref: str) -> tuple[int, str, str] | None:

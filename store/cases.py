@@ -12,7 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from store.contact_log import CONTACTABLE
+from store.contact_log import CONTACTABLE, Recipient, recipient_fields
 
 KINDS = ("dispute", "hardship", "callback")
 # The outcomes a person may close a case with; "expired" is the clock's, for call-backs only.
@@ -33,6 +33,16 @@ class CaseRow:
     status: str  # open | closed
     created_at: datetime
     outcome: str | None
+
+
+@dataclass(frozen=True)
+class OwedOutcome(Recipient):
+    """A closed case whose outcome the debtor has not been told, and one chat to tell."""
+
+    id: int
+    account_ref: str
+    kind: str
+    outcome: str
 
 
 def _case(r: aiosqlite.Row) -> CaseRow:
@@ -94,7 +104,7 @@ async def callbacks_opened_before(db: aiosqlite.Connection, before: datetime) ->
 
 async def owed_outcomes(
     db: aiosqlite.Connection, since: datetime, *, active_since: datetime
-) -> list[aiosqlite.Row]:
+) -> list[OwedOutcome]:
     """Cases closed since `since` whose outcome the debtor has not been told, one row per
     chat that may be told (store.contact_log.CONTACTABLE: verified, not idle, not opted out,
     no dispute), the chat that wrote last first (waiting for contact hours)."""
@@ -109,7 +119,9 @@ async def owed_outcomes(
            ORDER BY k.closed_at, k.id, c.last_seen_at DESC, c.chat_id""",
         {"since": since.isoformat(), "active_since": active_since.isoformat()},
     ) as cur:
-        return list(await cur.fetchall())
+        return [OwedOutcome(id=r["id"], account_ref=r["account_ref"], kind=r["kind"], outcome=r["outcome"],
+                            **recipient_fields(r))
+                for r in await cur.fetchall()]
 
 
 async def mark_told(db: aiosqlite.Connection, case_id: int, now: datetime) -> None:

@@ -8,8 +8,10 @@ A 403 from Telegram (the bot was blocked) opts that chat out, the channel that c
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -26,6 +28,26 @@ CONTACTABLE = """c.verified_at IS NOT NULL AND c.opted_out = 0
              AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.account_ref = a.account_ref)
              AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.account_ref = a.account_ref
                              AND k.kind = 'dispute' AND k.status = 'open')"""
+
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A chat that may be told something unprompted (CONTACTABLE), with what picks the language
+    and the hour: the chat's locale, its account's (a BCP 47 tag) and the account's time zone."""
+
+    chat_id: int
+    locale: str | None
+    account_locale: str | None
+    timezone: str | None
+
+
+def recipient_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The Recipient part of a row selecting c.chat_id, c.locale, a.locale AS account_locale and
+    a.timezone: the one conversion for every record that extends Recipient."""
+    return {"chat_id": row["chat_id"], "locale": row["locale"], "account_locale": row["account_locale"],
+            "timezone": row["timezone"]}
+
 
 # The messages that count for chat :chat_id's debtor: to the chat, or about its account.
 _DEBTORS = """(m.chat_id = :chat_id
@@ -89,25 +111,3 @@ async def resume_account(db: aiosqlite.Connection, account_ref: str) -> None:
 async def account_opted_out(db: aiosqlite.Connection, account_ref: str) -> bool:
     async with db.execute("SELECT 1 FROM opt_outs WHERE account_ref = ?", (account_ref,)) as cur:
         return await cur.fetchone() is not None
-
-
-async def iter_due_soon(
-    db: aiosqlite.Connection, first: date, last: date, *, active_since: datetime
-) -> AsyncIterator[aiosqlite.Row]:
-    """Pending promises due between first and last (inclusive), each with every chat of its
-    account that may be contacted (CONTACTABLE): the candidates for a reminder. Streamed,
-    soonest first; for one promise the chat that wrote last comes first."""
-    async with db.execute(
-        f"""SELECT p.id AS promise_id, p.account_ref, p.amount, p.paid_amount, p.currency,
-                  p.due_date, p.source, c.chat_id, c.locale, a.locale AS account_locale,
-                  a.timezone
-           FROM promises p
-           JOIN accounts a ON a.account_ref = p.account_ref
-           JOIN chats c ON c.account_ref = p.account_ref
-           WHERE p.status = 'pending' AND p.due_date BETWEEN :first AND :last
-             AND {CONTACTABLE}
-           ORDER BY p.due_date, p.id, c.last_seen_at DESC, c.chat_id""",
-        {"first": first.isoformat(), "last": last.isoformat(), "active_since": active_since.isoformat()},
-    ) as cur:
-        async for row in cur:
-            yield row

@@ -19,6 +19,9 @@ from store.onthread import Work, run_in_one_hop
 
 BUSY_TIMEOUT_MS = 30_000
 
+# The connection type the layers above name in signatures: they never import the driver.
+Connection = aiosqlite.Connection
+
 
 class SchemaTooNew(RuntimeError):
     """The database was written by a newer debtdesk; refusing to touch it."""

@@ -7,33 +7,59 @@ notice is never deleted: a sent one keeps its sent_at, an unsent one waits for i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from store.notice_payloads import NoticePayload, from_json
+
 MAX_ERROR = 200  # last_error holds an error class and Telegram's short reason, never a payload
+_COLUMNS = "id, kind, account_ref, payload, created_at, sent_at, attempts, next_attempt_at, last_error"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One outbox row: the notice (its kind, account and typed payload) and its deliveries so far."""
+
+    id: int
+    kind: str
+    account_ref: str | None
+    payload: NoticePayload
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _notice(r: aiosqlite.Row) -> Notice:
+    payload = from_json(r["kind"], r["payload"], r["account_ref"])
+    return Notice(r["id"], r["kind"], r["account_ref"], payload, datetime.fromisoformat(r["created_at"]),
+                  _instant(r["sent_at"]), r["attempts"], _instant(r["next_attempt_at"]), r["last_error"])
 
 
 async def due_notices(
     db: aiosqlite.Connection, now: datetime, after_id: int, limit: int
-) -> list[aiosqlite.Row]:
+) -> list[Notice]:
     """Unsent notices with id > after_id whose next try is due, oldest first, at most `limit`."""
     async with db.execute(
-        "SELECT id, kind, account_ref, payload, created_at, attempts FROM outbox"
+        f"SELECT {_COLUMNS} FROM outbox"
         " WHERE sent_at IS NULL AND id > ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
         " ORDER BY id LIMIT ?",
         (after_id, now.isoformat(), limit),
     ) as cur:
-        return list(await cur.fetchall())
+        return [_notice(r) for r in await cur.fetchall()]
 
 
-async def get_notice(db: aiosqlite.Connection, notice_id: int) -> aiosqlite.Row | None:
-    async with db.execute(
-        "SELECT id, kind, account_ref, payload, created_at, sent_at, attempts, next_attempt_at, last_error"
-        " FROM outbox WHERE id = ?",
-        (notice_id,),
-    ) as cur:
-        return await cur.fetchone()
+async def get_notice(db: aiosqlite.Connection, notice_id: int) -> Notice | None:
+    async with db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (notice_id,)) as cur:
+        found = await cur.fetchone()
+    return _notice(found) if found else None
 
 
 async def mark_sent(db: aiosqlite.Connection, notice_id: int, at: datetime) -> None:

@@ -5,10 +5,11 @@ Aggregates only: no names, phones or references leave here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import aiosqlite
+
+from store.promise_rows import PROMISED_IN_CHAT_BEFORE
 
 
 async def _scalar(db: aiosqlite.Connection, sql: str, *args: object) -> int:
@@ -44,8 +45,8 @@ async def accounts_self_served(db: aiosqlite.Connection, before: str) -> int:
     """Accounts that made a promise in the chat or chose an arrangement there."""
     return await _scalar(
         db,
-        """SELECT COUNT(*) FROM (
-             SELECT account_ref FROM promises WHERE source = 'chat' AND created_at < ?
+        f"""SELECT COUNT(*) FROM (
+             {PROMISED_IN_CHAT_BEFORE}
              UNION SELECT account_ref FROM arrangements WHERE created_at < ?)""",
         before, before,
     )
@@ -58,17 +59,6 @@ async def grouped(db: aiosqlite.Connection, table: str, column: str, before: str
         (before,),
     ) as cur:
         return {row[0]: row[1] for row in await cur.fetchall()}
-
-
-async def iter_promises(db: aiosqlite.Connection, before: str) -> AsyncIterator[aiosqlite.Row]:
-    """(source, status, amount, paid_amount, currency, created date) of every promise made, streamed."""
-    async with db.execute(
-        "SELECT source, status, amount, paid_amount, currency, substr(created_at, 1, 10) AS made_on"
-        " FROM promises WHERE created_at < ?",
-        (before,),
-    ) as cur:
-        async for row in cur:
-            yield row
 
 
 def end_of(day: date) -> str:

@@ -1,8 +1,7 @@
-"""Read-only queries for the staff view and the promises export. Nothing here writes."""
+"""Read-only queries for the staff view (its promises: store.promise_rows). Nothing here writes."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aiosqlite
@@ -39,14 +38,3 @@ async def chat_summary(db: aiosqlite.Connection, ref: str) -> ChatSummary:
     ) as cur:
         chats, verified, opted_out = await cur.fetchone()
     return ChatSummary(chats, verified, opted_out)
-
-
-async def iter_promises(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Row]:
-    """Every promise, oldest due first: id, account_ref, arrangement_id, amount, currency,
-    due_date, status, paid_amount, source, created_at, resolved_at."""
-    async with db.execute(
-        """SELECT id, account_ref, arrangement_id, amount, currency, due_date, status, paid_amount,
-                  source, created_at, resolved_at FROM promises ORDER BY due_date, id"""
-    ) as cur:
-        async for row in cur:
-            yield row

@@ -101,6 +101,7 @@ class FakeBotAPI:
 
     async def call(self, method: str, args: dict[str, Any]) -> tuple[int, Any]:
         self.calls.append((method, args))
+        await self._notify()  # wakes wait_for_call
         if self.failures.get(method):
             return self.failures[method].pop(0)
         if method == "getUpdates":
@@ -266,6 +267,23 @@ class FakeBotAPI:
                     pass
         self._read[chat_id] = start + n
         return self.to(chat_id)[start : start + n]
+
+    async def wait_for_call(self, method: str, *, after: int = 0, timeout: float = 5.0) -> tuple[str, dict]:
+        """The first call of `method` at or after index `after` of `calls`, waiting for it (an
+        event from the stand-in, not a sleep loop): e.g. the first getUpdates of a new start."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                found = [call for call in self.calls[after:] if call[0] == method]
+                if found:
+                    return found[0]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {method} call within {timeout}s")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), left)
+                except TimeoutError:
+                    pass
 
     def to(self, chat_id: int) -> list[Sent]:
         return [m for m in self.sent if m.chat_id == chat_id]

@@ -80,14 +80,18 @@ class BotProcess:
                 *self.argv, env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=err
             )
         self.starts += 1
-        deadline = asyncio.get_running_loop().time() + ready_timeout
-        while not any(method == "getUpdates" for method, _ in self.api.calls[seen:]):
-            if self.process.returncode is not None:
-                code = self.process.returncode
-                raise AssertionError(f"the bot exited with {code}: {self.stderr()[-2000:]}")
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("the bot never polled")
-            await asyncio.sleep(0.01)
+        # Whichever comes first: the stand-in sees the poll, or the process ends.
+        polled = asyncio.create_task(self.api.wait_for_call("getUpdates", after=seen, timeout=ready_timeout))
+        exited = asyncio.create_task(self.process.wait())
+        await asyncio.wait({polled, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if not polled.done():
+            polled.cancel()
+            raise AssertionError(f"the bot exited with {exited.result()}: {self.stderr()[-2000:]}")
+        exited.cancel()
+        try:
+            polled.result()
+        except AssertionError:
+            raise AssertionError("the bot never polled") from None
 
     @property
     def pid(self) -> int | None:

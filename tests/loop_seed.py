@@ -8,11 +8,12 @@ from decimal import Decimal
 from debt.money import Money
 from debt.portfolio import AccountRow, PaymentRow, parse_account_row
 from store.accounts import upsert_accounts
-from store.arrangement_rows import insert_promise
 from store.cases import open_case
 from store.chats import Chat, save_chat
 from store.db import Store
+from store.outbox_drain import Notice, get_notice
 from store.payments import insert_payments
+from store.promise_rows import insert_promise
 
 SEEDED = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
 
@@ -70,8 +71,10 @@ async def promise_row(store: Store, promise_id: int):
             return await cur.fetchone()
 
 
-async def outbox_rows(store: Store, kind: str | None = None):
+async def outbox_rows(store: Store, kind: str | None = None) -> list[Notice]:
+    """The notices (of one kind), oldest first, as the notifier reads them."""
     async with store.read() as db:
-        sql = "SELECT * FROM outbox" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+        sql = "SELECT id FROM outbox" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
         async with db.execute(sql, (kind,) if kind else ()) as cur:
-            return list(await cur.fetchall())
+            ids = [row[0] for row in await cur.fetchall()]
+        return [await get_notice(db, notice_id) for notice_id in ids]

@@ -39,7 +39,7 @@ from ops.queue_export import summarise
 from ops.reminders import due_reminders
 from ops.sweeper import apply_new_payments, sweep
 from store.arrangement_rows import insert_arrangement
-from store.promise_status import broken_in_row
+from store.promise_rows import broken_in_row
 from store.queue_sql import iter_queue_facts
 
 POLICY = load_policy("cn")  # grace 3 days, contact 08:00-21:00 Asia/Shanghai
@@ -212,7 +212,7 @@ async def test_a_callback_request_expires_after_its_window_and_may_be_asked_agai
     assert case == {"status": "closed", "outcome": "expired"}
     out = await chat.tap("Talk to a person")
     assert has(out, "When suits you best?")
-    notices = [json.loads(r["payload"]) for r in await outbox_rows(store, "case_closed")]
+    notices = [r.payload.to_dict() for r in await outbox_rows(store, "case_closed")]
     assert [(n["case_kind"], n["outcome"]) for n in notices] == [("callback", "expired")]
 
 

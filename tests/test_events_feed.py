@@ -8,8 +8,14 @@ from fastapi import FastAPI, Header, HTTPException
 
 from bot.events_api import events_router
 from store import outbox
+from store.notice_payloads import from_dict
 
 PHONE = "+447911000001"
+
+async def enqueue_legacy(db, kind: str, ref: str | None, payload: dict, now) -> int:
+    """A notice written as its JSON payload (the record is read from it, as from an old outbox row)."""
+    return await outbox.enqueue(db, from_dict(kind, payload, ref), now)
+
 
 
 def bearer(authorization: str = Header("")) -> None:
@@ -26,7 +32,7 @@ async def enqueue_some(store, now, count: int) -> list[int]:
     ids = []
     async with store.unit() as db:
         for n in range(count):
-            ids.append(await outbox.enqueue(db, "callback", f"UK-{n:04d}", {
+            ids.append(await enqueue_legacy(db, "callback", f"UK-{n:04d}", {
                 "kind": "callback", "account_ref": f"UK-{n:04d}", "stage": "M1", "window": "evening",
                 "phone": PHONE, "case_id": n}, now))
     return ids

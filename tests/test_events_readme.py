@@ -16,8 +16,14 @@ from bot.config import EventsSettings
 from bot.event_delivery import Deliverer
 from store import event_deliveries as deliveries
 from store import outbox
+from store.notice_payloads import from_dict
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+
+async def enqueue_legacy(db, kind: str, ref: str | None, payload: dict, now) -> int:
+    """A notice written as its JSON payload (the record is read from it, as from an old outbox row)."""
+    return await outbox.enqueue(db, from_dict(kind, payload, ref), now)
+
 
 
 def readme_receiver(monkeypatch) -> type:
@@ -43,7 +49,7 @@ async def test_the_readme_receiver_accepts_debtdesks_events_and_refuses_a_tamper
         deliverer = Deliverer(store, EventsSettings(url, KEY, 0, 0.05, 2.0))
         await deliverer.start()
         async with store.unit() as db:
-            await outbox.enqueue(db, "promise", "UK-0001", {"kind": "promise", "amount": "10.00"}, now)
+            await enqueue_legacy(db, "promise", "UK-0001", {"kind": "promise", "amount": "10.00"}, now)
         deliverer.kick()
         for _ in range(100):
             if (await store.run_read(deliveries.counts, deliveries.WEBHOOK))["delivered"] == 1:

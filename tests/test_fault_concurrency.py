@@ -16,8 +16,8 @@ from flows_kit import ROW
 
 from debt.money import Money
 from debt.portfolio import ACCOUNT_COLUMNS
-from store.arrangement_rows import insert_promise
 from store.db import Store
+from store.promise_rows import insert_promise
 
 CHAT = 8801
 SORRY = "Sorry, something went wrong"

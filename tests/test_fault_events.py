@@ -14,6 +14,13 @@ from fault_kit import BotProcess, environment, leaks, query, secrets_of, seeded
 
 from store import outbox
 from store.db import Store
+from store.notice_payloads import from_dict
+
+
+async def enqueue_legacy(db, kind: str, ref: str | None, payload: dict, now) -> int:
+    """A notice written as its JSON payload (the record is read from it, as from an old outbox row)."""
+    return await outbox.enqueue(db, from_dict(kind, payload, ref), now)
+
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ async def enqueue_promise(db_path: str, ref: str) -> int:
     store = await Store.open(db_path)
     try:
         async with store.unit() as db:
-            return await outbox.enqueue(db, "promise", ref, {
+            return await enqueue_legacy(db, "promise", ref, {
                 "kind": "promise", "account_ref": ref, "stage": "M2", "amount": "300.00", "currency": "GBP",
                 "due": "2026-12-10"}, datetime.now(UTC))
     finally:

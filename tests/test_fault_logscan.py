@@ -33,8 +33,8 @@ from debt.portfolio import ACCOUNT_COLUMNS
 from ops.importer import import_accounts
 from ops.links import write_links
 from ops.sweeper import sweep
-from store.arrangement_rows import insert_promise
 from store.db import Store
+from store.promise_rows import insert_promise
 
 CHAT, OTHER = 7301, 7302
 PEOPLE = [person(i) for i in range(3)]

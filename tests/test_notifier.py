@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.notifier import Notifier
 from store.db import Store
-from store.outbox import enqueue
 from store.outbox_drain import get_notice, unsent_count
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -47,8 +47,15 @@ class Chat:
 
 
 async def add(store: Store, kind: str = "promise", payload: dict | None = None) -> int:
+    """A notice as a JSON payload in the outbox, written as rows were before typed payloads."""
+    text = json.dumps(PROMISE if payload is None else payload, sort_keys=True, ensure_ascii=False)
     async with store.unit() as db:
-        return await enqueue(db, kind, "A-1", PROMISE if payload is None else payload, START)
+        cur = await db.execute(
+            "INSERT INTO outbox (kind, account_ref, payload, created_at, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (kind, "A-1", text, START.isoformat(), START.isoformat()),
+        )
+        return cur.lastrowid
 
 
 def notifier(store: Store, chat: Chat, clock: Clock) -> Notifier:
@@ -66,7 +73,7 @@ async def test_a_notice_is_delivered_with_amount_date_and_its_id(store):
     assert "CN¥1,500.00" in text and "Mar 10, 2026" in text
     assert text.endswith(f"#{notice_id}")
     async with store.read() as db:
-        assert (await get_notice(db, notice_id))["sent_at"] == START.isoformat()
+        assert (await get_notice(db, notice_id)).sent_at == START
 
 
 async def test_notices_go_out_in_id_order_and_only_once(store):
@@ -87,14 +94,14 @@ async def test_network_error_is_retried_after_backoff(store):
     assert (await sender.drain()).sent == 0
     async with store.read() as db:
         row = await get_notice(db, notice_id)
-    assert row["sent_at"] is None and row["attempts"] == 1 and "NetworkError" in row["last_error"]
-    assert datetime.fromisoformat(row["next_attempt_at"]) == START + timedelta(seconds=5)
+    assert row.sent_at is None and row.attempts == 1 and "NetworkError" in row.last_error
+    assert row.next_attempt_at == START + timedelta(seconds=5)
     assert (await sender.drain()).sent == 0  # not due yet: nothing is tried
     clock.move(seconds=5)
     await sender.drain()  # TimedOut: the wait doubles
     async with store.read() as db:
         row = await get_notice(db, notice_id)
-    assert datetime.fromisoformat(row["next_attempt_at"]) == clock.at + timedelta(seconds=10)
+    assert row.next_attempt_at == clock.at + timedelta(seconds=10)
     clock.move(seconds=10)
     assert (await sender.drain()).sent == 1
     assert len(chat.sent) == 1
@@ -125,8 +132,8 @@ async def test_chat_not_found_keeps_the_notice_for_later(store, caplog):
     async with store.read() as db:
         row = await get_notice(db, notice_id)
         assert await unsent_count(db) == 2
-        assert (await get_notice(db, later_id))["attempts"] == 0
-    assert row["sent_at"] is None and "BadRequest" in row["last_error"]
+        assert (await get_notice(db, later_id)).attempts == 0
+    assert row.sent_at is None and "BadRequest" in row.last_error
     assert "1500" not in caplog.text and "A-1" not in caplog.text  # no account data in logs
     clock.move(minutes=10)
     await sender.drain()  # Forbidden: still kept, the wait grows
@@ -141,7 +148,7 @@ async def test_a_message_refused_for_its_text_does_not_hold_back_the_next(store)
     result = await notifier(store, chat, clock).drain()
     assert (result.sent, result.failed) == (1, 1)
     async with store.read() as db:
-        assert (await get_notice(db, first))["sent_at"] is None  # kept, to be tried again later
+        assert (await get_notice(db, first)).sent_at is None  # kept, to be tried again later
 
 
 async def test_a_notice_unsent_before_a_crash_is_sent_after_restart(tmp_path):

@@ -202,7 +202,7 @@ async def test_progress_counts_are_drawn_on_stderr(store, secret, now, tmp_path,
 async def test_imported_payments_keep_the_promise_they_pay(store, secret, now):
     from debt.money import Money
     from debt.policy import load_policy
-    from store.arrangement_rows import insert_promise, promises_for
+    from store.promise_rows import insert_promise, promises_for
 
     await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
     made = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)  # before the payments: only later ones count

@@ -20,9 +20,9 @@ from debt.portfolio import parse_account_row
 from debt.queue_rule import Entry, classify, priority
 from ops.queue_export import summarise, top_entries, write_queue
 from store.accounts import upsert_accounts
-from store.arrangement_rows import insert_promise
 from store.cases import open_case
 from store.chats import Chat, save_chat
+from store.promise_rows import insert_promise
 from store.queue_sql import iter_queue_facts
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
 from loop_seed import add_account, add_case, add_payments, add_promise, bind_chat, outbox_rows, promise_row
@@ -12,7 +11,7 @@ from debt.local_time import debtor_zone
 from debt.policy import load_policy
 from ops.reminders import deliver
 from ops.sweeper import apply_new_payments, sweep
-from store.promise_status import broken_in_row
+from store.promise_rows import broken_in_row
 
 POLICY = load_policy("cn")  # grace 3 days, contact 08:00-21:00 Asia/Shanghai
 SHANGHAI = debtor_zone("Asia/Shanghai", "UTC")
@@ -39,8 +38,8 @@ async def test_payments_covering_a_promise_keep_it_and_tell_the_collectors(store
     row = await promise_row(store, promise)
     assert (row["status"], row["paid_amount"]) == ("kept", "500.00") and row["resolved_at"]
     [notice] = await outbox_rows(store, "kept")
-    payload = json.loads(notice["payload"])
-    assert notice["id"] == notice_id
+    payload = notice.payload.to_dict()
+    assert notice.id == notice_id
     expected = {"account_ref": "A-1", "amount": "500.00", "paid": "500.00", "currency": "CNY",
                 "due": "2026-03-05", "status": "kept"}
     assert {key: payload.get(key) for key in expected} == expected
@@ -67,7 +66,7 @@ async def test_a_promise_past_grace_breaks_with_a_notice(store):
     assert (report.broken, report.partial) == (1, 0)
     assert (await promise_row(store, promise))["status"] == "broken"
     [notice] = await outbox_rows(store, "broken")
-    payload = json.loads(notice["payload"])
+    payload = notice.payload.to_dict()
     assert payload["status"] == "broken" and payload["stage"] == "M2" and payload["paid"] == "0.00"
     again = await sweep(store, POLICY, DUE + timedelta(days=5), lambda: shanghai(10, 12))
     assert again.broken == 0 and len(await outbox_rows(store, "broken")) == 1

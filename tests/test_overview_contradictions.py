@@ -19,9 +19,10 @@ from debt.policy import load_policy
 from debt.portfolio import PaymentRow
 from ops.staff_view import account_view
 from store.accounts import get_account
-from store.arrangement_rows import insert_arrangement, insert_promise
+from store.arrangement_rows import insert_arrangement
 from store.cases import open_case
 from store.payments import insert_payments
+from store.promise_rows import insert_promise
 
 
 @pytest.fixture

@@ -166,10 +166,11 @@ async def test_sentences_after_language_the_chat_gets_its_command_menu_in_that_l
 def test_sentences_the_collectors_promise_notice_counts_days_late_in_plural_forms(code, dpd, expected):
     from bot.notice_text import notice_text
     from bot.render import render_text
+    from store.notice_payloads import from_dict
 
     payload = {"account_ref": "UK-0001", "stage": "M1", "dpd": dpd, "currency": "GBP", "overdue": "300.00",
                "amount": "50.00", "due": "2026-03-05"}
-    said = render_text(notice_text("promise", payload), code, translator(code))
+    said = render_text(notice_text(from_dict("promise", payload)), code, translator(code))
     assert expected in said
     assert "1 days" not in said
 

@@ -18,9 +18,9 @@ from debt.money import Money
 from debt.policy import load_policy
 from ops.importer import import_accounts
 from ops.staff_view import account_view
-from store.arrangement_rows import insert_promise
 from store.cases import open_case
 from store.db import Store
+from store.promise_rows import insert_promise
 
 DATA = Path(__file__).parent / "data"
 AS_OF = "2026-03-01"  # the ladder's due dates are set back from this day

@@ -4,15 +4,16 @@ verification that leads back to signing in (issue 11, item 3)."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 from flows_kit import Chat, Clock, buttons, find_button, has, link, make_flows, param, rows, seed
+from loop_seed import outbox_rows
 
 from bot.i18n import translator
 from bot.notice_text import render_notice
 from debt.policy import load_policy
+from store.outbox_drain import Notice
 
 DOB, WRONG = "1985-04-12", "1990-01-01"
 
@@ -42,8 +43,8 @@ async def strangers_fail(flows, typed_ref: str, times: int = 10, first_chat: int
         chat_id += 1
 
 
-async def notices(store) -> list[dict]:
-    return await rows(store, "SELECT id, kind, account_ref, payload FROM outbox ORDER BY id")
+async def notices(store) -> list[Notice]:
+    return await outbox_rows(store)
 
 
 # --- issue 9, item 1: the lock notice names the account ------------------------------------------
@@ -53,8 +54,8 @@ async def test_the_lock_notice_names_the_account_reference_and_stage(store, cloc
     out = (await fail(flows, 42, ref, 5)).last
     assert has(out, "paused until")
     [notice] = await notices(store)
-    payload = json.loads(notice["payload"])
-    assert notice["account_ref"] == ref and payload["account_ref"] == ref
+    payload = notice.payload.to_dict()
+    assert notice.account_ref == ref and payload["account_ref"] == ref
     assert payload["stage"] == "M2" and payload["scope"] == "chat"
     text = render_notice(notice, "en", translator("en"))
     assert "Verification locked for account UK-0001 (M2)" in text and "a call could help" in text
@@ -68,7 +69,7 @@ async def test_the_lock_notice_names_the_account_of_a_deep_link(store, clock):
         out = await chat.text(WRONG)
     assert has(out, "paused until")
     [notice] = await notices(store)
-    assert notice["account_ref"] == ref and json.loads(notice["payload"])["stage"] == "M2"
+    assert notice.account_ref == ref and notice.payload.to_dict()["stage"] == "M2"
     assert "UK-0001 (M2)" in render_notice(notice, "ru", translator("ru"))
 
 
@@ -77,9 +78,9 @@ async def test_the_lock_notice_for_an_unknown_reference_carries_nothing_more_tha
     flows = make_flows(store, clock)
     await fail(flows, 42, "UK-9999", 5)
     [notice] = await notices(store)
-    assert notice["account_ref"] is None
-    assert set(json.loads(notice["payload"])) == {"kind", "chat_id", "scope", "until"}
-    assert "UK-9999" not in notice["payload"]
+    assert notice.account_ref is None
+    assert set(notice.payload.to_dict()) == {"kind", "chat_id", "scope", "until"}
+    assert "UK-9999" not in notice.payload.to_json()
     assert render_notice(notice, "en", translator("en")).startswith("Verification locked: the chat after")
 
 
@@ -140,13 +141,13 @@ async def test_the_account_delay_tells_the_collectors_once(store, clock):
     ref = await seed(store, clock)
     flows = make_flows(store, clock)
     await strangers_fail(flows, ref, times=10, first_chat=900)
-    account_notices = [n for n in await notices(store) if json.loads(n["payload"])["scope"] == "new_chats"]
-    assert [n["account_ref"] for n in account_notices] == [ref]
+    account_notices = [n for n in await notices(store) if n.payload.to_dict()["scope"] == "new_chats"]
+    assert [n.account_ref for n in account_notices] == [ref]
     text = render_notice(account_notices[0], "en", translator("en"))
     assert "UK-0001 (M2)" in text and "the debtor's own chat and link still work" in text
     clock.advance(hours=1)
     await fail(flows, 960, ref, 1)
-    assert len([n for n in await notices(store) if json.loads(n["payload"])["scope"] == "new_chats"]) == 1
+    assert len([n for n in await notices(store) if n.payload.to_dict()["scope"] == "new_chats"]) == 1
 
 
 async def test_a_made_up_reference_is_slowed_exactly_like_a_real_one(store, clock):

@@ -25,6 +25,7 @@ from flows.types import N_, Event, Outcome, Reply, Text
 from store import chats, updates
 from store.accounts import get_account
 from store.db import Store
+from store.faults import fault_point
 
 log = logging.getLogger("debtdesk.flows")
 
@@ -107,6 +108,7 @@ class Flows:
         await chats.save_chat(db, chat, now)
         if event.update_id is not None:
             await updates.mark(db, event.update_id, now)
+        fault_point("flow_before_commit")  # the kill tests' "after the flow ran, before the commit"
         return Outcome(tuple(ctx.replies), ctx.locale,
                        commands_locale=ctx.commands_locale, notices=ctx.notices)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlparse
 
@@ -111,19 +112,30 @@ async def serve_web(config: Config, listen: str = DEFAULT_LISTEN, port: int = DE
 
 
 async def _serve_until(stop: asyncio.Event, app, listen: str, port: int) -> None:
+    try:  # bound here, so that a port in use is one clear line (uvicorn would exit the process)
+        family = socket.getaddrinfo(listen, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.create_server((listen, port), family=family)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {listen}:{port}: {exc.strerror or exc}") from None
     server = _EmbeddedServer(uvicorn.Config(
-        app, host=listen, port=port, log_config=None, access_log=False, server_header=False,
+        app, log_config=None, access_log=False, server_header=False,
         lifespan="on", timeout_graceful_shutdown=GRACEFUL_SECONDS,
     ))
-    serving = asyncio.create_task(server.serve())
+    serving = asyncio.create_task(_guarded(server, sock))
     stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    stopping.cancel()
-    server.should_exit = True
+    with sock:
+        log.info("debtdesk is serving on %s:%d", listen, port)
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        server.should_exit = True
+        if not await serving:
+            raise ConfigError(f"the server on {listen}:{port} could not start (see the log above)")
+
+
+async def _guarded(server: uvicorn.Server, sock: socket.socket) -> bool:
+    """server.serve(); False where uvicorn gave up with sys.exit (a router's startup failed)."""
     try:
-        await serving
-    except SystemExit:  # uvicorn's way of saying it could not start (it logged why)
-        raise ConfigError(f"cannot serve on {listen}:{port}") from None
-    if not server.started:
-        raise ConfigError(f"cannot serve on {listen}:{port}")
-    log.info("debtdesk served on %s:%d", listen, port)
+        await server.serve(sockets=[sock])
+    except SystemExit:  # caught here: escaping a task, it would stop the event loop itself
+        return False
+    return True

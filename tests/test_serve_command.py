@@ -4,6 +4,7 @@ secret; and the app factory taking the routers of other parts of debtdesk (the b
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import httpx
 import pytest
@@ -77,3 +78,13 @@ async def test_the_app_factory_includes_the_routers_it_is_given(api, tmp_path, s
         # The bank's API is described; Telegram's door and the operators' endpoints are not.
         assert set(paths) == {"/api/v1/ping"}
         assert (await client.post("/telegram", content=b"{}")).status_code == 401
+
+
+async def test_serve_on_a_port_in_use_is_one_clear_line(api, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = await run(serve_environment(api, str(tmp_path / "bot.db")), "--port", str(port))
+    assert code == 2
+    assert f"debtdesk: cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err

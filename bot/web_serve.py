@@ -16,7 +16,8 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from urllib.parse import urlparse
 
 import uvicorn
@@ -83,15 +84,16 @@ async def set_webhook(config: Config, url: str) -> None:
 
 
 async def serve_web(config: Config, listen: str = DEFAULT_LISTEN, port: int = DEFAULT_PORT, *,
-                    routers: Iterable[APIRouter] = (),
-                    first_retry_delay: float = RETRY_FIRST_SECONDS) -> None:
+                    routers: Iterable[APIRouter] = (), first_retry_delay: float = RETRY_FIRST_SECONDS,
+                    now: Callable[[], datetime] = utc_now) -> None:
+    """Until SIGTERM or SIGINT. `now`: the flows' clock (the real one; a benchmark fixes it)."""
     secret = config.require_secret()
     require_webhook_secret(config)
     store = await Store.open(config.db_path)
     try:
         metrics = Metrics()
-        flows = MeteredFlows(store, config.policy, secret, utc_now, translator, metrics=metrics)
-        application = build_application(config, flows, now=utc_now, request=metrics.counting_request())
+        flows = MeteredFlows(store, config.policy, secret, now, translator, metrics=metrics)
+        application = build_application(config, flows, now=now, request=metrics.counting_request())
         notifier = application.bot_data.get("notifier")
         if notifier is not None:
             notifier.send = metrics.counted_send(notifier.send)

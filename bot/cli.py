@@ -298,7 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
 
     p = sub.add_parser("run", help="serve the bot: long polling, or a webhook with --webhook")
-    p.add_argument("--webhook", action="store_true", help="receive updates by PTB's webhook server (prefer `debtdesk serve`)")
+    p.add_argument("--webhook", action="store_true",
+                   help="receive updates by PTB's webhook server (prefer `debtdesk serve`)")
     p.add_argument("--listen", default="127.0.0.1", metavar="ADDR", help="webhook listen address")
     p.add_argument("--port", type=int, default=8443, metavar="N", help="webhook port (8443)")
     p.add_argument("--url", metavar="URL", help="the public https:// URL Telegram posts updates to")

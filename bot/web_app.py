@@ -10,6 +10,7 @@ routers' dependencies (`request.app.state.store`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from fastapi import APIRouter, FastAPI, Response
@@ -21,6 +22,8 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.serve import require_webhook_secret
 from bot.webhook import webhook_router
 from store.db import Store
+
+log = logging.getLogger("debtdesk.web")
 
 
 def build_web_app(config: Config, store: Store, telegram_application: Application,
@@ -52,7 +55,10 @@ def _operations_router(store: Store, telegram_application: Application, metrics:
 
     @router.get("/metrics", include_in_schema=False)
     async def prometheus_metrics() -> Response:
-        await metrics.refresh(store)
+        try:
+            await metrics.refresh(store)
+        except Exception as exc:  # noqa: BLE001 - the counters kept in memory are still worth a scrape
+            log.warning("metrics: the database did not answer (%s)", type(exc).__name__)
         return Response(metrics.exposition(), media_type=CONTENT_TYPE)
 
     return router

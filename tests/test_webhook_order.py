@@ -40,7 +40,9 @@ async def test_one_chats_updates_run_in_order_while_other_chats_go_by(api, tmp_p
     try:
         await bot.start()
         start = asyncio.create_task(bot.post(api.push_command(SLOW, "start", token)))
-        await asyncio.sleep(0.3)  # the /start is in hand, its reply on its slow way
+        async with asyncio.timeout(30):  # the /start is in hand, its reply on its slow way
+            while not api.slow_sends:
+                await asyncio.sleep(0.01)
         answer = asyncio.create_task(bot.post(api.push_text(SLOW, person["date_of_birth"])))
         other = await bot.post(api.push_command(QUICK, "start", other_token))
         assert other.status_code == 200

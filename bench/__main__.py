@@ -1,4 +1,4 @@
-"""`python -m bench [--quick | --rows N] [--only import,queue,journeys]`: run, print, save."""
+"""`python -m bench [--quick | --rows N] [--only import,queue,journeys,webhook]`: run, print, save."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from bench.journeys import run_journeys
 from bench.portfolio_file import write_portfolio
 from bench.queues import run_queue
 from bench.table import Row, render
+from bench.webhook_rows import run_webhook
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FULL_ROWS = 1_000_000
 QUICK_ROWS = 50_000
-PARTS = ("import", "queue", "journeys")
+PARTS = ("import", "queue", "journeys", "webhook")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -77,6 +78,8 @@ def _run_part(part: str, args: argparse.Namespace, csv_path: Path, work: Path) -
         return run_queue(csv_path, work)
     if part == "journeys":
         return run_journeys(work, args.journeys)
+    if part == "webhook":
+        return run_webhook(work, args.journeys)
     raise ValueError(part)
 
 

@@ -194,6 +194,17 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_serve(config: Config, args: argparse.Namespace) -> int:
+    from bot.web_serve import serve_web, set_webhook
+
+    if args.set_webhook:
+        await set_webhook(config, args.set_webhook)
+        print(f"webhook set: Telegram posts updates to {args.set_webhook}")
+    else:
+        await serve_web(config, args.listen, args.port)
+    return 0
+
+
 async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     from ops.demo_data import DEMO_SECRET, demo_db_path, prepare_demo_db
 
@@ -249,7 +260,7 @@ async def cmd_events(config: Config, args: argparse.Namespace) -> int:
 COMMANDS = {
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
-    "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events,
+    "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events, "serve": cmd_serve,
 }
 
 
@@ -301,10 +312,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
 
     p = sub.add_parser("run", help="serve the bot: long polling, or a webhook with --webhook")
-    p.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+    p.add_argument("--webhook", action="store_true",
+                   help="receive updates by PTB's webhook server (prefer `debtdesk serve`)")
     p.add_argument("--listen", default="127.0.0.1", metavar="ADDR", help="webhook listen address")
     p.add_argument("--port", type=int, default=8443, metavar="N", help="webhook port (8443)")
     p.add_argument("--url", metavar="URL", help="the public https:// URL Telegram posts updates to")
+
+    p = sub.add_parser("serve", help="the bot over HTTP: Telegram's webhook, /healthz, /metrics")
+    p.add_argument("--listen", default="127.0.0.1", metavar="ADDR", help="listen address (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8443, metavar="N", help="port (8443)")
+    p.add_argument("--set-webhook", metavar="URL",
+                   help="register the public https:// URL of POST /telegram with Telegram, and exit")
 
     p = sub.add_parser("approvals", help="arrangements awaiting the bank's approval: list, approve, decline")
     acts = p.add_subparsers(dest="action", metavar="<action>", required=True)

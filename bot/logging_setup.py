@@ -18,7 +18,7 @@ _PHONE = re.compile(r"\+\d[\d ()-]{5,}\d")  # international numbers, as the bank
 _HANDLER = "debtdesk"
 # httpx logs every Bot API URL, token included; at DEBUG, aiosqlite logs SQL parameters and PTB every
 # update and message text (names, dates of birth, shared phone numbers): WARNING and up only.
-_NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "telegram", "tornado")
+_NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "telegram", "tornado", "uvicorn")
 
 
 def mask(text: str) -> str:

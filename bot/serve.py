@@ -49,6 +49,15 @@ class WebhookOptions:
     webhook_url: str
 
 
+def require_webhook_secret(config: Config) -> str:
+    """DEBTDESK_WEBHOOK_SECRET, refused at start when unset or not what Telegram accepts."""
+    if not config.webhook_secret:
+        raise ConfigError("a webhook needs DEBTDESK_WEBHOOK_SECRET, or anyone could post fake updates to it")
+    if not WEBHOOK_SECRET.fullmatch(config.webhook_secret):
+        raise ConfigError("DEBTDESK_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+    return config.webhook_secret
+
+
 def utc_now() -> datetime:
     """The real clock, aware and in UTC: the only place the bot reads wall time for flows."""
     return datetime.now(UTC)
@@ -74,10 +83,7 @@ async def running(
     poll_timeout: int = POLL_TIMEOUT_SECONDS,
 ) -> AsyncIterator[Receiving]:
     """The application receiving updates inside the block, stopped cleanly after it."""
-    async with application:  # initialize() ... shutdown()
-        # post_init only runs under run_polling/run_webhook, so the command menu is set here.
-        await register_commands(application.bot)
-        await application.start()
+    async with started(application):
         receiving = Receiving(application)
         if webhook is None:
             await application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
@@ -93,13 +99,27 @@ async def running(
                 secret_token=secret_token,
                 allowed_updates=ALLOWED_UPDATES,
             )
-        events = application.bot_data.get("events")  # bot/event_delivery.py, beside the notifier
-        if events is not None:
-            await events.start()
         try:
             yield receiving
         finally:
             await _stop_receiving(receiving)
+
+
+@asynccontextmanager
+async def started(application: Application) -> AsyncIterator[Application]:
+    """The application initialised and started (its job queue running, and the events deliverer
+    beside the notifier when DEBTDESK_EVENTS_URL is set), without receiving: `running` adds long
+    polling or PTB's webhook server, `debtdesk serve` its own ASGI app."""
+    async with application:  # initialize() ... shutdown()
+        # post_init only runs under run_polling/run_webhook, so the command menu is set here.
+        await register_commands(application.bot)
+        await application.start()
+        events = application.bot_data.get("events")  # bot/event_delivery.py
+        if events is not None:
+            await events.start()
+        try:
+            yield application
+        finally:
             if events is not None:
                 await events.stop()
             notifier = application.bot_data.get("notifier")
@@ -188,10 +208,8 @@ async def _serve_until(stop: asyncio.Event, application: Application, store: Sto
 async def serve(config: Config, webhook: WebhookOptions | None = None, *,
                 first_retry_delay: float = RETRY_FIRST_SECONDS) -> None:
     secret = config.require_secret()
-    if webhook is not None and not config.webhook_secret:
-        raise ConfigError("a webhook needs DEBTDESK_WEBHOOK_SECRET, or anyone could post fake updates to it")
-    if webhook is not None and not WEBHOOK_SECRET.fullmatch(config.webhook_secret or ""):
-        raise ConfigError("DEBTDESK_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+    if webhook is not None:
+        require_webhook_secret(config)
     store = await Store.open(config.db_path)
     try:
         flows = Flows(store, config.policy, secret, utc_now, translator)

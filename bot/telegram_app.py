@@ -15,6 +15,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import BaseRequest
 
 from bot.collectors import collector_handlers
 from bot.config import Config, ConfigError
@@ -162,7 +163,9 @@ def send_limiter(config: Config) -> AIORateLimiter:
                           max_retries=SEND_RETRIES)
 
 
-def build_application(config: Config, flows: Flows, *, now: Callable[[], datetime]) -> Application:
+def build_application(config: Config, flows: Flows, *, now: Callable[[], datetime],
+                      request: BaseRequest | None = None) -> Application:
+    """`request`: the Bot API request object (`debtdesk serve` passes one that counts errors)."""
     if not config.bot_token:
         raise ConfigError("DEBTDESK_BOT_TOKEN is not set: the bot needs its token from @BotFather")
     if not load_all():
@@ -174,6 +177,8 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     # concurrent_updates(False) for PTB's own queue (the webhook); long polling (bot/polling.py)
     # runs one chat's updates in order and different chats side by side.
     # On a 429 the limiter waits retry_after and tries again, a few times, before giving up.
+    if request is not None:
+        builder = builder.request(request)
     limiter = send_limiter(config)
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)

@@ -18,11 +18,12 @@ from flows.commands import NEEDS_VERIFICATION
 from flows.context import Ctx, new_nonce
 from flows.keywords import MENU
 from flows.languages import locale_from_language_code
-from flows.menus import MENU_BUTTON, PERSON, not_understood, show_menu, stale, way_on
-from flows.types import N_, Event, Outcome, Reply, Text
+from flows.menus import MENU_BUTTON, not_understood, show_menu, stale, way_on
+from flows.types import N_, PERSON, Event, Outcome, Reply, Text
 from store import chats, updates
 from store.accounts import get_account
 from store.db import Connection, Store
+from store.faults import fault_point
 
 log = logging.getLogger("debtdesk.flows")
 
@@ -107,6 +108,7 @@ class Flows:
         await chats.save_chat(db, chat, now)
         if event.update_id is not None:
             await updates.mark(db, event.update_id, now)
+        fault_point("flow_before_commit")  # the kill tests' "after the flow ran, before the commit"
         return Outcome(tuple(ctx.replies), ctx.locale,
                        commands_locale=ctx.commands_locale, notices=ctx.notices)
 

@@ -32,6 +32,7 @@ from fakeapi import FakeBotAPI
 
 from bot.config import KEYS, load_config
 from bot.health import start_health_server
+from bot.webhook import PATH as WEBHOOK_PATH
 from debt.policy import load_policy
 from store.db import Store
 
@@ -382,12 +383,17 @@ def test_compose_names_the_volume_and_a_webhook_profile_behind_caddy():
     assert re.search(r"^volumes:\n(  \S.*\n)*  debtdesk-data:", text, re.MULTILINE)
     assert text.count("debtdesk-data:/data") == 1  # in the anchor every bot service shares
     assert re.search(r"dockerfile: deploy/Dockerfile", text)
-    assert re.search(r'profiles: \["polling"\]', text) and text.count('profiles: ["webhook"]') == 2
-    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in text and "--webhook" in text
+    assert re.search(r'profiles: \["polling"\]', text) and text.count('profiles: ["webhook"]') == 3
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in text
+    # The webhook profile runs `debtdesk serve` on the port Caddy forwards to, checks its health
+    # there, and registers the webhook once with `serve --set-webhook`.
+    assert 'command: ["serve", "--listen", "0.0.0.0", "--port", "8443"]' in text
+    assert '"python", "-m", "bot.health", "--port", "8443"' in text
     caddy = (DEPLOY / "Caddyfile").read_text("utf-8")
     assert "{$DEBTDESK_DOMAIN}" in caddy and "reverse_proxy bot-webhook:8443" in caddy
-    path = re.search(r'"--url", "https://\$\{DEBTDESK_DOMAIN:-\}(/\w+)"', text).group(1)
-    assert f"handle {path} {{" in caddy  # Caddy forwards exactly the path the bot listens on
+    path = re.search(r'"--set-webhook", "https://\$\{DEBTDESK_DOMAIN:-\}(/\w+)"', text).group(1)
+    assert path == WEBHOOK_PATH  # the path `debtdesk serve` answers Telegram on
+    assert f"handle {path} {{" in caddy  # Caddy forwards exactly that path
 
 
 async def test_health_endpoint_answers_only_its_one_question(tmp_path):

@@ -49,7 +49,9 @@ def _environment_reads(path: Path) -> list[int]:
 
 
 def test_every_environment_variable_is_read_through_the_config_module():
-    found = [f"{path.relative_to(ROOT)}:{line}" for path in _sources() if path != ROOT / "bot" / "config.py"
+    # store/faults.py reads the kill tests' DEBTDESK_FAULT_POINT: a test hook, not a setting.
+    exempt = {ROOT / "bot" / "config.py", ROOT / "store" / "faults.py"}
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in _sources() if path not in exempt
              for line in _environment_reads(path)]
     assert found == []
 

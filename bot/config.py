@@ -18,12 +18,13 @@ from debt.policy import Policy, PolicyError, load_policy
 KEYS = (
     "db", "secret", "policy", "bot_token", "bot_api_url", "bot_username",
     "collectors_chat", "collectors_locale", "webhook_secret", "log_format", "log_level",
-    "send_rate", "group_send_rate",
+    "send_rate", "group_send_rate", "api_rate",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Telegram's free limits: about 30 messages a second in all, 20 a minute into one group.
 SEND_RATE = 30.0
 GROUP_SEND_RATE = 20.0
+API_RATE = 600.0  # the bank API: requests a minute per key (bot/api_guard.py)
 
 
 class ConfigError(ValueError):
@@ -46,6 +47,7 @@ class Config:
     log_level: int  # debtdesk's own loggers (DEBTDESK_LOG_LEVEL); the libraries stay at WARNING
     send_rate: float = SEND_RATE  # messages a second, all chats together
     group_send_rate: float = GROUP_SEND_RATE  # messages a minute into one group (the collectors')
+    api_rate: float = API_RATE  # bank API requests a minute per key
 
     def require_secret(self) -> bytes:
         if not self.secret:
@@ -120,4 +122,5 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         log_level=logging.getLevelName(log_level),
         send_rate=_rate(values, "send_rate", SEND_RATE, "second"),
         group_send_rate=_rate(values, "group_send_rate", GROUP_SEND_RATE, "minute"),
+        api_rate=_rate(values, "api_rate", API_RATE, "minute"),
     )

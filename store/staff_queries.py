@@ -50,3 +50,18 @@ async def iter_promises(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Row
     ) as cur:
         async for row in cur:
             yield row
+
+
+async def promise_page(
+    db: aiosqlite.Connection, after_id: int, limit: int, status: str | None = None, since: str | None = None
+) -> list[aiosqlite.Row]:
+    """Up to `limit` promises with ids above `after_id`, in id order (the bank API's pages): only
+    those with `status`, and only those made or resolved at or after `since` (ISO), when given."""
+    sql = """SELECT id, account_ref, arrangement_id, amount, currency, due_date, status, paid_amount,
+                    source, created_at, resolved_at FROM promises
+             WHERE id > :after AND (:status IS NULL OR status = :status)
+               AND (:since IS NULL OR created_at >= :since OR resolved_at >= :since)
+             ORDER BY id LIMIT :limit"""
+    args = {"after": after_id, "limit": limit, "status": status, "since": since}
+    async with db.execute(sql, args) as cur:
+        return list(await cur.fetchall())

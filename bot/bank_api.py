@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.api_batches import BatchResult, record_payments, upsert_accounts
@@ -44,6 +45,7 @@ from debt.portfolio import MAX_REF
 from store.api_keys import ApiKey, find_key
 from store.db import Store
 
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PAGE = 100  # default page size of the listings
 MAX_PAGE = 1000
 PromiseStatus = Literal["pending", "kept", "partial", "broken", "cancelled"]
@@ -53,7 +55,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"model": Detail, "description": "too many requests for this key; see Retry-After"},
 }
 _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **_ERRORS, 403: {"model": Detail, "description": "a read key cannot write"},
+    **_ERRORS, 400: {"model": Detail, "description": "the body is not JSON text"},
+    403: {"model": Detail, "description": "a read key cannot write"},
     413: {"model": Detail, "description": "the body is too large"},
 }
 
@@ -172,10 +175,12 @@ def make_router(api: BankApi) -> APIRouter:
         following = _encode({"as_of": as_of.isoformat(), "offset": offset + limit}) if more else None
         return QueuePage(as_of=as_of.isoformat(), accounts=accounts, next_cursor=following)
 
-    @router.get("/promises", response_model=PromisePage, responses={**_ERRORS, 400: {"model": Detail}})
+    @router.get("/promises", response_model=PromisePage,
+                responses={**_ERRORS, 400: {"model": Detail}})
     async def get_promises(
         who: reader, status: PromiseStatus | None = None,
-        since: Annotated[date | None, Query(description="made or resolved on or after this day")] = None,
+        since: Annotated[str | None, Query(pattern=DAY, json_schema_extra={"format": "date"},
+                                           description="made or resolved on or after this day")] = None,
         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = PAGE,
     ) -> PromisePage:
         """Promises to pay, oldest first, as `debtdesk export promises`, a page at a time."""
@@ -184,7 +189,12 @@ def make_router(api: BankApi) -> APIRouter:
         after = _decode(cursor, ("after",))["after"] if cursor else 0
         if not isinstance(after, int):
             raise HTTPException(400, "cursor: not one this API gave out")
-        rows, more = await promise_page(api.db(), after, limit, status, since)
+        try:  # a text query, not pydantic's date: that takes 0 for 1970-01-01
+            day = date.fromisoformat(since) if since else None
+        except ValueError:
+            raise RequestValidationError([{"loc": ("query", "since"), "msg": "not a date YYYY-MM-DD",
+                                           "type": "date_from_datetime_parsing"}]) from None
+        rows, more = await promise_page(api.db(), after, limit, status, day)
         following = _encode({"after": rows[-1]["id"]}) if more else None
         return PromisePage(promises=rows, next_cursor=following)
 

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.api_upsert import run_api_upsert
 from bench.imports import run_import
 from bench.journeys import run_journeys
 from bench.portfolio import write_portfolio
@@ -21,7 +22,7 @@ from bench.table import Row, render
 RESULTS = Path(__file__).resolve().parent / "results"
 FULL_ROWS = 1_000_000
 QUICK_ROWS = 50_000
-PARTS = ("import", "queue", "journeys")
+PARTS = ("import", "queue", "journeys", "api")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -77,6 +78,8 @@ def _run_part(part: str, args: argparse.Namespace, csv_path: Path, work: Path) -
         return run_queue(csv_path, work)
     if part == "journeys":
         return run_journeys(work, args.journeys)
+    if part == "api":
+        return run_api_upsert(work, args.rows)
     raise ValueError(part)
 
 

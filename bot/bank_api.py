@@ -42,6 +42,7 @@ from bot.api_models import (
 )
 from bot.config import Config, load_config
 from debt.portfolio import MAX_REF
+from store import audit
 from store.api_keys import ApiKey, find_key
 from store.db import Store
 
@@ -169,7 +170,9 @@ def make_router(api: BankApi) -> APIRouter:
         try:
             as_of, offset = date.fromisoformat(at["as_of"]), int(at["offset"])
         except (TypeError, ValueError):
-            raise HTTPException(400, "cursor: not one this API gave out") from None
+            offset = -1
+        if offset < 0:
+            raise HTTPException(400, "cursor: not one this API gave out")
         entries, more = await queue_page(api.db(), api.config.policy, as_of, offset, limit)
         accounts = [QueueEntry(rank=offset + i, **e) for i, e in enumerate(entries, 1)]
         following = _encode({"as_of": as_of.isoformat(), "offset": offset + limit}) if more else None
@@ -224,7 +227,11 @@ def make_router(api: BankApi) -> APIRouter:
                               expires_days=request.expires_days, refs=request.refs)
         except LinkError:  # the only one left: a reference that is not an account
             raise HTTPException(404, "unknown account") from None
-        return LinksAnswer(links=list(csv.DictReader(io.StringIO(out.getvalue()))))
+        links = list(csv.DictReader(io.StringIO(out.getvalue())))
+        async with api.db().unit() as db:  # every write names its key, these too
+            await audit.append(db, f"apikey:{who.name}", "api_links", None, api.clock(),
+                               {"issued": len(links)})
+        return LinksAnswer(links=links)
 
     return router
 

@@ -225,6 +225,7 @@ def test_links_for_named_accounts_and_unknown_ones_refused(server):
     assert [x["account_ref"] for x in links] == ["CN-0001", "CN-0002"]
     assert all(x["link"].startswith("https://t.me/debtdesk_test_bot?start=") for x in links)
     assert unknown.status_code == 404
+    assert ("apikey:crm", "api_links", '{"issued": 2}') in _audit(server[1])
 
 
 def test_bad_json_and_wrong_shapes_are_4xx_never_5xx(server):

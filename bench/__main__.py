@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.api_upsert import run_api_upsert
 from bench.imports import run_import
 from bench.journeys import run_journeys
 from bench.portfolio_file import write_portfolio
@@ -22,7 +23,7 @@ from bench.webhook_rows import run_webhook
 RESULTS = Path(__file__).resolve().parent / "results"
 FULL_ROWS = 1_000_000
 QUICK_ROWS = 50_000
-PARTS = ("import", "queue", "journeys", "webhook")
+PARTS = ("import", "queue", "journeys", "webhook", "api")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -80,6 +81,8 @@ def _run_part(part: str, args: argparse.Namespace, csv_path: Path, work: Path) -
         return run_journeys(work, args.journeys)
     if part == "webhook":
         return run_webhook(work, args.journeys)
+    if part == "api":
+        return run_api_upsert(work, args.rows)
     raise ValueError(part)
 
 

@@ -257,10 +257,21 @@ async def cmd_events(config: Config, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+async def cmd_apikey(config: Config, args: argparse.Namespace) -> int:
+    from bot.api_keys_command import ApiKeyError, run_apikey
+
+    try:
+        return await run_apikey(config, args.action, getattr(args, "name", None),
+                                getattr(args, "scope", None))
+    except ApiKeyError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS = {
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
     "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events, "serve": cmd_serve,
+    "apikey": cmd_apikey,
 }
 
 
@@ -346,6 +357,14 @@ def build_parser() -> argparse.ArgumentParser:
     q = acts.add_parser("retry", help="send dead letters again, each account's in order")
     q.add_argument("id", nargs="?", metavar="ID", help="the event (evt_N) to send again")
     q.add_argument("--all", action="store_true", help="every dead letter")
+
+    p = sub.add_parser("apikey", help="keys for the bank's HTTP API: create, list, revoke")
+    acts = p.add_subparsers(dest="action", metavar="<action>", required=True)
+    q = acts.add_parser("create", help="print a new key once (only its keyed hash is kept)")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--scope", choices=("read", "write"), required=True)
+    acts.add_parser("list", help="every key: name, scope, created, revoked")
+    acts.add_parser("revoke", help="the key stops working at once").add_argument("name", metavar="NAME")
 
     sub.add_parser("check", help="before the first start: settings, policy, database, catalogs, bot token")
 

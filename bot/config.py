@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bot.event_signing import SecretError, parse_secret
 from debt.policy import PolicyError, load_policy
+from ops.event_signing import SecretError, parse_secret
 from ops.settings import (
+    API_RATE,
     EVENTS_BACKOFF,
     EVENTS_RETRIES,
     EVENTS_TIMEOUT,
@@ -37,7 +38,7 @@ __all__ = ["KEYS", "Config", "ConfigError", "EventsSettings", "health_port_setti
 KEYS = (
     "db", "secret", "policy", "bot_token", "bot_api_url", "bot_username",
     "collectors_chat", "collectors_locale", "webhook_secret", "log_format", "log_level",
-    "send_rate", "group_send_rate",
+    "send_rate", "group_send_rate", "api_rate",
     "events_url", "events_secret", "events_retries", "events_backoff", "events_timeout",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -170,4 +171,5 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         health_port=health_port_setting(env),
         locales=locales_setting(env),
         proxies=_proxies(env),
+        api_rate=_rate(values, "api_rate", API_RATE, "minute"),
     )

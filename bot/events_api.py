@@ -1,6 +1,6 @@
 """`GET /api/v1/events?after=CURSOR`: the event feed, for banks that pull instead of receiving.
 
-The same events as the webhook (bot/event_body.py), straight from the outbox in id order. The
+The same events as the webhook (ops/event_body.py), straight from the outbox in id order. The
 cursor is the id of the last event read (an opaque string to the caller); `next` in the answer is
 the cursor for the following call, the same one again when nothing new has happened, so a
 client loops on it. The feed keeps no state of its own: any number of readers, each its cursor.
@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
-from bot.event_body import event_body
+from ops.event_body import event_body
 from store import event_deliveries as deliveries
 from store.db import Store
 

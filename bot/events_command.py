@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.event_body import event_type, webhook_id
+from ops.event_body import event_type, webhook_id
 from ops.settings import Config
 from store import event_deliveries as deliveries
 from store.db import Store

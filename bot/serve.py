@@ -114,7 +114,7 @@ async def started(application: Application) -> AsyncIterator[Application]:
         # post_init only runs under run_polling/run_webhook, so the command menu is set here.
         await register_commands(application.bot)
         await application.start()
-        events = application.bot_data.get("events")  # bot/event_delivery.py
+        events = application.bot_data.get("events")  # ops/event_delivery.py
         if events is not None:
             await events.start()
         try:

@@ -20,7 +20,6 @@ from telegram.request import BaseRequest
 from bot.collectors import collector_handlers
 from bot.config import Config, ConfigError
 from bot.errors import on_error
-from bot.event_delivery import events_deliverer, kick_all
 from bot.i18n import load_all, locales_dir, translator
 from bot.jobs import JobDeps, decisions_job, reminder_job, schedule_housekeeping, sweep_job
 from bot.notifier import Notifier, notifier_job, telegram_send
@@ -29,6 +28,7 @@ from flows.commands import COMMANDS
 from flows.engine import Flows
 from flows.languages import locale_from_language_code
 from flows.types import N_, Event, Outcome
+from ops.event_delivery import events_deliverer, kick_all
 
 log = logging.getLogger("debtdesk.telegram")
 

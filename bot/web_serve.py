@@ -25,7 +25,9 @@ from fastapi import APIRouter
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+from bot.bank_api import BankApi, key_dependency, make_router
 from bot.config import Config, ConfigError
+from bot.events_api import events_router
 from bot.i18n import translator
 from bot.metrics import MeteredFlows, Metrics
 from bot.serve import (
@@ -102,7 +104,8 @@ async def serve_web(config: Config, listen: str = DEFAULT_LISTEN, port: int = DE
             async with signalled() as stop:
                 if await reach_bot_api(application.bot, where, stop, first_retry_delay):
                     async with started(application):
-                        app = build_web_app(config, store, application, routers, metrics=metrics)
+                        doors = [*bank_routers(config, store, now), *routers]
+                        app = build_web_app(config, store, application, doors, metrics=metrics)
                         await _serve_until(stop, app, listen, port)
         except InvalidToken:
             raise ConfigError(REFUSED_TOKEN) from None
@@ -111,6 +114,13 @@ async def serve_web(config: Config, listen: str = DEFAULT_LISTEN, port: int = DE
         log.info("debtdesk stopped")
     finally:
         await store.close()
+
+
+def bank_routers(config: Config, store: Store, now: Callable[[], datetime]) -> list[APIRouter]:
+    """The bank's doors under /api/v1: the API (bot/bank_api.py) and the event feed behind the
+    same read keys (bot/events_api.py)."""
+    api = BankApi(config, store=store, clock=now)
+    return [make_router(api), events_router(store, auth_dependency=key_dependency(api, "read"))]
 
 
 async def _serve_until(stop: asyncio.Event, app, listen: str, port: int) -> None:

@@ -28,10 +28,10 @@ def write_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], out: TextIO
 
 async def promise_rows(store: Store) -> list[dict[str, Any]]:
     async with store.read() as db:
-        return [_columns(row) async for row in iter_promises(db)]
+        return [promise_columns(row) async for row in iter_promises(db)]
 
 
-def _columns(p: Promise) -> dict[str, Any]:
+def promise_columns(p: Promise) -> dict[str, Any]:
     """A promise as the export has always written it: amounts and instants as stored, as text."""
     return {"id": p.id, "account_ref": p.account_ref, "arrangement_id": p.arrangement_id,
             "amount": str(p.amount.amount), "currency": p.amount.currency, "due_date": p.due_date.isoformat(),

@@ -63,7 +63,13 @@ def _payment(context: Context, row: dict[str, str]) -> tuple[str, Any]:
 _PREPARE = {"accounts": _account, "payments": _payment}
 
 
-def _not_text(row: dict[str, str]) -> str | None:
+def prepare_row(context: Context, row: dict[str, str]) -> tuple[str, Any]:
+    """One row, checked and made ready to write: (key, item); RowError names every problem.
+    The bank API's batches (ops/api_batches.py) check their items with it, one by one."""
+    return _PREPARE[context.kind](context, row)
+
+
+def not_text(row: dict[str, str]) -> str | None:
     """`column: reason` for the first column holding bytes that were not UTF-8 or a NUL byte, or
     None (one search for the usual row)."""
     if not _NOT_TEXT.search("".join(row.values())):
@@ -84,7 +90,7 @@ def check_chunk(context: Context, rows: list[tuple[int, list[str] | str]]) -> li
             outcomes.append((line, None, f"line {line}: (row): more fields than the header has"))
             continue
         row = dict(zip(names, fields, strict=False))  # a short row lacks its last columns, like DictReader
-        problem = _not_text(row)
+        problem = not_text(row)
         if problem is not None:
             outcomes.append((line, None, f"line {line}: {problem}"))
             continue

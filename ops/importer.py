@@ -294,6 +294,16 @@ async def _audit(store: Store, report: ImportReport, now: datetime) -> None:
         await audit.append(db, "cli", f"import_{report.kind}", None, now, detail)
 
 
+def account_context(secret: bytes, now: datetime, policy: Policy | None,
+                    as_of: date | None = None) -> Context:
+    """What checking a portfolio row needs (the file's and the bank API's): the digest key, the
+    import's instant and day, the default as-of date and the policy's currency."""
+    today = bank_today(policy, now)  # the import's day where the bank is, else in UTC
+    currencies = (policy.currency,) if policy else ()
+    return Context("accounts", (), secret, now.isoformat(), as_of=(as_of or today).isoformat(),
+                   today=today.isoformat(), currencies=currencies)
+
+
 async def import_accounts(
     store: Store, secret: bytes, path: str, now: datetime, progress: ProgressDisplay | None = None,
     on_error: Callable[[str], None] | None = None, policy: Policy | None = None,
@@ -309,9 +319,7 @@ async def import_accounts(
         if on_error:
             on_error(report.fatal)
         return report
-    currencies = (policy.currency,) if policy else ()
-    context = Context("accounts", (), secret, now.isoformat(), as_of=(as_of or today).isoformat(),
-                      today=today.isoformat(), currencies=currencies)
+    context = account_context(secret, now, policy, as_of)
     report = await _import(store, path, ACCOUNTS, context, account_writer(), progress, on_error)
     await _audit(store, report, now)
     return report

@@ -12,6 +12,7 @@ from debt.policy import Policy
 # Telegram's free limits: about 30 messages a second in all, 20 a minute into one group.
 SEND_RATE = 30.0
 GROUP_SEND_RATE = 20.0
+API_RATE = 600.0  # the bank API: requests a minute per key (bot/api_guard.py)
 HEALTH_HOST = "127.0.0.1"
 HEALTH_PORT = 8080
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -58,6 +59,7 @@ class Config:
     health_port: str = str(HEALTH_PORT)  # DEBTDESK_HEALTH_PORT as written: `run` alone checks it
     locales: str | None = None  # DEBTDESK_LOCALES
     proxies: tuple[str, ...] = ()  # which of PROXY_VARIABLES are set
+    api_rate: float = API_RATE  # bank API requests a minute per key
     events: EventsSettings | None = None  # None: no DEBTDESK_EVENTS_URL, events stay in the feed
 
     def require_secret(self) -> bytes:

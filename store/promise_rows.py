@@ -126,6 +126,20 @@ async def iter_promises(
             yield _promise(row)
 
 
+async def promise_page(
+    db: aiosqlite.Connection, after_id: int, limit: int, status: str | None = None, since: str | None = None
+) -> list[Promise]:
+    """Up to `limit` promises with ids above `after_id`, in id order (the bank API's pages): only
+    those with `status`, and only those made or resolved at or after `since` (ISO), when given."""
+    sql = f"""SELECT {_SELECT} FROM promises p
+              WHERE p.id > :after AND (:status IS NULL OR p.status = :status)
+                AND (:since IS NULL OR p.created_at >= :since OR p.resolved_at >= :since)
+              ORDER BY p.id LIMIT :limit"""
+    args = {"after": after_id, "limit": limit, "status": status, "since": since}
+    async with db.execute(sql, args) as cur:
+        return [_promise(r) for r in await cur.fetchall()]
+
+
 async def promises_for(
     db: aiosqlite.Connection, account_ref: str, status: str | None = None
 ) -> list[Promise]:

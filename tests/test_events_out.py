@@ -13,7 +13,7 @@ from event_receiver import KEY, SECRET, Receiver, closed_port_url
 
 from bot.cli import main
 from bot.config import ConfigError, EventsSettings, load_config
-from bot.event_delivery import Deliverer
+from ops.event_delivery import Deliverer
 from store import event_deliveries as deliveries
 from store import outbox
 from store.db import Store

@@ -13,7 +13,7 @@ import httpx
 from event_receiver import KEY, SECRET
 
 from bot.config import EventsSettings
-from bot.event_delivery import Deliverer
+from ops.event_delivery import Deliverer
 from store import event_deliveries as deliveries
 from store import outbox
 from store.notice_payloads import from_dict

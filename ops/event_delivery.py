@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bot.config import Config, EventsSettings
-from bot.event_body import encode, event_body, webhook_id
-from bot.event_signing import signed_headers
+from ops.event_body import encode, event_body, webhook_id
+from ops.event_signing import signed_headers
+from ops.settings import Config, EventsSettings
 from store import event_deliveries as deliveries
 from store.db import Store
 

@@ -55,6 +55,6 @@ def events_router(store: Store, auth_dependency: Callable[..., Any] | None = Non
         start = parse_cursor(after)
         rows = await store.run_read(deliveries.feed, start, limit)
         events = [Event(**event_body(row)) for row in rows]
-        return EventPage(events=events, next=str(rows[-1]["id"] if rows else start))
+        return EventPage(events=events, next=str(rows[-1].id if rows else start))
 
     return router

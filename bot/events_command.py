@@ -9,12 +9,11 @@ a payload: the type and the account reference say which event it is.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from ops.event_body import event_type, webhook_id
+from ops.event_body import event_type, payload_of, webhook_id
 from ops.settings import Config
 from store import event_deliveries as deliveries
 from store.db import Store
@@ -32,14 +31,11 @@ def parse_event_id(text: str) -> int:
     return int(digits)
 
 
-def _line(row: Any) -> str:
-    try:
-        payload = json.loads(row["payload"] or "{}")
-    except ValueError:
-        payload = {}
-    kind = event_type(row["kind"], payload if isinstance(payload, dict) else {})
-    return (f"{webhook_id(row['event_id'])}\t{kind}\t{row['account_ref'] or '-'}\t"
-            f"{row['attempts']} tries\t{row['last_error'] or '-'}\t{row['dead_at']}")
+def _line(dead: deliveries.Delivery) -> str:
+    event = dead.event
+    kind = event_type(event.kind, payload_of(event))
+    return (f"{webhook_id(event.id)}\t{kind}\t{event.account_ref or '-'}\t"
+            f"{dead.attempts} tries\t{dead.last_error or '-'}\t{dead.dead_at}")
 
 
 async def run_events(config: Config, action: str, target: str | None, every: bool, out: Any = None) -> int:

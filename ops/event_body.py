@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from store.event_deliveries import OutboxEvent
+
 # outbox kind -> event type; "broken" with status "partial" is promise.partial (bot/sweeper.py).
 TYPES = {
     "promise": "promise.made",
@@ -62,19 +64,23 @@ def _data(payload: dict[str, Any], account_ref: str | None) -> dict[str, Any]:
     return data
 
 
-def event_body(row: Any) -> dict[str, Any]:
-    """The event for one outbox row (id, kind, account_ref, payload, created_at)."""
+def payload_of(event: OutboxEvent) -> dict[str, Any]:
+    """The outbox row's JSON payload as a dict (an empty one where it is damaged)."""
     try:
-        payload = json.loads(row["payload"] or "{}")
+        payload = json.loads(event.payload or "{}")
     except ValueError:
         payload = {}
-    if not isinstance(payload, dict):
-        payload = {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def event_body(event: OutboxEvent) -> dict[str, Any]:
+    """The event for one outbox row."""
+    payload = payload_of(event)
     return {
-        "id": webhook_id(row["id"]),
-        "type": event_type(row["kind"], payload),
-        "timestamp": row["created_at"],
-        "data": _data(payload, row["account_ref"]),
+        "id": webhook_id(event.id),
+        "type": event_type(event.kind, payload),
+        "timestamp": event.created_at,
+        "data": _data(payload, event.account_ref),
     }
 
 

@@ -107,9 +107,9 @@ class Deliverer:
             sent += await self._deliver(client, rows[0])
         return sent
 
-    async def _deliver(self, client: httpx.AsyncClient, row) -> int:
-        body = encode(event_body({**dict(row), "id": row["event_id"]}))
-        msg_id = webhook_id(row["event_id"])
+    async def _deliver(self, client: httpx.AsyncClient, delivery: deliveries.Delivery) -> int:
+        body = encode(event_body(delivery.event))
+        msg_id = webhook_id(delivery.event.id)
         headers = signed_headers(self.settings.key, msg_id, int(self.clock().timestamp()), body)
         try:
             answer = await client.post(self.settings.url, content=body, headers=headers)
@@ -117,14 +117,14 @@ class Deliverer:
         except httpx.HTTPError as exc:  # timeouts, refused connections, broken answers
             error = type(exc).__name__
         if error is None:
-            await self.store.run_unit(deliveries.mark_delivered, self.subscriber, row["event_id"],
+            await self.store.run_unit(deliveries.mark_delivered, self.subscriber, delivery.event.id,
                                       self.clock())
             return 1
-        await self._failed(row, msg_id, error)
+        await self._failed(delivery, msg_id, error)
         return 0
 
-    async def _failed(self, row, msg_id: str, error: str) -> None:
-        attempts = row["attempts"] + 1
+    async def _failed(self, delivery: deliveries.Delivery, msg_id: str, error: str) -> None:
+        attempts = delivery.attempts + 1
         now = self.clock()
         retry_at = now + retry_delay(self.settings, attempts) if attempts <= self.settings.retries else None
         if retry_at is None:
@@ -133,7 +133,7 @@ class Deliverer:
         else:
             log.warning("event %s not delivered (%s); try %d again at %s", msg_id, error, attempts + 1,
                         retry_at.isoformat(timespec="seconds"))
-        await self.store.run_unit(deliveries.mark_failed, self.subscriber, row["event_id"], error,
+        await self.store.run_unit(deliveries.mark_failed, self.subscriber, delivery.event.id, error,
                                   retry_at, now)
 
 

@@ -9,7 +9,10 @@ delivered, dead ones included, until `debtdesk events retry` replays them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -20,6 +23,37 @@ _COLUMNS = (
     "d.event_id, d.account_ref, d.state, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at,"
     " d.dead_at, o.kind, o.payload, o.created_at"
 )
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """One outbox row as an event: its id, kind, account, JSON payload and when it was written."""
+
+    id: int
+    kind: str
+    account_ref: str | None
+    payload: str
+    created_at: str  # ISO instant, as the outbox holds it
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An event's delivery to one subscriber: the event, and how its tries went."""
+
+    event: OutboxEvent
+    attempts: int
+    last_error: str | None
+    dead_at: str | None
+
+
+def _event(r: Mapping[str, Any], id_column: str = "id") -> OutboxEvent:
+    return OutboxEvent(id=r[id_column], kind=r["kind"], account_ref=r["account_ref"], payload=r["payload"],
+                       created_at=r["created_at"])
+
+
+def _delivery(r: Mapping[str, Any]) -> Delivery:
+    return Delivery(event=_event(r, "event_id"), attempts=r["attempts"], last_error=r["last_error"],
+                    dead_at=r["dead_at"])
 
 
 async def subscribe(db: aiosqlite.Connection, name: str, now: datetime) -> None:
@@ -61,7 +95,7 @@ async def fan_out(db: aiosqlite.Connection, name: str, now: datetime) -> int:
     return added
 
 
-async def due(db: aiosqlite.Connection, name: str, now: datetime, limit: int) -> list[aiosqlite.Row]:
+async def due(db: aiosqlite.Connection, name: str, now: datetime, limit: int) -> list[Delivery]:
     """Pending deliveries whose time has come and that no earlier undelivered event of the same
     account holds back, oldest first: at most one per account."""
     async with db.execute(
@@ -72,7 +106,7 @@ async def due(db: aiosqlite.Connection, name: str, now: datetime, limit: int) ->
         " ORDER BY d.event_id LIMIT ?",
         (name, now.isoformat(), limit),
     ) as cur:
-        return list(await cur.fetchall())
+        return [_delivery(r) for r in await cur.fetchall()]
 
 
 async def next_attempt(db: aiosqlite.Connection, name: str) -> str | None:
@@ -108,13 +142,13 @@ async def mark_failed(
     await db.execute(sql, params)
 
 
-async def dead_letters(db: aiosqlite.Connection, name: str) -> list[aiosqlite.Row]:
+async def dead_letters(db: aiosqlite.Connection, name: str) -> list[Delivery]:
     async with db.execute(
         f"SELECT {_COLUMNS} FROM event_deliveries d JOIN outbox o ON o.id = d.event_id"
         " WHERE d.subscriber = ? AND d.state = 'dead' ORDER BY d.event_id",
         (name,),
     ) as cur:
-        return list(await cur.fetchall())
+        return [_delivery(r) for r in await cur.fetchall()]
 
 
 async def replay(db: aiosqlite.Connection, name: str, event_id: int | None, now: datetime) -> int:
@@ -140,10 +174,10 @@ async def counts(db: aiosqlite.Connection, name: str) -> dict[str, int]:
     return found
 
 
-async def feed(db: aiosqlite.Connection, after: int, limit: int) -> list[aiosqlite.Row]:
+async def feed(db: aiosqlite.Connection, after: int, limit: int) -> list[OutboxEvent]:
     """Outbox rows after an id, oldest first: the pull side of the same events."""
     async with db.execute(
         "SELECT id, kind, account_ref, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?",
         (after, limit),
     ) as cur:
-        return list(await cur.fetchall())
+        return [_event(r) for r in await cur.fetchall()]

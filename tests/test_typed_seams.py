@@ -65,3 +65,14 @@ def test_config_is_typed_wherever_it_is_passed():
                     if arg.arg == "config" and ast.unparse(arg.annotation or ast.Constant("")) != "Config":
                         untyped.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert untyped == []
+
+
+def test_no_store_function_hands_out_driver_rows():
+    """Issue 12 item 4: store functions return typed records; a driver row never leaves store/."""
+    leaking = []
+    for path in sorted((ROOT / "store").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
+                if node.returns is not None and "aiosqlite.Row" in ast.unparse(node.returns):
+                    leaking.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert leaking == []

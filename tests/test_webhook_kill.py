@@ -1,6 +1,7 @@
 """`debtdesk serve` killed with SIGKILL in the middle of a webhook update, and the update posted
-again as Telegram would (it got no 200): exactly one promise, one confirmation to the debtor
-and one notice to the collectors, wherever the kill fell.
+again as Telegram would (it got no 200): exactly one promise, one confirmation to the debtor,
+one notice to the collectors and one promise event to the bank's receiver (after dedupe by its
+id, as at-least-once delivery asks of a receiver), wherever the kill fell.
 
 The kill points are store/faults.py's, inert unless DEBTDESK_FAULT_POINT names one:
 - flow_before_commit: the flow ran (the promise, its notice and the update id are written)
@@ -17,6 +18,8 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from event_receiver import SECRET as EVENTS_SECRET
+from event_receiver import Receiver
 from fakeapi import FakeBotAPI, Sent
 from fault_kit import COLLECTORS, integrity, query, seeded
 from serve_kit import ServeProcess, serve_environment
@@ -54,7 +57,10 @@ async def test_sigkill_mid_webhook_update_then_redelivery_makes_one_promise_and_
         api, tmp_path, point):
     db_path = str(tmp_path / "bot.db")
     [(person, token)] = await seeded(db_path, 1)
-    bot = ServeProcess(api, serve_environment(api, db_path), tmp_path / "serve.stderr")
+    receiver = await Receiver().start()
+    env = serve_environment(api, db_path, DEBTDESK_EVENTS_URL=receiver.url,
+                            DEBTDESK_EVENTS_SECRET=EVENTS_SECRET, DEBTDESK_EVENTS_BACKOFF="0.1")
+    bot = ServeProcess(api, env, tmp_path / "serve.stderr")
     try:
         await bot.start()
         confirm = await confirmation_pending(api, bot, person, token)
@@ -73,9 +79,11 @@ async def test_sigkill_mid_webhook_update_then_redelivery_makes_one_promise_and_
         async with asyncio.timeout(30):  # the notifier drains every few seconds
             while query(db_path, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0]:
                 await asyncio.sleep(0.1)
+        await receiver.wait_for(len(query(db_path, "SELECT id FROM outbox")), timeout=30)
         assert await bot.terminate() == 0
     finally:
         await bot.close()
+        await receiver.stop()
 
     promises = query(db_path, "SELECT amount FROM promises WHERE source = 'chat'")
     assert [Decimal(amount) for (amount,) in promises] == [Decimal("25.00")]
@@ -85,5 +93,8 @@ async def test_sigkill_mid_webhook_update_then_redelivery_makes_one_promise_and_
     assert all(sent_at for _, _, sent_at in outbox)
     delivered = Counter(int(re.search(r"#(\d+)$", m.text).group(1)) for m in api.to(COLLECTORS))
     assert delivered == Counter({row_id: 1 for row_id, _, _ in outbox})  # each notice once
+    events = {r.event["id"]: r.event["type"] for r in receiver.accepted if r.signature_ok()}
+    assert len(receiver.accepted) >= len(events) == len(outbox)  # every event signed, none lost
+    assert list(events.values()).count("promise.made") == 1
     assert integrity(db_path) == "ok"
     assert "Traceback" not in bot.stderr()

@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 from bot.notifier import Send
 from flows.engine import Flows
 from flows.types import Event, Outcome
+from store import event_deliveries as deliveries
 from store.db import Store
 from store.outbox_stats import outbox_stats
 
@@ -58,6 +59,9 @@ class Metrics:
                               ["kind"], registry=registry)
         self.locks = Counter("debtdesk_verification_locks", "Verification locks (a chat paused, an account "
                              "slowed down)", registry=registry)
+        self.events = Gauge("debtdesk_events", "The bank's event deliveries by state: pending (the backlog), "
+                            "delivered, dead (retries ran out; `debtdesk events retry`)", ["state"],
+                            registry=registry)
         self._last_outbox_id: int | None = None
 
     def counting_request(self) -> HTTPXRequest:
@@ -87,6 +91,8 @@ class Metrics:
             if kind == LOCK_KIND:
                 self.locks.inc(count)
         self._last_outbox_id = stats.last_id
+        for state, count in (await store.run_read(deliveries.counts, deliveries.WEBHOOK)).items():
+            self.events.labels(state=state).set(count)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

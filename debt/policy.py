@@ -13,6 +13,7 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from debt.money import MoneyError, check_currency, to_decimal
 
@@ -380,7 +381,18 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
     )
     if policy.contact.start >= policy.contact.end:
         raise contact.fail("end", "must be after start")
+    zone = policy.contact.default_timezone
+    if not _known_zone(zone):  # contact hours and "today" count in it: a typo must not move them to UTC
+        raise contact.fail("default_timezone", f"{zone!r} is not an IANA time zone")
     return policy
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name)
 
 
 def _update_keep_days(r: _Reader) -> int:

@@ -87,3 +87,11 @@ def test_a_policy_file_by_path(tmp_path):
     with pytest.raises(PolicyError) as caught:
         load_policy(str(tmp_path / "missing.toml"))
     assert caught.value.key == "(file)"
+
+
+def test_a_policy_whose_time_zone_is_not_real_is_refused():
+    """A typo in contact.default_timezone would move contact hours to UTC (messages at night)."""
+    data = tomllib.loads(resources.files("debt.presets").joinpath("cn.toml").read_text("utf-8"))
+    data["contact"]["default_timezone"] = "Asia/Shangai"
+    with pytest.raises(PolicyError, match="default_timezone.*'Asia/Shangai' is not an IANA time zone"):
+        parse_policy(data, "bank.toml")

@@ -86,7 +86,7 @@ class BotUnderTest:
 
     # --- seeding ---------------------------------------------------------------------------
     async def seed_account(self, **changes: str) -> str:
-        """flows_kit's account (UK, GBP, 2400.00 owed) with changes; returns its reference."""
+        """accounts_kit's GBP card (2400.00 owed) with changes; returns its reference."""
         return await seed(self.store, self.clock, **changes)
 
     async def link(self, ref: str) -> str:

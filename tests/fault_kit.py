@@ -14,6 +14,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from accounts_kit import person
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET, Clock, link, seed
 
@@ -29,19 +30,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def person(i: int) -> dict[str, str]:
-    """The i-th test account's personal data: what must never show in a log or to a stranger."""
-    return {
-        "account_ref": f"UK-F{i:03d}",
-        "customer_name": f"Wilhelmina Quarrington{i}",
-        "date_of_birth": f"19{71 + i}-0{1 + i % 9}-2{i % 8}",
-        "national_id_last4": f"{8642 + i}",
-        "phone": f"+4479117{i:05d}",
-    }
-
-
 async def seeded(db_path: str, n: int) -> list[tuple[dict[str, str], str]]:
-    """n accounts (flows_kit's ROW with person(i)) and a deep-link token each, by the real clock."""
+    """n accounts (the GBP card as person(i)) and a deep-link token each, by the real clock."""
     store = await Store.open(db_path)
     try:
         clock = Clock(datetime.now(UTC))

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from accounts_kit import account_row
+
 from bot.i18n import translator
 from debt.policy import load_policy
-from debt.portfolio import parse_account_row
 from flows.engine import Flows
 from flows.types import Button, Event, Outcome, Text
 from store.accounts import upsert_accounts
@@ -19,15 +20,6 @@ from store.tokens import issue_link, store_factor_rows
 
 SECRET = b"test-secret-0123456789abcdef"
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-ROW = {
-    "account_ref": "UK-0001", "customer_name": "Alice Example", "date_of_birth": "1985-04-12",
-    "national_id_last4": "1234", "phone": "+447911123456", "locale": "en-GB", "timezone": "Europe/London",
-    "currency": "GBP", "product": "card", "credit_limit": "5000", "balance": "2400.00",
-    "minimum_due": "150.00", "overdue_amount": "300.00", "oldest_due_date": "2026-01-15",
-    "fees_charged": "24.00", "interest_charged": "31.20", "last_payment_date": "", "last_payment_amount": "",
-    "status": "open",
-}
 
 
 class Clock:
@@ -42,8 +34,8 @@ class Clock:
 
 
 async def seed(store: Store, clock: Clock, **changes: str) -> str:
-    """One account (ROW with changes) and its factors; returns its reference."""
-    row = parse_account_row({**ROW, **changes})
+    """One account (accounts_kit's GBP card with changes) and its factors; returns its reference."""
+    row = account_row("gb", **changes)
     async with store.unit() as db:
         await upsert_accounts(db, [row], clock())
         await store_factor_rows(db, SECRET, [row])

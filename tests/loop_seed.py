@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from accounts_kit import account_row
+
 from debt.money import Money
-from debt.portfolio import AccountRow, PaymentRow, parse_account_row
+from debt.portfolio import PaymentRow
 from store.accounts import upsert_accounts
 from store.cases import open_case
 from store.chats import Chat, save_chat
@@ -18,24 +20,10 @@ from store.promise_rows import insert_promise
 SEEDED = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
 
 
-CN_ROW = {
-    "account_ref": "A-1", "customer_name": "Li Wei", "date_of_birth": "1985-04-12",
-    "national_id_last4": "1234", "phone": "+8613812345678", "locale": "en",
-    "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "20000",
-    "balance": "5000.00", "minimum_due": "500.00", "overdue_amount": "800.00",
-    "oldest_due_date": "2026-02-01", "fees_charged": "25", "interest_charged": "12.50",
-    "last_payment_date": "", "last_payment_amount": "", "status": "open",
-}
-
-
-def account_row(ref: str = "A-1", **changes: str) -> AccountRow:
-    """A parsed portfolio row of a CNY card account (CN_ROW with changes)."""
-    return parse_account_row({**CN_ROW, "account_ref": ref, **changes})
-
-
 async def add_account(store: Store, ref: str, **changes: str) -> None:
+    """accounts_kit's CNY card under ref, with changes."""
     async with store.unit() as db:
-        await upsert_accounts(db, [account_row(ref, **changes)], SEEDED)
+        await upsert_accounts(db, [account_row("cn", account_ref=ref, **changes)], SEEDED)
 
 
 async def bind_chat(store: Store, chat_id: int, ref: str, *, opted_out: bool = False,

@@ -8,11 +8,12 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from accounts_kit import account_row
+
 from debt.account import Account
 from debt.arrangements import quote
 from debt.money import Money
 from debt.policy import load_policy
-from debt.portfolio import parse_account_row
 from debt.timeline import timeline
 
 D = date
@@ -116,14 +117,12 @@ def test_idr_has_two_minor_units_as_iso_4217_says():
 
 
 def test_an_idr_portfolio_row_with_sen_is_accepted():
-    row = {
-        "account_ref": "ID-1", "customer_name": "Budi", "date_of_birth": "1980-01-01",
-        "national_id_last4": "1234", "phone": "+6281234567890", "locale": "id-ID", "timezone": "Asia/Jakarta",
-        "currency": "IDR", "product": "card", "credit_limit": "10000000", "balance": "1500000.50",
-        "minimum_due": "150000.25", "overdue_amount": "0", "oldest_due_date": "", "fees_charged": "0",
-        "interest_charged": "0", "last_payment_date": "", "last_payment_amount": "", "status": "open",
-    }
-    assert parse_account_row(row).account.balance == Decimal("1500000.50")
+    row = account_row(
+        "cn-plain", account_ref="ID-1", customer_name="Budi", phone="+6281234567890", locale="id-ID",
+        timezone="Asia/Jakarta", currency="IDR", credit_limit="10000000", balance="1500000.50",
+        minimum_due="150000.25", overdue_amount="0", oldest_due_date="",
+    )
+    assert row.account.balance == Decimal("1500000.50")
 
 
 def test_an_idr_amount_is_shown_with_its_two_decimals():

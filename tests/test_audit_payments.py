@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from accounts_kit import account_dict
+
 from bot.cli import main
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS
 from ops.importer import import_accounts, import_payments
@@ -21,15 +23,8 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def account(balance: str, overdue: str = "800.00", oldest: str = "2026-02-01", **more: str) -> dict[str, str]:
-    return {
-        "account_ref": "CN-0001", "customer_name": "Li Wei", "date_of_birth": "1985-04-12",
-        "national_id_last4": "1234", "phone": "+8613812345678", "locale": "zh-CN",
-        "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "20000",
-        "balance": balance, "minimum_due": "500.00", "overdue_amount": overdue,
-        "oldest_due_date": oldest if overdue != "0" else "", "fees_charged": "0",
-        "interest_charged": "0", "last_payment_date": "", "last_payment_amount": "", "status": "open",
-        **more,
-    }
+    return account_dict("cn-file", balance=balance, overdue_amount=overdue,
+                        oldest_due_date=oldest if overdue != "0" else "", **more)
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from accounts_kit import account_dict
 from api_kit import SECRET, api_env, debtdesk, new_key, serving
 
 from bot.api_guard import MAX_BODY
@@ -20,12 +21,12 @@ from store.arrangement_rows import insert_promise
 from store.db import Store
 
 DATA = Path(__file__).parent / "data"
-ACCOUNT = {  # a good portfolio row, as the API takes it
-    "account_ref": "API-0001", "customer_name": "Zhang Min", "date_of_birth": "1988-03-14",
-    "national_id_last4": "4321", "phone": "+8613711112222", "locale": "zh-CN", "timezone": "Asia/Shanghai",
-    "currency": "CNY", "product": "card", "credit_limit": "10000", "balance": "2000.00",
-    "minimum_due": "200.00", "overdue_amount": "300.00", "oldest_due_date": "2026-01-05",
-    "fees_charged": "0", "interest_charged": "0", "status": "open",
+ACCOUNT = {  # a good portfolio row, as the API takes it: the optional last-payment columns left out
+    column: value for column, value in account_dict(
+        "cn-file", account_ref="API-0001", customer_name="Zhang Min", date_of_birth="1988-03-14",
+        national_id_last4="4321", phone="+8613711112222", credit_limit="10000", balance="2000.00",
+        minimum_due="200.00", overdue_amount="300.00", oldest_due_date="2026-01-05",
+    ).items() if not column.startswith("last_payment_")
 }
 
 

@@ -10,9 +10,10 @@ import asyncio
 import io
 
 import pytest
+from accounts_kit import GB_CARD as ROW
 from e2e_harness import BotUnderTest, texts, with_buttons
 from event_receiver import SECRET, Receiver
-from flows_kit import ROW, rows
+from flows_kit import rows
 
 from bot.cli_cases import run_cases
 

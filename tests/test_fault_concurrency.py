@@ -9,10 +9,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from accounts_kit import account_dict
 from e2e_harness import texts
 from fakeapi import FakeBotAPI
 from fault_kit import DEBTDESK, BotProcess, environment, integrity, leaks, query, secrets_of, seeded
-from flows_kit import ROW
 
 from debt.money import Money
 from debt.portfolio import ACCOUNT_COLUMNS
@@ -54,8 +54,8 @@ def _portfolio(path, n: int) -> None:
         writer = csv.DictWriter(out, fieldnames=ACCOUNT_COLUMNS)
         writer.writeheader()
         for i in range(n):
-            writer.writerow({**ROW, "account_ref": f"UK-B{i:05d}", "customer_name": f"Bulk Person {i}",
-                             "phone": f"+44791112{i:04d}", "balance": f"{1000 + i}.00"})
+            writer.writerow(account_dict("gb", account_ref=f"UK-B{i:05d}", customer_name=f"Bulk Person {i}",
+                                         phone=f"+44791112{i:04d}", balance=f"{1000 + i}.00"))
 
 
 async def _overdue_promises(db_path: str, refs: list[str]) -> None:

@@ -21,10 +21,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from accounts_kit import account_dict, person
 from e2e_harness import BotUnderTest, texts
 from fakeapi import FakeBotAPI
-from fault_kit import COLLECTORS, BotProcess, environment, leaks, person, secrets_of, seeded
-from flows_kit import ROW, SECRET
+from fault_kit import COLLECTORS, BotProcess, environment, leaks, secrets_of, seeded
+from flows_kit import SECRET
 
 from bot.logging_setup import setup_logging
 from debt.money import Money
@@ -86,10 +87,10 @@ def captured():
 
 
 def _portfolio_with_bad_rows(path) -> None:
-    rows = [{**ROW, **PEOPLE[2], "account_ref": "UK-L001"},
-            {**ROW, **PEOPLE[2], "account_ref": "UK-L002", "date_of_birth": "1985-13-45"},
-            {**ROW, **PEOPLE[2], "account_ref": "UK-L003", "phone": "+44 12"},
-            {**ROW, **PEOPLE[2], "account_ref": "UK-L004", "national_id_last4": "12x4"}]
+    rows = [account_dict("gb", PEOPLE[2], account_ref="UK-L001"),
+            account_dict("gb", PEOPLE[2], account_ref="UK-L002", date_of_birth="1985-13-45"),
+            account_dict("gb", PEOPLE[2], account_ref="UK-L003", phone="+44 12"),
+            account_dict("gb", PEOPLE[2], account_ref="UK-L004", national_id_last4="12x4")]
     lines = [",".join(ACCOUNT_COLUMNS)] + [",".join(r[c] for c in ACCOUNT_COLUMNS) for r in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -15,10 +15,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from accounts_kit import GB_CARD as ROW
+from accounts_kit import person
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from fault_kit import person
-from flows_kit import ROW, START, Clock, link, make_flows, seed, texts
+from flows_kit import START, Clock, link, make_flows, seed, texts
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule

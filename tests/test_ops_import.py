@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from accounts_kit import account_dict
 
 import ops.importer
 from bot.cli_import import TerminalProgress, summary_line
@@ -101,14 +102,11 @@ async def test_a_row_that_is_not_utf8_is_named_and_the_rest_imported(store, secr
 
 def _generated_row(i: int) -> dict[str, str]:
     overdue = Decimal(i % 7) * 100
-    return {
-        "account_ref": f"G-{i:06d}", "customer_name": f"Person {i}", "date_of_birth": "1980-01-31",
-        "national_id_last4": f"{i % 10000:04d}", "phone": f"+86139{i:08d}", "locale": "zh-CN",
-        "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "10000",
-        "balance": "5000.00", "minimum_due": "300.00", "overdue_amount": str(overdue),
-        "oldest_due_date": "2026-01-05" if overdue else "", "fees_charged": "0", "interest_charged": "0",
-        "last_payment_date": "", "last_payment_amount": "", "status": "open",
-    }
+    return account_dict(
+        "cn-file", account_ref=f"G-{i:06d}", customer_name=f"Person {i}", date_of_birth="1980-01-31",
+        national_id_last4=f"{i % 10000:04d}", phone=f"+86139{i:08d}", credit_limit="10000",
+        minimum_due="300.00", overdue_amount=str(overdue), oldest_due_date="2026-01-05" if overdue else "",
+    )
 
 
 def _portfolio(path: Path, rows: Iterable[dict[str, str]], tail: str = "") -> str:

@@ -6,18 +6,12 @@ import csv
 from pathlib import Path
 
 import pytest
+from accounts_kit import account_dict
 
 from debt.portfolio import ACCOUNT_COLUMNS, RowError, parse_account_row, parse_payment_row
 from ops.importer import import_accounts
 
-ROW = {
-    "account_ref": "CN-0001", "customer_name": "Li Wei", "date_of_birth": "1985-04-12",
-    "national_id_last4": "1234", "phone": "+8613812345678", "locale": "zh-CN",
-    "timezone": "Asia/Shanghai", "currency": "CNY", "product": "card", "credit_limit": "20000",
-    "balance": "5000.00", "minimum_due": "500.00", "overdue_amount": "800.00",
-    "oldest_due_date": "2026-02-01", "fees_charged": "0", "interest_charged": "0",
-    "last_payment_date": "", "last_payment_amount": "", "status": "open",
-}
+ROW = account_dict("cn-file")
 THREE = {"date_of_birth": "1985-13-45", "national_id_last4": "123", "balance": "-5000.00"}
 
 

@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from accounts_kit import account_row
 from loop_seed import SEEDED
 
 from debt.money import Money
 from debt.policy import load_policy
-from debt.portfolio import parse_account_row
 from debt.queue_rule import Entry, classify, priority
 from ops.queue_export import summarise, top_entries, write_queue
 from store.accounts import upsert_accounts
@@ -84,14 +84,11 @@ async def seed_varied(store, rng: random.Random, count: int) -> None:
         currency = rng.choice(tuple(AMOUNTS))
         overdue = rng.choice(AMOUNTS[currency])
         oldest = "" if Decimal(overdue) == 0 else (today - timedelta(days=rng.randint(-5, 400))).isoformat()
-        rows.append(parse_account_row({
-            "account_ref": f"V-{i:04d}", "customer_name": "X", "date_of_birth": "1980-01-01",
-            "national_id_last4": "1234", "phone": "+8613812345678", "locale": "en", "timezone": "",
-            "currency": currency, "product": "card", "credit_limit": "0", "balance": "200000000000",
-            "minimum_due": "0", "overdue_amount": overdue, "oldest_due_date": oldest, "fees_charged": "0",
-            "interest_charged": "0", "last_payment_date": "", "last_payment_amount": "",
-            "status": rng.choice(("open", "open", "open", "disputed", "closed", "charged_off")),
-        }))
+        rows.append(account_row(
+            "cn-plain", account_ref=f"V-{i:04d}", currency=currency, credit_limit="0", balance="200000000000",
+            minimum_due="0", overdue_amount=overdue, oldest_due_date=oldest,
+            status=rng.choice(("open", "open", "open", "disputed", "closed", "charged_off")),
+        ))
     async with store.unit() as db:
         await upsert_accounts(db, rows, SEEDED)
         for i, row in enumerate(rows):

@@ -8,13 +8,13 @@ import json
 import struct
 from datetime import UTC, date, datetime, timedelta
 
+from accounts_kit import account_row
 from loop_seed import SEEDED, add_account, add_case, add_payments, add_promise, bind_chat
 
 from bot.cli_report import as_text, run_report
 from bot.report_chart import weekly_figure
 from debt.arrangements import quote
 from debt.policy import load_policy
-from debt.portfolio import parse_account_row
 from ops.queue_export import top_entries, write_queue
 from ops.report import gather
 from ops.sweeper import apply_new_payments, sweep
@@ -89,15 +89,10 @@ async def test_disputes_hardship_and_callbacks_are_left_out_while_open(store):
 async def test_thousands_of_accounts_stream_through_the_disk_sort_in_order(store):
     rows = []
     for i in range(2500):  # more than one insert batch
-        rows.append(parse_account_row({
-            "account_ref": f"R{i:05d}", "customer_name": "X", "date_of_birth": "1980-01-01",
-            "national_id_last4": "1234", "phone": "+8613812345678", "locale": "en", "timezone": "",
-            "currency": "CNY", "product": "card", "credit_limit": "1000", "balance": "1000",
-            "minimum_due": "10", "overdue_amount": str(100 + i % 700),
-            "oldest_due_date": (date(2026, 3, 1) - timedelta(days=i % 200)).isoformat(),
-            "fees_charged": "0", "interest_charged": "0", "last_payment_date": "",
-            "last_payment_amount": "", "status": "open",
-        }))
+        rows.append(account_row(
+            "cn-plain", account_ref=f"R{i:05d}", overdue_amount=str(100 + i % 700),
+            oldest_due_date=(date(2026, 3, 1) - timedelta(days=i % 200)).isoformat(),
+        ))
     async with store.unit() as db:
         await upsert_accounts(db, rows, SEEDED)
     text, _, summary = await export(store)

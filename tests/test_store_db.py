@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import loop_seed
+import accounts_kit
 import pytest
 
 from debt.portfolio import PaymentRow
@@ -19,7 +19,7 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def account_row(ref: str = "A-1", **changes: str):
-    return loop_seed.account_row(ref, locale="zh-CN", **changes)
+    return accounts_kit.account_row("cn", account_ref=ref, locale="zh-CN", **changes)
 
 
 async def test_fresh_database_gets_latest_schema_version(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from flows_kit import Chat, Clock, buttons, find_button, has, make_flows, rows, seed, verified
+from test_console_edges import leave, numbered, signed_in
 
 from bot.i18n import translator
 from bot.render import body
@@ -141,3 +142,31 @@ def test_every_step_that_waits_for_an_answer_can_be_asked_again():
     """A new step that forgets to register its question fails here, not in a user's chat."""
     waiting = set(engine.BUTTONS) | set(engine.TEXTS)
     assert waiting <= set(engine.ASK_AGAIN), waiting - set(engine.ASK_AGAIN)
+
+
+async def test_demo_language_chosen_mid_promise_asks_the_amount_again_and_takes_the_amount(tmp_path):
+    """The demo through stdin: after the switch the digits are the amount step's, and 250 is
+    read as the amount, not as a menu button."""
+    terminal = await signed_in(tmp_path)
+    await terminal.type("/promise")
+    said = await terminal.type(numbered(await terminal.type("/language"))["Русский"])
+    assert "Готово. Теперь я буду писать вам по-русски." in said
+    assert "Какую сумму вы внесёте?" in said and "Что вы хотели бы сделать?" not in said
+    assert any(label.startswith("Просроченная задолженность") for label in numbered(said))
+
+    said = await terminal.type("250")
+    assert "К какой дате вы внесёте 250,00" in said
+    await leave(terminal)
+
+
+async def test_choosing_a_language_at_a_plan_that_has_changed_since_shows_it_as_it_stands(store, clock):
+    chat = await _chat(store, clock)
+    await chat.cmd("plans")
+    await chat.tap("Pay in full")
+    clock.advance(days=1)  # a new day moves the plan's dates
+    out = await _choose(chat, "es")
+    assert has(out, DONE) and has(out, "Your account has changed, so the plan has too. Here it is as it "
+                                       "stands now.")
+    assert has(out, "Do you want this plan?")
+    await chat.tap("Confirm this plan")  # the plan as it stands now is the one confirmed
+    assert len(await rows(store, "SELECT id FROM arrangements")) == 1

@@ -11,6 +11,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from debt.policy import Policy
 from flows import overview, plans, promise, support, verify
@@ -29,6 +30,13 @@ log = logging.getLogger("debtdesk.flows")
 
 Handler = Callable[[Ctx, str], Awaitable[None]]
 ButtonHandler = Callable[[Ctx, str], Awaitable[bool]]
+
+
+class AskAgain(Protocol):
+    """A step's question asked again in the same state, after leading paragraphs."""
+
+    def __call__(self, ctx: Ctx, *lead: Text) -> None: ...
+
 
 COMMAND_HANDLERS: dict[str, Handler] = {
     "start": lambda ctx, args: _start(ctx, args),
@@ -51,6 +59,14 @@ TEXTS: dict[str, Handler] = {
     **plans.TEXTS,
     **promise.TEXTS,
     **support.TEXTS,
+}
+# state -> its question asked again, buttons and all, the same state and nonce: after a language
+# is chosen the step goes on where it was, now in the new language.
+ASK_AGAIN: dict[str, AskAgain] = {
+    **verify.ASK_AGAIN,
+    **plans.ASK_AGAIN,
+    **promise.ASK_AGAIN,
+    **support.ASK_AGAIN,
 }
 GUEST_STATES = frozenset({"start", verify.ASK_REF, verify.ASK_FACTOR})
 
@@ -165,7 +181,9 @@ async def _button(ctx: Ctx, data: str) -> None:
     if data.startswith("cmd:"):
         await run_command(ctx, data[4:], "")
     elif data.startswith("lang:"):
-        await support.choose_language(ctx, data[5:])
+        done = await support.choose_language(ctx, data[5:])
+        if done is not None:
+            ask_again(ctx, done)
     elif data == MENU_BUTTON:
         await support.menu(ctx)
     elif data == PERSON:
@@ -176,3 +194,9 @@ async def _button(ctx: Ctx, data: str) -> None:
         # A button of another message, state or session: recognised, answered, nothing changed.
         if not nonce or nonce != ctx.data.get("n") or handler is None or not await handler(ctx, payload):
             stale(ctx)
+
+
+def ask_again(ctx: Ctx, *lead: Text) -> None:
+    """The current step's question again after the lead; at no step, the menu, so the next
+    button (or, in the demo, the next digit) has somewhere to go."""
+    ASK_AGAIN.get(ctx.state, show_menu)(ctx, *lead)

@@ -129,17 +129,25 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
     kind, _, key = payload.partition(":")
     if kind != "ok" or key != ctx.data.get("quote"):
         return False
-    chosen = quote(ctx.account, ctx.policy, ctx.today, key)
+    chosen = _as_shown(ctx)
+    if chosen is not None:
+        await _record(ctx, chosen)
+    return True
+
+
+def _as_shown(ctx: Ctx, *lead: Text) -> Quote | None:
+    """The plan being confirmed, if it is still the one shown; else, after the lead, what became
+    of it (the plan as it stands now, or the menu), and None."""
+    chosen = quote(ctx.account, ctx.policy, ctx.today, ctx.data.get("quote", ""))
     if chosen is None:  # the account changed since the schedule was shown
         ctx.go("menu")
-        show_menu(ctx, Text(N_("That plan is no longer available. Please look at the plans again.")))
-        return True
+        show_menu(ctx, *lead, Text(N_("That plan is no longer available. Please look at the plans again.")))
+        return None
     if _fingerprint(chosen) != ctx.data.get("shown"):  # a payment or a new day changed the schedule
-        _ask_confirm(ctx, chosen, Text(N_("Your account has changed, so the plan has too. Here it is as it "
-                                          "stands now.")))
-        return True
-    await _record(ctx, chosen)
-    return True
+        _ask_confirm(ctx, chosen, *lead, Text(N_("Your account has changed, so the plan has too. Here it is "
+                                                 "as it stands now.")))
+        return None
+    return chosen
 
 
 async def _record(ctx: Ctx, q: Quote) -> None:
@@ -182,6 +190,14 @@ async def on_confirm_text(ctx: Ctx, text: str) -> None:
     _say_confirm(ctx, chosen, unclear())
 
 
+def _confirm_again(ctx: Ctx, *lead: Text) -> None:
+    """The plan's question asked again, unless the account has changed it since."""
+    chosen = _as_shown(ctx, *lead)
+    if chosen is not None:
+        _say_confirm(ctx, chosen, *lead)
+
+
 COMMANDS = {"plans": show}
 BUTTONS = {CHOOSE: on_choose, CONFIRM: on_confirm}
 TEXTS = {CHOOSE: on_choose_text, CONFIRM: on_confirm_text}
+ASK_AGAIN = {CHOOSE: _list, CONFIRM: _confirm_again}

@@ -234,3 +234,4 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
 COMMANDS = {"promise": start}
 BUTTONS = {AMOUNT: on_amount_button, DATE: on_date_button, CONFIRM: on_confirm}
 TEXTS = {AMOUNT: on_amount_text, DATE: on_date_text, CONFIRM: on_confirm_text}
+ASK_AGAIN = {AMOUNT: _say_amount, DATE: _say_date, CONFIRM: _say_confirm}

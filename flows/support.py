@@ -129,7 +129,7 @@ async def on_dispute_reason(ctx: Ctx, payload: str) -> bool:
     if reason is None:
         return False
     ctx.go(DISPUTE_DETAIL, reason=reason)
-    _ask_detail(ctx, Text(N_("Please tell us in a few words what happened, or press Skip.")))
+    _ask_detail_again(ctx)
     return True
 
 
@@ -230,16 +230,17 @@ async def language(ctx: Ctx, args: str = "") -> None:
     ctx.say(Text(N_("Choose your language.")), buttons=(*((b,) for b in buttons), (person_button(),)))
 
 
-async def choose_language(ctx: Ctx, code: str) -> None:
+async def choose_language(ctx: Ctx, code: str) -> Text | None:
+    """The chosen language set; returns the sentence that says so, for the engine to follow with
+    the step the chat is in (or the menu). None for a forged code, answered here."""
     if code not in SUPPORTED_LOCALES:  # forged: no such button was ever sent
         stale(ctx)
-        return
+        return None
     ctx.chat.locale, ctx.chat.locale_chosen = code, True
     ctx.commands_locale = code  # the bot sets this chat's command menu in the new language
     # Said in the new language, which names itself as its own sentences do ("en español"): the
-    # button label "Español" would read wrong inside a sentence. The menu follows, so the next
-    # button (or, in the demo, the next digit) has somewhere to go.
-    show_menu(ctx, Text(N_("Done. I will write to you in English.")))
+    # button label "Español" would read wrong inside a sentence.
+    return Text(N_("Done. I will write to you in English."))
 
 
 async def logout(ctx: Ctx, args: str = "") -> None:
@@ -265,12 +266,20 @@ BUTTONS = {
 }
 
 
-# --- a step asked again: stray text inside a choice keeps the person where they were ------
+# --- a step asked again, in the same state so its earlier buttons still work -------------
+def _ask_detail_again(ctx: Ctx, *lead: Text) -> None:
+    _ask_detail(ctx, *lead, Text(N_("Please tell us in a few words what happened, or press Skip.")))
+
+
+ASK_AGAIN = {
+    DISPUTE_REASON: _ask_dispute_reason, DISPUTE_DETAIL: _ask_detail_again,
+    HARDSHIP_REASON: _ask_hardship_reason, CALLBACK_WINDOW: _ask_window,
+}
+
+
 async def _reask(ctx: Ctx, text: str) -> None:
-    {
-        DISPUTE_REASON: _ask_dispute_reason, HARDSHIP_REASON: _ask_hardship_reason,
-        CALLBACK_WINDOW: _ask_window,
-    }[ctx.state](ctx, unclear())
+    """Stray text inside a choice keeps the person where they were."""
+    ASK_AGAIN[ctx.state](ctx, unclear())
 
 
 TEXTS = {DISPUTE_DETAIL: on_dispute_text, DISPUTE_REASON: _reask, HARDSHIP_REASON: _reask,

@@ -78,6 +78,10 @@ async def begin(ctx: Ctx, after: str | None) -> None:
 
 def ask_ref(ctx: Ctx, *lead: Text, after: str | None = None) -> None:
     ctx.go(ASK_REF, **({"after": after} if after else {}))
+    _say_ref(ctx, *lead)
+
+
+def _say_ref(ctx: Ctx, *lead: Text) -> None:
     ctx.say(*lead, Text(N_("Please type the account reference from the bank's letter or text message.")),
             buttons=(person_row(),))
 
@@ -230,3 +234,7 @@ def person_before_verification(ctx: Ctx) -> None:
         back = command_button(label, "start")
     ctx.say(Text(N_("A person at the bank can help you by phone.")), bank_contact_text(ctx),
             buttons=((back,),))
+
+
+# The questions asked again in place (after a language is chosen), their buttons still good.
+ASK_AGAIN = {ASK_REF: _say_ref, ASK_FACTOR: _prompt_factor}

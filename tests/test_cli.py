@@ -118,3 +118,13 @@ def test_a_file_that_is_not_a_database_is_one_line_and_the_process_ends(tmp_path
     result = _run("show", "CN-0001", DEBTDESK_SECRET=secret.decode(), DEBTDESK_DB=str(bad))
     assert result.returncode == 2
     assert result.stderr == f"debtdesk: database {bad}: file is not a database\n"
+
+
+def test_output_piped_into_a_reader_that_leaves_early_ends_without_a_traceback(tmp_path):
+    """`debtdesk demo | head -3`: the reader closes the pipe, and nobody sees a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
+    command = f"printf '/quit\\n' | {sys.executable} -m bot demo | head -3"
+    done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert "This is the debtdesk demo" in done.stdout
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

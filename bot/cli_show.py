@@ -3,8 +3,11 @@ operator's terminal."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from babel.dates import format_date
 
 # The text page speaks words; the JSON keeps the codes for programs.
 _WORDS = {
@@ -68,13 +71,29 @@ def _next_steps(view: dict[str, Any]) -> list[str]:
     return out
 
 
+def _figures_as_of(view: dict[str, Any]) -> str:
+    day = view["figures_as_of"]
+    if day is None:  # loaded before the portfolio's as-of date was recorded
+        return "  Figures as of: not given"
+    return f"  Figures as of {format_date(date.fromisoformat(day), 'd MMM y', locale='en')}"
+
+
+def _credit(view: dict[str, Any]) -> list[str]:
+    if not Decimal(view["credit_balance"]) > 0:
+        return []
+    return [f"  Credit balance: {view['credit_balance']} {view['currency']} — paid beyond the balance, "
+            "owed back to the customer or set against the next bill"]
+
+
 def as_text(view: dict[str, Any]) -> str:
     """A plain English page for an operator's terminal."""
     cur = view["currency"]
     lines = [
         f"{view['account_ref']}  {view['customer_name']}  ({view['product']}, {view['status']})",
         f"  as of         {view['as_of']}",
+        _figures_as_of(view),
         f"  balance       {view['balance']} {cur}",
+        *_credit(view),
         f"  overdue       {view['overdue_amount']} {cur} since {view['oldest_due_date'] or '-'}",
         f"  minimum due   {view['minimum_due']} {cur}"
         + (f" by {view['payment_due_date']}" if view["payment_due_date"] else ""),

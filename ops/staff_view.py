@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from debt.arrangements import quotes
-from debt.money import Money
+from debt.money import Money, round_minor
 from debt.policy import Policy, Stage
 from debt.timeline import timeline
 from store.accounts import AccountRecord, get_account
@@ -89,6 +89,8 @@ async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> d
         "product": account.product,
         "status": account.status,
         "locale": account.locale,
+        "figures_as_of": plain(record.as_of),  # the bank's date for the figures; None if never given
+        "credit_balance": str(round_minor(record.credit_balance, account.currency)),
         **{name: plain(getattr(account, name)) for name in (
             "balance", "overdue_amount", "minimum_due", "fees_charged", "interest_charged", "credit_limit",
             "oldest_due_date", "last_payment_date", "last_payment_amount", "payment_due_date")},

@@ -90,7 +90,7 @@ def as_text(view: dict[str, Any]) -> str:
     cur = view["currency"]
     lines = [
         f"{view['account_ref']}  {view['customer_name']}  ({view['product']}, {view['status']})",
-        f"  as of         {view['as_of']}",
+        f"  worked out on {view['as_of']}",
         _figures_as_of(view),
         f"  balance       {view['balance']} {cur}",
         *_credit(view),

@@ -72,11 +72,10 @@ async def approve(staff: Collectors, args: list[str]) -> str:
                                         actor="collectors")
     except ApprovalError as exc:
         return _refused(staff, exc, args[0])
-    due, first = row.schedule[0] if row.schedule else (None, None)
+    due, first = row.schedule[0]  # every plan has a first payment (debt.arrangements)
     return staff.text(N_("Plan {id} (account {account_ref}) is approved; the first payment is {amount} by "
                          "{date}. The debtor will be told."),
-                      id=str(row.id), account_ref=row.account_ref, amount=first or row.total,
-                      date=due or staff.today)
+                      id=str(row.id), account_ref=row.account_ref, amount=first, date=due)
 
 
 async def decline(staff: Collectors, args: list[str]) -> str:

@@ -87,6 +87,9 @@ async def show(ctx: Ctx, args: str = "") -> None:
 
 def _awaiting(row: ArrangementRow) -> list[Text]:
     """The plan the debtor chose, not yet theirs: the bank has still to answer (ops/approvals.py)."""
+    if not row.schedule:  # not written by /plans: say it as /next does
+        return [Text(N_("Your repayment plan is waiting for the bank's approval. Nothing is due under it "
+                        "until the bank confirms it."))]
     due, amount = row.schedule[0]
     if len(row.schedule) == 1:
         chosen = Text(N_("The plan you chose is waiting for the bank's answer: {amount} once, by {date}."),

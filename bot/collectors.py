@@ -5,6 +5,8 @@
 /today       promises and instalments due today
 /stats       the report's headline numbers
 /close ID OUTCOME  close a dispute, hardship review or call-back request (ops/case_closing.py)
+/approvals   the plans awaiting the bank's approval, with their ids
+/approve ID  approve one; /decline ID REASON  decline one (ops/approvals.py, bot/collectors_approvals.py)
 
 Every handler carries `filters.Chat(collectors_chat)`: in any other chat it does not match, so
 a debtor typing /queue reaches the ordinary flow and never sees staff data. Register the list
@@ -31,6 +33,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import collectors_approvals as approvals
 from bot.config import Config
 from bot.i18n import babel_locale, translator
 from bot.notice_text import late
@@ -76,7 +79,7 @@ FLAGS = {
 
 
 class Collectors:
-    """The four commands over one store, policy and clock, rendered in one locale."""
+    """The collectors' commands over one store, policy and clock, rendered in one locale."""
 
     def __init__(self, config: Config, store: Store, now: Callable[[], datetime]) -> None:
         self.config, self.store, self.now = config, store, now
@@ -222,5 +225,11 @@ def collector_handlers(
         CommandHandler("today", staff.command(lambda c: staff.due_today()), filters=only_here),
         CommandHandler("stats", staff.command(lambda c: staff.stats()), filters=only_here),
         CommandHandler("close", staff.command(lambda c: staff.close_case(c.args or [])), filters=only_here),
+        CommandHandler("approvals", staff.command(lambda c: approvals.list_approvals(staff)),
+                       filters=only_here),
+        CommandHandler("approve", staff.command(lambda c: approvals.approve(staff, c.args or [])),
+                       filters=only_here),
+        CommandHandler("decline", staff.command(lambda c: approvals.decline(staff, c.args or [])),
+                       filters=only_here),
         MessageHandler(only_here, _ignore),
     ]

@@ -10,6 +10,7 @@ from flows.keywords import NO, YES
 from flows.menus import command_button, menu_button, person_row, show_menu, unclear, way_on
 from flows.notices import account_fields
 from flows.types import N_, NP_, Text
+from store.arrangement_decisions import ArrangementRow, get_arrangement
 from store.arrangement_rows import insert_arrangement, open_arrangement
 from store.notice_payloads import ArrangementNotice, Instalment
 
@@ -65,6 +66,11 @@ def _summary(q: Quote) -> Text:
 
 async def show(ctx: Ctx, args: str = "") -> None:
     existing = await open_arrangement(ctx.db, ctx.ref)
+    if existing is not None and existing[2] == "pending_approval":
+        row = await get_arrangement(ctx.db, existing[0])
+        ctx.go("menu")
+        ctx.say(*_awaiting(row), buttons=way_on())
+        return
     if existing is not None:
         ctx.go("menu")
         ctx.say(Text(N_("You already have a repayment plan. To change it, please talk to a person.")),
@@ -77,6 +83,28 @@ async def show(ctx: Ctx, args: str = "") -> None:
         return
     ctx.go(CHOOSE)
     _list(ctx)
+
+
+def _awaiting(row: ArrangementRow) -> list[Text]:
+    """The plan the debtor chose, not yet theirs: the bank has still to answer (ops/approvals.py)."""
+    if not row.schedule:  # not written by /plans: say it as /next does
+        return [Text(N_("Your repayment plan is waiting for the bank's approval. Nothing is due under it "
+                        "until the bank confirms it."))]
+    due, amount = row.schedule[0]
+    if len(row.schedule) == 1:
+        chosen = Text(N_("The plan you chose is waiting for the bank's answer: {amount} once, by {date}."),
+                      {"amount": amount, "date": due})
+    else:
+        chosen = NP_("The plan you chose is waiting for the bank's answer: {count} payment, {total} in all, "
+                     "the first of {amount} by {date}.",
+                     "The plan you chose is waiting for the bank's answer: {count} payments, {total} in all, "
+                     "the first of {amount} by {date}.",
+                     len(row.schedule), {"count": len(row.schedule), "total": row.total, "amount": amount,
+                                         "date": due})
+    # debt.approval: an approval moves every date on by the days the decision took.
+    wait = Text(N_("Nothing is asked of you until the bank answers. If it approves the plan, its dates move "
+                   "on by the days the answer took, so you keep the time you were given."))
+    return [chosen, wait]
 
 
 def _list(ctx: Ctx, *lead: Text) -> None:

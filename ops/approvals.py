@@ -16,7 +16,7 @@ from debt.approval import approved_schedule
 from debt.local_time import bank_today
 from debt.policy import Policy
 from store import audit, outbox
-from store.arrangement_decisions import ArrangementRow, approve, decline, get_arrangement
+from store.arrangement_decisions import ArrangementRow, approve, awaiting_approval, decline, get_arrangement
 from store.db import Store
 from store.notice_payloads import ApprovedNotice, DeclinedNotice
 
@@ -24,16 +24,28 @@ MAX_REASON = 500
 
 
 class ApprovalError(Exception):
-    """The arrangement cannot be decided (unknown, or already decided): one line for the operator."""
+    """The arrangement cannot be decided: one line for the operator. code: unknown | decided |
+    no_reason, so that another door (the collectors' chat) can say it in its own language."""
+
+    def __init__(self, message: str, code: str, status: str = "") -> None:
+        super().__init__(message)
+        self.code, self.status = code, status
 
 
 async def _pending(db: Any, arrangement_id: int) -> ArrangementRow:
     row = await get_arrangement(db, arrangement_id)
     if row is None:
-        raise ApprovalError(f"there is no arrangement {arrangement_id}")
+        raise ApprovalError(f"there is no arrangement {arrangement_id}", "unknown")
     if row.status != "pending_approval":
-        raise ApprovalError(f"arrangement {arrangement_id} is {row.status}, not awaiting approval")
+        raise ApprovalError(f"arrangement {arrangement_id} is {row.status}, not awaiting approval", "decided",
+                            row.status)
     return row
+
+
+async def pending_arrangements(store: Store) -> list[ArrangementRow]:
+    """What awaits the bank's decision, oldest first."""
+    async with store.read() as db:
+        return await awaiting_approval(db)
 
 
 def _payload(row: ArrangementRow, schedule: list) -> dict[str, Any]:
@@ -64,7 +76,7 @@ async def decline_arrangement(
     """Decline it with the bank's reason (shown to staff, never to the debtor)."""
     note = " ".join(reason.split())[:MAX_REASON]
     if not note:
-        raise ApprovalError("give the reason for declining with --reason TEXT")
+        raise ApprovalError("give the reason for declining with --reason TEXT", "no_reason")
     async with store.unit() as db:
         row = await _pending(db, arrangement_id)
         await decline(db, arrangement_id, note, now)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from e2e_harness import BotUnderTest
+from fakeapi import FakeBotAPI
 from hypothesis import settings
 
 from store.db import Store
@@ -71,3 +72,11 @@ def settings(tmp_path, secret, monkeypatch) -> Path:
     monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
     monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
     return tmp_path / "cli.db"
+
+
+@pytest.fixture
+async def api():
+    """The stand-in for the Bot API on a loopback port, for tests that start the bot themselves."""
+    fake = await FakeBotAPI().start()
+    yield fake
+    await fake.stop()

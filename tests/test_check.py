@@ -9,7 +9,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import pytest
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET
 
@@ -17,13 +16,6 @@ from store.db import Store
 
 DEBTDESK = str(Path(sys.executable).parent / "debtdesk")
 CHECKS = ["settings", "secret", "policy", "database", "catalogs", "bot token"]
-
-
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
 
 
 async def check(**env: str) -> tuple[int, dict[str, str], str]:

@@ -6,46 +6,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from fakeapi import FakeBotAPI
+from collectors_kit import STAFF_USER, collectors_app, command
 from loop_seed import add_account, add_case, add_promise
 from telegram import Update
-from telegram.ext import ApplicationBuilder, TypeHandler
 
-from bot.collectors import collector_handlers
-from bot.config import load_config
-
-COLLECTORS, DEBTOR, STAFF_USER = -100500, 101, 555
+COLLECTORS, DEBTOR = -100500, 101
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 @pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def app(api, store):
-    config = load_config(env={"DEBTDESK_POLICY": "cn", "DEBTDESK_COLLECTORS_CHAT": str(COLLECTORS),
-                              "DEBTDESK_DB": store.path})
-    application = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
-    application.add_handlers(collector_handlers(config, store, lambda: NOW), group=-1)
-    application.debtor_updates = []  # what the debtor flow (group 0) received
-
-    async def debtor_flow(update: Update, _context) -> None:
-        application.debtor_updates.append(update.effective_chat.id)
-
-    application.add_handler(TypeHandler(Update, debtor_flow))
-    async with application:
+    async with collectors_app(api, store, COLLECTORS, lambda: NOW) as application:
         yield application
-
-
-async def command(app, api, chat_id: int, name: str, args: str = ""):
-    before = len(api.sent)
-    update = api.push_command(chat_id, name, args, user_id=STAFF_USER if chat_id < 0 else None)
-    await app.process_update(Update.de_json(update, app.bot))
-    return [m.text for m in api.sent[before:]]
 
 
 async def seed(store):
@@ -106,10 +78,6 @@ async def test_account_flags_read_as_words_in_the_collectors_language(api, store
     """/account says "hardship under review", not the code hardship_review, and in Chinese too."""
     await seed(store)
     for locale, expected in (("en", "Flags: hardship under review."), ("zh_Hans", "困难情况审核中")):
-        config = load_config(env={"DEBTDESK_POLICY": "cn", "DEBTDESK_COLLECTORS_CHAT": str(COLLECTORS),
-                                  "DEBTDESK_DB": store.path, "DEBTDESK_COLLECTORS_LOCALE": locale})
-        application = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
-        application.add_handlers(collector_handlers(config, store, lambda: NOW), group=-1)
-        async with application:
+        async with collectors_app(api, store, COLLECTORS, lambda: NOW, locale) as application:
             [text] = await command(application, api, COLLECTORS, "account", "A-3")
         assert expected in text and "hardship_review" not in text

@@ -8,54 +8,26 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from fakeapi import FakeBotAPI
+from collectors_kit import collectors_app, command
 from flows_kit import rows
 from loop_seed import SEEDED, add_account, outbox_rows
-from telegram import Update
-from telegram.ext import ApplicationBuilder, TypeHandler
 
-from bot.collectors import collector_handlers
-from bot.config import load_config
 from debt.arrangements import Instalment, Quote
 from debt.money import Money
 from store.arrangement_rows import insert_arrangement
 
-COLLECTORS, DEBTOR, STAFF_USER = -100501, 102, 556
+COLLECTORS, DEBTOR = -100501, 102
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
-
-
 def make_app(api, store, locale: str = "en"):
-    config = load_config(env={"DEBTDESK_POLICY": "cn", "DEBTDESK_COLLECTORS_CHAT": str(COLLECTORS),
-                              "DEBTDESK_COLLECTORS_LOCALE": locale, "DEBTDESK_DB": store.path})
-    application = ApplicationBuilder().token(api.token).base_url(api.base_url).build()
-    application.add_handlers(collector_handlers(config, store, lambda: NOW), group=-1)
-    application.debtor_updates = []  # what the debtor flow (group 0) received
-
-    async def debtor_flow(update: Update, _context) -> None:
-        application.debtor_updates.append(update.effective_chat.id)
-
-    application.add_handler(TypeHandler(Update, debtor_flow))
-    return application
+    return collectors_app(api, store, COLLECTORS, lambda: NOW, locale)
 
 
 @pytest.fixture
 async def app(api, store):
     async with make_app(api, store) as application:
         yield application
-
-
-async def command(app, api, chat_id: int, name: str, args: str = ""):
-    before = len(api.sent)
-    update = api.push_command(chat_id, name, args, user_id=STAFF_USER if chat_id < 0 else None)
-    await app.process_update(Update.de_json(update, app.bot))
-    return [m.text for m in api.sent[before:]]
 
 
 def cny(amount: str) -> Money:

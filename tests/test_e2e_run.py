@@ -32,13 +32,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
-
-
 async def seeded_token(db_path: str) -> str:
     store = await Store.open(db_path)
     try:

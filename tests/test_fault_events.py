@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from event_receiver import SECRET, Receiver
-from fakeapi import FakeBotAPI
 from fault_kit import BotProcess, environment, leaks, query, secrets_of, seeded
 
 from store import outbox
@@ -21,13 +19,6 @@ async def enqueue_legacy(db, kind: str, ref: str | None, payload: dict, now) -> 
     """A notice written as its JSON payload (the record is read from it, as from an old outbox row)."""
     return await outbox.enqueue(db, from_dict(kind, payload, ref), now)
 
-
-
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
 
 
 async def enqueue_promise(db_path: str, ref: str) -> int:

@@ -188,13 +188,6 @@ class Debtor:
                 await self.promise()
 
 
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
-
-
 @pytest.mark.slow  # about 20 s: real processes killed at random points; `pytest -m "not slow"` skips it
 async def test_sigkill_at_random_points_loses_and_doubles_nothing(api, tmp_path):
     db_path = str(tmp_path / "bot.db")

@@ -6,16 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-from fakeapi import FakeBotAPI
 from serve_kit import ServeProcess, serve_environment
-
-
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
 
 
 def new_key(env: dict[str, str], name: str, scope: str) -> str:

@@ -7,21 +7,12 @@ import asyncio
 import socket
 
 import httpx
-import pytest
-from fakeapi import FakeBotAPI
 from fastapi import APIRouter, Request
 from serve_kit import DEBTDESK, WEBHOOK_SECRET, serve_environment
 from telegram.ext import ApplicationBuilder
 
 from bot.config import load_config
 from bot.web_app import build_web_app
-
-
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
 
 
 async def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:

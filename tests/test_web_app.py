@@ -7,20 +7,12 @@ import asyncio
 import json
 
 import pytest
-from fakeapi import FakeBotAPI
 from fault_kit import COLLECTORS, leaks, secrets_of, seeded
 from serve_kit import WEBHOOK_SECRET, ServeProcess, serve_environment
 
 from bot.webhook import MAX_BODY_BYTES
 
 CHAT = 7301
-
-
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture

@@ -28,13 +28,6 @@ CHAT = 7401
 PROMISED = "Your promise to pay"
 
 
-@pytest.fixture
-async def api():
-    fake = await FakeBotAPI().start()
-    yield fake
-    await fake.stop()
-
-
 def one(messages: list[Sent], fragment: str) -> Sent:
     found = [m for m in messages if fragment in m.text]
     assert len(found) == 1, [m.text for m in messages]

@@ -207,13 +207,14 @@ async def seen_reset(db: aiosqlite.Connection) -> None:
     await db.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL)"
     )
-    await db.execute("DELETE FROM temp.import_seen")
+    await db.execute("DELETE FROM import_seen")
 
 
 async def seen_lines(db: aiosqlite.Connection, keys: Iterable[str]) -> dict[str, int]:
     """key -> the line it was first seen on, for those of `keys` seen before."""
-    return await _lookup(db, "SELECT key, line FROM temp.import_seen WHERE key IN", keys)
+    return await _lookup(db, "SELECT key, line FROM import_seen WHERE key IN", keys)
 
 
 async def seen_add(db: aiosqlite.Connection, items: Iterable[tuple[str, int]]) -> None:
-    await db.executemany("INSERT OR IGNORE INTO temp.import_seen (key, line) VALUES (?, ?)", list(items))
+    await db.executemany(
+        "INSERT INTO import_seen (key, line) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", list(items))

@@ -41,7 +41,7 @@ async def create_key(
     """A new key for `name`, or None when that name is taken (revoked names stay taken)."""
     key = PREFIX + _secrets.token_urlsafe(32)
     cur = await db.execute(
-        "INSERT OR IGNORE INTO api_keys (name, scope, digest, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO api_keys (name, scope, digest, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (name, scope, _digest(secret, key), now.isoformat()),
     )
     return key if cur.rowcount == 1 else None

@@ -23,13 +23,14 @@ async def insert_arrangement(
     if status not in ("active", "pending_approval"):
         raise ValueError(f"an arrangement starts active or pending_approval, not {status!r}")
     schedule = [{"due": i.due.isoformat(), "amount": str(i.amount.amount)} for i in quote.schedule]
-    cur = await db.execute(
+    async with db.execute(
         """INSERT INTO arrangements (account_ref, kind, quote_key, months, total, fees, currency, status,
-                                     created_at, schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                     created_at, schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           RETURNING id""",
         (account_ref, quote.kind, quote.key, quote.months, str(quote.total.amount), str(quote.fees.amount),
          quote.total.currency, status, now.isoformat(), json.dumps(schedule)),
-    )
-    arrangement_id = cur.lastrowid
+    ) as cur:
+        (arrangement_id,) = await cur.fetchone()
     if status == "active":
         for instalment in quote.schedule:
             await insert_promise(db, account_ref, instalment.amount, instalment.due, "plan", now,

@@ -55,12 +55,12 @@ async def open_case(
 ) -> int:
     if kind not in KINDS:
         raise ValueError(f"unknown case kind {kind!r}")
-    cur = await db.execute(
+    async with db.execute(
         "INSERT INTO cases (account_ref, kind, reason, detail, status, created_at)"
-        " VALUES (?, ?, ?, ?, 'open', ?)",
+        " VALUES (?, ?, ?, ?, 'open', ?) RETURNING id",
         (account_ref, kind, reason, detail, now.isoformat()),
-    )
-    return cur.lastrowid
+    ) as cur:
+        return (await cur.fetchone())[0]
 
 
 async def has_open(db: aiosqlite.Connection, account_ref: str, kind: str) -> bool:

@@ -1,7 +1,9 @@
-"""The SQLite database: opening it, migrating it, and one unit of work per use case.
+"""The database: opening it, migrating it, and one unit of work per use case.
 
-One aiosqlite connection per process, with an asyncio lock so that units of work never
-interleave; WAL lets other processes (an import, a sweep) read and write beside the bot.
+`Store.open(target)` takes a file path (SQLite, the default) or a `postgresql://` URL
+(store/pg_store.py). On SQLite: one aiosqlite connection per process, with an asyncio lock so
+that units of work never interleave; WAL lets other processes (an import, a sweep) read and
+write beside the bot.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
 from typing import Any
 
 import aiosqlite
 
+from store.migrations_files import migrations
 from store.onthread import Work, run_in_one_hop
 
 BUSY_TIMEOUT_MS = 30_000
@@ -27,14 +29,12 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer debtdesk; refusing to touch it."""
 
 
-def migrations() -> list[tuple[int, str]]:
-    """(version, SQL) for every migration shipped, in order: files named NNNN_name.sql."""
-    found = []
-    for entry in resources.files("store.migrations").iterdir():
-        name = entry.name
-        if name.endswith(".sql") and name[:4].isdigit():
-            found.append((int(name[:4]), entry.read_text("utf-8")))
-    return sorted(found)
+__all__ = ["Connection", "SchemaTooNew", "Store", "is_postgresql", "migrations"]
+
+
+def is_postgresql(target: str) -> bool:
+    """True for a PostgreSQL URL (DEBTDESK_DB=postgresql://...), False for a SQLite file."""
+    return target.startswith(("postgresql://", "postgres://"))
 
 
 async def _migrate(conn: aiosqlite.Connection) -> None:
@@ -55,12 +55,18 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
 class Store:
     """An open database. Use `async with store.unit() as db:` for every change."""
 
+    engine = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn, self.path = conn, path
         self._lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str) -> Store:
+        if is_postgresql(path):
+            from store.pg_store import PgStore  # psycopg loads only for a PostgreSQL URL
+
+            return await PgStore.open(path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         try:  # a file that is not a database fails here: close, or its thread keeps the process alive

@@ -59,8 +59,8 @@ def _delivery(r: Mapping[str, Any]) -> Delivery:
 async def subscribe(db: aiosqlite.Connection, name: str, now: datetime) -> None:
     """Start a subscriber at the events from now on (earlier ones are in the feed); idempotent."""
     await db.execute(
-        "INSERT OR IGNORE INTO event_subscribers (name, through_id, created_at)"
-        " SELECT ?, COALESCE(MAX(id), 0), ? FROM outbox",
+        "INSERT INTO event_subscribers (name, through_id, created_at)"
+        " SELECT ?, COALESCE(MAX(id), 0), ? FROM outbox WHERE true ON CONFLICT (name) DO NOTHING",
         (name, now.isoformat()),
     )
 
@@ -83,8 +83,9 @@ async def fan_out(db: aiosqlite.Connection, name: str, now: datetime) -> int:
     if row is None:
         return 0
     cur = await db.execute(
-        "INSERT OR IGNORE INTO event_deliveries (subscriber, event_id, account_ref, next_attempt_at)"
-        " SELECT ?, id, account_ref, ? FROM outbox WHERE id > ? ORDER BY id",
+        "INSERT INTO event_deliveries (subscriber, event_id, account_ref, next_attempt_at)"
+        " SELECT ?, id, account_ref, ? FROM outbox WHERE id > ? ORDER BY id"
+        " ON CONFLICT (subscriber, event_id) DO NOTHING",
         (name, now.isoformat(), row["through_id"]),
     )
     added = cur.rowcount

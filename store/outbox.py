@@ -16,8 +16,9 @@ from store.notice_payloads import NoticePayload
 
 async def enqueue(db: aiosqlite.Connection, payload: NoticePayload, now: datetime) -> int:
     """The notice, of its record's kind and about its account (None: an unknown reference)."""
-    cur = await db.execute(
-        "INSERT INTO outbox (kind, account_ref, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)",
+    async with db.execute(
+        "INSERT INTO outbox (kind, account_ref, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id",
         (payload.KIND, payload.account_ref, payload.to_json(), now.isoformat(), now.isoformat()),
-    )
-    return cur.lastrowid
+    ) as cur:
+        return (await cur.fetchone())[0]

@@ -21,8 +21,8 @@ from debt.reconcile import Figures, already_in, apply_payment
 from store.accounts import figures_values
 
 _INSERT = (
-    "INSERT OR IGNORE INTO payments (payment_id, account_ref, amount, currency, paid_at, imported_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO payments (payment_id, account_ref, amount, currency, paid_at, imported_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (payment_id) DO NOTHING"
 )
 _FIGURES = ("balance", "minimum_due", "overdue_amount", "oldest_due_date", "last_payment_date",
             "last_payment_amount", "credit_balance")

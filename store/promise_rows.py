@@ -92,13 +92,13 @@ async def insert_promise(
 ) -> int:
     if source not in PROMISE_SOURCES:
         raise ValueError(f"unknown promise source {source!r}")
-    cur = await db.execute(
+    async with db.execute(
         """INSERT INTO promises (account_ref, arrangement_id, amount, currency, due_date, status, source,
-                                 created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)""",
+                                 created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id""",
         (account_ref, arrangement_id, str(amount.amount), amount.currency, due.isoformat(), source,
          now.isoformat()),
-    )
-    return cur.lastrowid
+    ) as cur:
+        return (await cur.fetchone())[0]
 
 
 async def save_state(

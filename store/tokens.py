@@ -44,7 +44,8 @@ def _factor_digests(secret: bytes, ref: str, dob: date, id_last4: str, phone_e16
     )
 
 
-_PUT_FACTOR = "INSERT OR REPLACE INTO factors (account_ref, kind, digest) VALUES (?, ?, ?)"
+_PUT_FACTOR = ("INSERT INTO factors (account_ref, kind, digest) VALUES (?, ?, ?) "
+               "ON CONFLICT (account_ref, kind) DO UPDATE SET digest = excluded.digest")
 
 
 async def store_factors(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from db_kit import ON_POSTGRESQL, database, drop_all
 from e2e_harness import BotUnderTest
 from fakeapi import FakeBotAPI
 from hypothesis import settings
@@ -42,7 +42,7 @@ def now() -> datetime:
 
 @pytest.fixture
 async def store(tmp_path):
-    opened = await Store.open(str(tmp_path / "debtdesk.db"))
+    opened = await Store.open(database(tmp_path, "debtdesk.db"))
     yield opened
     await opened.close()
 
@@ -64,14 +64,22 @@ async def bot(tmp_path, bot_env):
 
 
 @pytest.fixture
-def settings(tmp_path, secret, monkeypatch) -> Path:
+def settings(tmp_path, secret, monkeypatch) -> str:
     """The command line's settings from the environment alone: the secret and a database of the
-    test's own, nothing inherited from the machine. The database path."""
+    test's own, nothing inherited from the machine. The database (DEBTDESK_DB)."""
     for key in [k for k in os.environ if k.startswith("DEBTDESK_")]:
         monkeypatch.delenv(key)
+    target = database(tmp_path, "cli.db")
     monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
-    monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
-    return tmp_path / "cli.db"
+    monkeypatch.setenv("DEBTDESK_DB", target)
+    return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_server():
+    """On a PostgreSQL run, the schemas an earlier run left behind go first."""
+    if ON_POSTGRESQL:
+        drop_all()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from db_kit import database
 from fakeapi import FakeBotAPI, Sent
 from flows_kit import SECRET, START, Clock, link, seed
 from telegram import Update
@@ -25,7 +26,7 @@ from store.db import Store
 
 class BotUnderTest:
     def __init__(self, tmp_path: Path) -> None:
-        self.db_path = str(tmp_path / "debtdesk.db")
+        self.db_path = database(tmp_path, "debtdesk.db")
         self.api = FakeBotAPI()
         self.clock = Clock(START)
         self.store: Store | None = None

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from db_kit import database
 from flows_kit import Clock, has, make_flows, rows, verified
 from flows_kit import seed as seed_uk
 from loop_seed import (
@@ -255,7 +256,7 @@ async def test_an_older_database_keeps_the_schedule_and_drops_the_unapproved_pro
 
     from store.db import Store, migrations
 
-    path = str(tmp_path / "old.db")
+    path = database(tmp_path, "old.db")
     old = sqlite3.connect(path)
     for version, sql in migrations():
         if version <= 2:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from accounts_kit import account_dict
+from db_kit import database
 
 from bot.cli import main
 from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS
@@ -120,7 +121,7 @@ async def test_the_same_payment_id_with_another_amount_is_a_reported_error(store
 
 def test_debtdesk_import_payments_exits_1_on_a_conflicting_payment_id(tmp_path, secret, monkeypatch, capsys):
     monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
-    monkeypatch.setenv("DEBTDESK_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("DEBTDESK_DB", database(tmp_path, "cli.db"))
     monkeypatch.delenv("DEBTDESK_POLICY", raising=False)
     path = portfolio(tmp_path, "p.csv", account("5000.00"))
     assert main(["import", "accounts", path, "--as-of", "2026-02-15", "--no-progress"]) == 0

@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from db_kit import database
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET
 
@@ -32,13 +33,13 @@ async def check(**env: str) -> tuple[int, dict[str, str], str]:
 
 
 def settings(api: FakeBotAPI, tmp_path: Path, **more: str) -> dict[str, str]:
-    return {"DEBTDESK_SECRET": SECRET.decode(), "DEBTDESK_DB": str(tmp_path / "bot.db"),
+    return {"DEBTDESK_SECRET": SECRET.decode(), "DEBTDESK_DB": database(tmp_path, "bot.db"),
             "DEBTDESK_POLICY": "uk", "DEBTDESK_BOT_TOKEN": api.token, "DEBTDESK_BOT_API_URL": api.base_url,
             "DEBTDESK_BOT_USERNAME": "debtdesk_bot", **more}
 
 
 async def test_debtdesk_check_passes_on_a_good_installation(api, tmp_path):
-    await (await Store.open(str(tmp_path / "bot.db"))).close()
+    await (await Store.open(database(tmp_path, "bot.db"))).close()
     code, lines, printed = await check(**settings(api, tmp_path))
     assert code == 0, printed
     assert all(line.startswith("ok: ") for line in lines.values()), printed

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from db_kit import database, exists, newer, sqlite_only
+
 from bot.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -31,7 +33,7 @@ def test_help_lists_every_command_with_a_description():
 
 
 def test_a_bad_policy_is_one_line_without_a_traceback(tmp_path, secret):
-    result = _run("report", DEBTDESK_SECRET=secret.decode(), DEBTDESK_DB=str(tmp_path / "x.db"),
+    result = _run("report", DEBTDESK_SECRET=secret.decode(), DEBTDESK_DB=database(tmp_path, "x.db"),
                   DEBTDESK_POLICY=str(tmp_path / "missing.toml"))
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("debtdesk: DEBTDESK_POLICY: ")
@@ -43,7 +45,7 @@ def test_every_command_but_the_demo_needs_the_secret(settings, monkeypatch, caps
     assert main(["report"]) == 2
     assert capsys.readouterr().err == (
         "debtdesk: DEBTDESK_SECRET is not set: every command but the demo needs it\n")
-    assert not settings.exists()  # refused before touching the database
+    assert not exists(settings)  # refused before touching the database
 
 
 def test_import_exits_1_naming_bad_rows_and_a_second_import_changes_nothing(settings, capsys):
@@ -64,13 +66,13 @@ def test_a_missing_file_is_one_line_and_exit_1(settings, capsys, tmp_path):
 
 
 def test_a_database_from_a_newer_debtdesk_is_refused(settings, capsys):
-    with sqlite3.connect(settings) as conn:
-        conn.execute("PRAGMA user_version = 999")
+    newer(settings, 999)
     assert main(["show", "CN-0001"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("debtdesk: the database has schema version 999") and err.count("\n") == 1
 
 
+@sqlite_only  # PostgreSQL is backed up with pg_dump (README)
 def test_backup_copies_the_database_and_never_overwrites(settings, capsys, tmp_path):
     main(["import", "accounts", str(DATA / "portfolio.csv")])
     target = tmp_path / "backup.db"

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
+from db_kit import database
 from fakeapi import FakeBotAPI
 
 from bot.config import KEYS, load_config
@@ -296,7 +297,7 @@ async def test_the_default_command_serves_telegram_is_healthy_and_stops_on_sigte
 
 async def test_healthcheck_command_reports_the_database(image, tmp_path):
     command = json.loads(image.meta["HEALTHCHECK"].split(" CMD ", 1)[1])
-    store = await Store.open(str(tmp_path / "health.db"))
+    store = await Store.open(database(tmp_path, "health.db"))
     server = await start_health_server(store, "127.0.0.1", 0)
     port = str(server.sockets[0].getsockname()[1])
 
@@ -397,7 +398,7 @@ def test_compose_names_the_volume_and_a_webhook_profile_behind_caddy():
 
 
 async def test_health_endpoint_answers_only_its_one_question(tmp_path):
-    store = await Store.open(str(tmp_path / "health.db"))
+    store = await Store.open(database(tmp_path, "health.db"))
     server = await start_health_server(store, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
 

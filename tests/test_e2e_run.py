@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from db_kit import database
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET, Clock, link, seed
 
@@ -74,7 +75,7 @@ async def stop(process: asyncio.subprocess.Process) -> str:
 
 
 async def test_run_polls_answers_and_stops_on_sigterm(api, tmp_path):
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     token = await seeded_token(db_path)
     health_port = free_port()
     process = await spawn(environment(api, db_path, DEBTDESK_HEALTH_PORT=str(health_port)))
@@ -89,7 +90,7 @@ async def test_run_polls_answers_and_stops_on_sigterm(api, tmp_path):
 
 
 async def test_a_webhook_without_its_secret_is_refused_before_it_starts(api, tmp_path):
-    config = load_config(env=environment(api, str(tmp_path / "bot.db")))
+    config = load_config(env=environment(api, database(tmp_path, "bot.db")))
     hook = WebhookOptions("127.0.0.1", free_port(), "hook", "https://bot.example.test/hook")
     with pytest.raises(ConfigError, match="DEBTDESK_WEBHOOK_SECRET"):
         await serve(config, hook)
@@ -98,13 +99,13 @@ async def test_a_webhook_without_its_secret_is_refused_before_it_starts(api, tmp
 
 async def test_a_refused_token_is_one_clear_line(api, tmp_path):
     # An unreachable Bot API is retried instead: tests/test_operations_errors.py.
-    env = environment(api, str(tmp_path / "bot.db"), DEBTDESK_BOT_TOKEN="999:not-the-token")
+    env = environment(api, database(tmp_path, "bot.db"), DEBTDESK_BOT_TOKEN="999:not-the-token")
     with pytest.raises(ConfigError, match="Telegram refused DEBTDESK_BOT_TOKEN"):
         await serve(load_config(env=env))
 
 
 async def test_webhook_takes_updates_only_with_the_secret_header(api, tmp_path):
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     token = await seeded_token(db_path)
     port, health_port = free_port(), free_port()
     env = environment(

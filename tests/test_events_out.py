@@ -9,6 +9,7 @@ import asyncio
 import base64
 
 import pytest
+from db_kit import database
 from event_receiver import KEY, SECRET, Receiver, closed_port_url
 
 from bot.cli import main
@@ -283,7 +284,7 @@ def test_retry_refuses_an_event_that_is_not_a_dead_letter(settings, capsys):
 async def test_events_survive_a_restart(tmp_path, now, receivers):
     """Events written while the receiver is down and the bot then stops are delivered by the next
     process on the same database: the state is in the rows, not in memory."""
-    path = str(tmp_path / "restart.db")
+    path = database(tmp_path, "restart.db")
     store = await Store.open(path)
     deliverer = await running_deliverer(store, closed_port_url(), retries=100, backoff=0.02)
     ids = await journey(store, now)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from accounts_kit import account_dict
+from db_kit import database
 from e2e_harness import texts
 from fakeapi import FakeBotAPI
 from fault_kit import DEBTDESK, BotProcess, environment, integrity, leaks, query, secrets_of, seeded
@@ -81,7 +82,7 @@ async def _cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 async def test_the_bot_keeps_answering_while_import_and_sweep_write_the_same_file(tmp_path):
     api = await FakeBotAPI().start()
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     people = await seeded(db_path, 2)
     await _overdue_promises(db_path, [p["account_ref"] for p, _ in people])
     portfolio = tmp_path / "portfolio.csv"

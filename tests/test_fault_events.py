@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+from db_kit import database
 from event_receiver import SECRET, Receiver
 from fault_kit import BotProcess, environment, leaks, query, secrets_of, seeded
 
@@ -36,7 +37,7 @@ async def enqueue_promise(db_path: str, ref: str) -> int:
 
 
 async def test_an_event_in_flight_when_the_bot_is_killed_goes_again_after_the_restart(api, tmp_path):
-    db_path = str(tmp_path / "kill.db")
+    db_path = database(tmp_path, "kill.db")
     [(someone, _token)] = await seeded(db_path, 1)
     receiver = await Receiver().start()
     env = environment(api, db_path, DEBTDESK_EVENTS_URL=receiver.url, DEBTDESK_EVENTS_SECRET=SECRET,

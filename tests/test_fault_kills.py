@@ -19,6 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from db_kit import database
 from fakeapi import FakeBotAPI, Sent
 from fault_kit import (
     COLLECTORS,
@@ -190,7 +191,7 @@ class Debtor:
 
 @pytest.mark.slow  # about 20 s: real processes killed at random points; `pytest -m "not slow"` skips it
 async def test_sigkill_at_random_points_loses_and_doubles_nothing(api, tmp_path):
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     people = await seeded(db_path, CHATS)
     bot = BotProcess(api, environment(api, db_path), tmp_path / "bot.stderr")
     rig = Rig(api, bot, db_path, random.Random(SEED))

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import pytest
 from accounts_kit import account_dict, person
+from db_kit import database
 from e2e_harness import BotUnderTest, texts
 from fakeapi import FakeBotAPI
 from fault_kit import COLLECTORS, BotProcess, environment, leaks, secrets_of, seeded
@@ -97,7 +98,7 @@ def _portfolio_with_bad_rows(path) -> None:
 
 async def _bank_side(tmp_path) -> list[str]:
     """Import (with bad rows), links and a sweep that breaks a promise; the links' tokens."""
-    store = await Store.open(str(tmp_path / "bank.db"))
+    store = await Store.open(database(tmp_path, "bank.db"))
     try:
         now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
         portfolio = tmp_path / "portfolio.csv"
@@ -169,7 +170,7 @@ async def _journeys(bot: BotUnderTest, tmp_path) -> tuple[str, list[str]]:
 
 async def test_debtdesk_run_at_debug_logs_nothing_personal(tmp_path):
     api = await FakeBotAPI().start()
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     (first, token), (second, _) = await seeded(db_path, 2)
     env = environment(api, db_path, DEBTDESK_LOG_FORMAT="json")
     bot = BotProcess(api, env, tmp_path / "bot.stderr", argv=(sys.executable, "-c", DEBUG_RUN))

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from db_kit import database
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.notifier import Notifier
@@ -152,7 +153,7 @@ async def test_a_message_refused_for_its_text_does_not_hold_back_the_next(store)
 
 
 async def test_a_notice_unsent_before_a_crash_is_sent_after_restart(tmp_path):
-    path = str(tmp_path / "crash.db")
+    path = database(tmp_path, "crash.db")
     store = await Store.open(path)
     notice_id = await add(store)
     await store.close()  # the process died before the notifier ran

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from db_kit import database
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET
 
@@ -37,7 +38,7 @@ def _clean_env(**more: str) -> dict[str, str]:
 def test_unknown_debtdesk_policy_lists_the_presets(tmp_path):
     done = subprocess.run([DEBTDESK, "show", "CN-0001"], capture_output=True, text=True, timeout=60,
                           env=_clean_env(DEBTDESK_POLICY="xx", DEBTDESK_SECRET=SECRET.decode(),
-                                         DEBTDESK_DB=str(tmp_path / "x.db")))
+                                         DEBTDESK_DB=database(tmp_path, "x.db")))
     assert done.returncode == 2
     assert done.stderr.startswith("debtdesk: DEBTDESK_POLICY: xx: ")
     assert "a preset (cn, us, uk) or the path of a TOML file" in done.stderr, done.stderr
@@ -53,7 +54,7 @@ async def test_run_that_cannot_reach_the_bot_api_retries_with_backoff_and_names_
     port, health_port = free_port(), free_port()  # nothing listens on port yet: unreachable
     api = FakeBotAPI()
     env = _clean_env(DEBTDESK_BOT_TOKEN=api.token, DEBTDESK_BOT_API_URL=f"http://127.0.0.1:{port}/bot",
-                     DEBTDESK_DB=str(tmp_path / "bot.db"), DEBTDESK_SECRET=SECRET.decode(),
+                     DEBTDESK_DB=database(tmp_path, "bot.db"), DEBTDESK_SECRET=SECRET.decode(),
                      DEBTDESK_POLICY="uk", DEBTDESK_HEALTH_PORT=str(health_port))
     process = await asyncio.create_subprocess_exec(DEBTDESK, "run", env=env, stderr=asyncio.subprocess.PIPE)
     try:
@@ -87,7 +88,7 @@ async def test_run_that_cannot_reach_the_bot_api_retries_with_backoff_and_names_
 
 async def test_run_stops_on_sigterm_while_it_waits_for_the_bot_api(tmp_path):
     env = _clean_env(DEBTDESK_BOT_TOKEN="1:x", DEBTDESK_BOT_API_URL=f"http://127.0.0.1:{free_port()}/bot",
-                     DEBTDESK_DB=str(tmp_path / "bot.db"), DEBTDESK_SECRET=SECRET.decode(),
+                     DEBTDESK_DB=database(tmp_path, "bot.db"), DEBTDESK_SECRET=SECRET.decode(),
                      DEBTDESK_HEALTH_PORT=str(free_port()))
     process = await asyncio.create_subprocess_exec(DEBTDESK, "run", env=env, stderr=asyncio.subprocess.PIPE)
     while "cannot reach the Bot API" not in await _line(process):

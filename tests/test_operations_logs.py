@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from db_kit import database
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET
 
@@ -80,7 +81,7 @@ async def test_unparsable_webhook_update_is_logged_without_personal_data(tmp_pat
     port, health_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
     env.update(DEBTDESK_BOT_TOKEN=api.token, DEBTDESK_BOT_API_URL=api.base_url, DEBTDESK_POLICY="cn",
-               DEBTDESK_DB=str(tmp_path / "bot.db"), DEBTDESK_SECRET=SECRET.decode(),
+               DEBTDESK_DB=database(tmp_path, "bot.db"), DEBTDESK_SECRET=SECRET.decode(),
                DEBTDESK_WEBHOOK_SECRET="hook-secret", DEBTDESK_HEALTH_PORT=str(health_port),
                DEBTDESK_LOG_LEVEL="DEBUG")  # fmt: skip
     process = await asyncio.create_subprocess_exec(

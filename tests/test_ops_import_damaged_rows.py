@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from db_kit import database
 from test_audit_payments import account
 
 import ops.importer
@@ -125,7 +126,7 @@ def test_an_import_killed_with_sigkill_leaves_no_worker_processes(tmp_path):
     script = tmp_path / "run_import.py"
     script.write_text(SCRIPT)
     path = write(tmp_path / "big.csv", rows(12_000))
-    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "k.db"), path],
+    proc = subprocess.Popen([sys.executable, str(script), database(tmp_path, "k.db"), path],
                             cwd=Path(__file__).parent.parent)
     workers: list[int] = []
     try:

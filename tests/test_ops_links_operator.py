@@ -4,11 +4,11 @@ and the file of tokens and phones readable by the operator alone."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
+from db_kit import rows
 
 from bot.cli import main
 
@@ -31,8 +31,7 @@ def test_links_without_a_bot_username_refuses_and_issues_nothing(settings, capsy
     assert "t.me/" not in said.out
     assert "--bot-username" in said.err and "DEBTDESK_BOT_USERNAME" in said.err
     assert not out.exists()
-    with sqlite3.connect(settings) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM link_tokens").fetchone()[0] == 0
+    assert rows(settings, "SELECT COUNT(*) FROM link_tokens") == [(0,)]
 
 
 def test_links_use_the_configured_username(settings, capsys, monkeypatch):

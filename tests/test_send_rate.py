@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from db_kit import database
 
 from bot.config import ConfigError, load_config
 from bot.telegram_app import build_application
@@ -56,7 +57,7 @@ def test_a_bad_send_rate_is_refused(key, value):
 
 def test_a_bad_send_rate_stops_the_program_with_one_line(tmp_path):
     base = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
-    env = {**base, **ENV, "DEBTDESK_DB": str(tmp_path / "x.db"), "DEBTDESK_SEND_RATE": "lots"}
+    env = {**base, **ENV, "DEBTDESK_DB": database(tmp_path, "x.db"), "DEBTDESK_SEND_RATE": "lots"}
     result = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 2 and result.stdout == ""

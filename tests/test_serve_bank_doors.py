@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from db_kit import database
 from serve_kit import ServeProcess, serve_environment
 
 
@@ -17,7 +18,7 @@ def new_key(env: dict[str, str], name: str, scope: str) -> str:
 
 
 async def test_serve_answers_the_bank_api_and_the_event_feed_behind_the_same_keys(api, tmp_path):
-    env = serve_environment(api, str(tmp_path / "bot.db"))
+    env = serve_environment(api, database(tmp_path, "bot.db"))
     server = ServeProcess(api, env, tmp_path / "serve.err")
     try:
         await server.start()

@@ -7,6 +7,7 @@ import asyncio
 import socket
 
 import httpx
+from db_kit import database
 from fastapi import APIRouter, Request
 from serve_kit import DEBTDESK, WEBHOOK_SECRET, serve_environment
 from telegram.ext import ApplicationBuilder
@@ -24,7 +25,7 @@ async def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 async def test_set_webhook_registers_the_url_with_the_secret_and_update_kinds_then_exits(api, tmp_path):
-    env = serve_environment(api, str(tmp_path / "bot.db"))
+    env = serve_environment(api, database(tmp_path, "bot.db"))
     code, out, err = await run(env, "--set-webhook", "https://bot.example.test/telegram")
     assert code == 0, err
     assert "https://bot.example.test/telegram" in out
@@ -36,7 +37,7 @@ async def test_set_webhook_registers_the_url_with_the_secret_and_update_kinds_th
 
 
 async def test_set_webhook_refuses_an_address_that_is_not_https(api, tmp_path):
-    env = serve_environment(api, str(tmp_path / "bot.db"))
+    env = serve_environment(api, database(tmp_path, "bot.db"))
     code, _, err = await run(env, "--set-webhook", "http://bot.example.test/telegram")
     assert code == 2
     assert err.strip() == "debtdesk: --set-webhook must be an https:// address, not " \
@@ -45,7 +46,7 @@ async def test_set_webhook_refuses_an_address_that_is_not_https(api, tmp_path):
 
 
 async def test_serve_refuses_to_start_without_the_webhook_secret(api, tmp_path):
-    env = serve_environment(api, str(tmp_path / "bot.db"))
+    env = serve_environment(api, database(tmp_path, "bot.db"))
     del env["DEBTDESK_WEBHOOK_SECRET"]
     code, _, err = await run(env)
     assert code == 2
@@ -60,7 +61,7 @@ async def test_the_app_factory_includes_the_routers_it_is_given(api, tmp_path, s
     async def ping(request: Request) -> dict:
         return {"store": request.app.state.store is store}
 
-    config = load_config(env=serve_environment(api, str(tmp_path / "bot.db")))
+    config = load_config(env=serve_environment(api, database(tmp_path, "bot.db")))
     telegram = ApplicationBuilder().token(api.token).build()  # never started: only routed to
     app = build_web_app(config, store, telegram, routers=[router])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app") as client:
@@ -76,6 +77,6 @@ async def test_serve_on_a_port_in_use_is_one_clear_line(api, tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        code, _, err = await run(serve_environment(api, str(tmp_path / "bot.db")), "--port", str(port))
+        code, _, err = await run(serve_environment(api, database(tmp_path, "bot.db")), "--port", str(port))
     assert code == 2
     assert f"debtdesk: cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err

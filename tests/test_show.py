@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from db_kit import database
 
 from bot.cli import main
 from bot.cli_show import as_text
@@ -34,7 +35,7 @@ KEYS = {"account_ref", "currency", "balance", "overdue_amount", "minimum_due", "
 async def _ladder_db(tmp_path: Path, secret: bytes, now, preset: str) -> str:
     csv_path = tmp_path / f"ladder_{preset}.csv"
     csv_path.write_text((DATA / "dpd_ladder.csv").read_text().replace(",CNY,", f",{CURRENCY[preset]},"))
-    db_path = str(tmp_path / f"{preset}.db")
+    db_path = database(tmp_path, f"{preset}.db")
     store = await Store.open(db_path)
     try:
         report = await import_accounts(store, secret, str(csv_path), now, progress=False)

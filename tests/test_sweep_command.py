@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from db_kit import database
 from loop_seed import add_account, add_promise
 
 from bot.cli import main
@@ -24,7 +25,7 @@ FUTURE = (TODAY + timedelta(days=10)).isoformat()
 def db_path(tmp_path, secret, monkeypatch) -> str:
     for key in [k for k in os.environ if k.startswith("DEBTDESK_")]:
         monkeypatch.delenv(key)
-    path = str(tmp_path / "sweep.db")
+    path = database(tmp_path, "sweep.db")
     monkeypatch.setenv("DEBTDESK_SECRET", secret.decode())
     monkeypatch.setenv("DEBTDESK_DB", path)
     asyncio.run(_seed(path))

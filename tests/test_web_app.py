@@ -7,6 +7,7 @@ import asyncio
 import json
 
 import pytest
+from db_kit import database
 from fault_kit import COLLECTORS, leaks, secrets_of, seeded
 from serve_kit import WEBHOOK_SECRET, ServeProcess, serve_environment
 
@@ -18,7 +19,7 @@ CHAT = 7301
 @pytest.fixture
 async def served(api, tmp_path):
     """A running `debtdesk serve` over a database with one account; (process, person, token)."""
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     [(person, token)] = await seeded(db_path, 1)
     process = ServeProcess(api, serve_environment(api, db_path), tmp_path / "serve.stderr")
     await process.start()

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from db_kit import database
 from event_receiver import SECRET as EVENTS_SECRET
 from event_receiver import Receiver
 from fakeapi import FakeBotAPI, Sent
@@ -48,7 +49,7 @@ async def confirmation_pending(api: FakeBotAPI, bot: ServeProcess, person: dict,
 @pytest.mark.parametrize("point", ["flow_before_commit", "webhook_before_answer"])
 async def test_sigkill_mid_webhook_update_then_redelivery_makes_one_promise_and_one_notice(
         api, tmp_path, point):
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     [(person, token)] = await seeded(db_path, 1)
     receiver = await Receiver().start()
     env = serve_environment(api, db_path, DEBTDESK_EVENTS_URL=receiver.url,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from db_kit import database
 from fakeapi import FakeBotAPI
 from fault_kit import seeded
 from serve_kit import ServeProcess, serve_environment
@@ -34,7 +35,7 @@ async def api():
 
 
 async def test_one_chats_updates_run_in_order_while_other_chats_go_by(api, tmp_path):
-    db_path = str(tmp_path / "bot.db")
+    db_path = database(tmp_path, "bot.db")
     [(person, token), (_, other_token)] = await seeded(db_path, 2)
     bot = ServeProcess(api, serve_environment(api, db_path), tmp_path / "serve.stderr")
     try:

@@ -12,6 +12,7 @@ CREATE TABLE cleared_arrears (
 );
 CREATE INDEX cleared_arrears_account ON cleared_arrears(account_ref, cleared_on);
 
+-- engine: sqlite
 CREATE TRIGGER accounts_arrears_cleared AFTER UPDATE OF oldest_due_date ON accounts
 WHEN OLD.oldest_due_date IS NOT NULL AND NEW.oldest_due_date IS NULL
 BEGIN
@@ -23,6 +24,22 @@ BEGIN
              ELSE substr(NEW.updated_at, 1, 10) END
     );
 END;
+-- engine: postgresql
+CREATE FUNCTION accounts_arrears_cleared() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO cleared_arrears (account_ref, overdue_since, cleared_on)
+    VALUES (
+        NEW.account_ref,
+        OLD.oldest_due_date,
+        CASE WHEN NEW.last_payment_date >= OLD.oldest_due_date THEN NEW.last_payment_date
+             ELSE substr(NEW.updated_at, 1, 10) END
+    );
+    RETURN NEW;
+END $$;
+CREATE TRIGGER accounts_arrears_cleared AFTER UPDATE OF oldest_due_date ON accounts
+FOR EACH ROW WHEN (OLD.oldest_due_date IS NOT NULL AND NEW.oldest_due_date IS NULL)
+EXECUTE FUNCTION accounts_arrears_cleared();
+-- engine: all
 
 -- The due date of the minimum payment shown to the debtor (optional portfolio column
 -- payment_due_date), so that an account that is up to date hears when its minimum is due.

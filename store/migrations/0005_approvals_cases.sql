@@ -11,11 +11,18 @@ ALTER TABLE cases ADD COLUMN told_at TEXT;                               -- the 
 
 -- Arrangements written awaiting approval by an earlier version carry pending promises: keep
 -- their schedule and drop those promises, which were never the debtor's to keep or break.
+-- engine: sqlite
 UPDATE arrangements SET schedule = (
     SELECT json_group_array(json_object('due', due_date, 'amount', amount))
     FROM (SELECT due_date, amount FROM promises p WHERE p.arrangement_id = arrangements.id
           ORDER BY due_date, id))
 WHERE status = 'pending_approval';
+-- engine: postgresql
+UPDATE arrangements SET schedule = coalesce((
+    SELECT json_agg(json_build_object('due', due_date, 'amount', amount) ORDER BY due_date, id)::text
+    FROM promises p WHERE p.arrangement_id = arrangements.id), '[]')
+WHERE status = 'pending_approval';
+-- engine: all
 DELETE FROM promises
 WHERE arrangement_id IN (SELECT id FROM arrangements WHERE status = 'pending_approval');
 CREATE INDEX arrangements_status ON arrangements(status, id);

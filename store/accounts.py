@@ -32,7 +32,7 @@ _UPSERT = (
     "ON CONFLICT(account_ref) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in (*_DATA, "updated_at"))
     + " WHERE "
-    + " OR ".join(f"accounts.{c} IS NOT excluded.{c}" for c in _DATA)
+    + " OR ".join(f"accounts.{c} IS DISTINCT FROM excluded.{c}" for c in _DATA)
 )
 
 

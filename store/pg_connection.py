@@ -184,10 +184,13 @@ class PgConnection:
     def execute(self, sql: str, params: Any = None) -> _Pending:
         return _Pending(self, sql, params)
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
+        """Every row through one statement (pipelined); the cursor's rowcount is their total."""
         query, _ = convert(sql)
-        async with self.raw.cursor() as cur:
-            await cur.executemany(query, [adapt(row) for row in rows])
+        cur = self.raw.cursor()
+        await cur.executemany(query, [adapt(row) for row in rows])
+        await cur.close()
+        return PgCursor(cur)
 
     async def cursor(self) -> PgCursor:
         return PgCursor(self.raw.cursor(row_factory=self.factory))

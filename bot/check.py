@@ -12,7 +12,6 @@ not give (the settings).
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,8 @@ from bot.config import Config, ConfigError, load_config
 from bot.i18n import locales_dir
 from bot.serve import unreachable_message
 from store.accounts import count_accounts
-from store.db import SchemaTooNew, Store
+from store.db import SchemaTooNew, Store, is_postgresql, shown
+from store.errors import DatabaseError
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ def check_policy(config: Config) -> Line:
 
 
 async def check_database(config: Config) -> Line:
+    if is_postgresql(config.db_path):
+        return await _opens(config, shown(config.db_path))
     path = Path(config.db_path)
     if not path.exists():
         folder = path.parent.resolve()
@@ -82,16 +84,20 @@ async def check_database(config: Config) -> Line:
         if not os.access(folder, os.W_OK | os.X_OK):
             return Line("database", False, f"{path}: the folder {folder} is not writable by this user")
         return Line("database", True, f"{path} does not exist yet; `debtdesk run` or `import` creates it")
+    return await _opens(config, str(path))
+
+
+async def _opens(config: Config, name: str) -> Line:
     try:
-        store = await Store.open(str(path))
-    except (sqlite3.Error, SchemaTooNew) as exc:
-        return Line("database", False, f"{path}: {exc}")
+        store = await Store.open(config.db_path)
+    except (DatabaseError, SchemaTooNew) as exc:
+        return Line("database", False, f"{name}: {exc}")
     try:
         async with store.read() as db:
             accounts = await count_accounts(db)
     finally:
         await store.close()
-    return Line("database", True, f"{path} opens: {accounts} accounts")
+    return Line("database", True, f"{name} opens: {accounts} accounts")
 
 
 def check_catalogs() -> Line:

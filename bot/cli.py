@@ -24,7 +24,8 @@ from bot.config import Config, ConfigError, load_config
 from bot.logging_setup import setup_logging
 from debt.local_time import bank_today
 from debt.policy import PRESETS, PolicyError, load_policy
-from store.db import SchemaTooNew, Store
+from store.db import SchemaTooNew, Store, shown
+from store.errors import DatabaseError
 
 log = logging.getLogger("debtdesk.cli")
 
@@ -52,8 +53,8 @@ def _today(config: Config, as_of: date | None) -> date:
 async def _open(config: Config) -> Store:
     try:
         return await Store.open(config.db_path)
-    except sqlite3.DatabaseError as exc:
-        raise CliError(f"database {config.db_path}: {exc}") from None
+    except DatabaseError as exc:
+        raise CliError(f"database {shown(config.db_path)}: {exc}") from None
 
 
 @contextmanager
@@ -390,8 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, CliError, SchemaTooNew) as exc:
         print(f"debtdesk: {exc}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:  # e.g. the file is not a database, or the disk is full
-        print(f"debtdesk: database {config.db_path}: {exc}", file=sys.stderr)
+    except DatabaseError as exc:  # e.g. the file is not a database, the disk is full, no server
+        print(f"debtdesk: database {shown(config.db_path)}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -26,7 +26,7 @@ from bot.polling import Poller
 from bot.telegram_app import build_application, register_commands
 from flows.engine import Flows
 from ops.settings import PROXY_VARIABLES
-from store.db import Store
+from store.db import Store, shown
 
 log = logging.getLogger("debtdesk.serve")
 
@@ -215,7 +215,7 @@ async def serve(config: Config, webhook: WebhookOptions | None = None, *,
         flows = Flows(store, config.policy, secret, utc_now, translator)
         application = build_application(config, flows, now=utc_now)
         where = config.bot_api_url or "api.telegram.org"
-        log.debug("policy %s, database %s, Bot API at %s", config.policy_name, config.db_path, where)
+        log.debug("policy %s, database %s, Bot API at %s", config.policy_name, shown(config.db_path), where)
         try:
             async with signalled() as stop:
                 if await reach_bot_api(application.bot, where, stop, first_retry_delay, config.proxies):

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 
@@ -29,12 +30,23 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer debtdesk; refusing to touch it."""
 
 
-__all__ = ["Connection", "SchemaTooNew", "Store", "is_postgresql", "migrations"]
+__all__ = ["Connection", "SchemaTooNew", "Store", "is_postgresql", "migrations", "shown"]
 
 
 def is_postgresql(target: str) -> bool:
     """True for a PostgreSQL URL (DEBTDESK_DB=postgresql://...), False for a SQLite file."""
     return target.startswith(("postgresql://", "postgres://"))
+
+
+def shown(target: str) -> str:
+    """The database as messages and logs may name it: a URL without its password."""
+    if not is_postgresql(target):
+        return target
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 async def _migrate(conn: aiosqlite.Connection) -> None:

@@ -148,6 +148,13 @@ class PgCursor:
         await self._cur.close()
 
 
+class _Done:
+    """What executemany leaves: the rows it changed."""
+
+    def __init__(self, rowcount: int) -> None:
+        self.rowcount = rowcount
+
+
 class _Pending:
     """What `execute` returns: awaited, the cursor; used with `async with`, closed after."""
 
@@ -184,13 +191,12 @@ class PgConnection:
     def execute(self, sql: str, params: Any = None) -> _Pending:
         return _Pending(self, sql, params)
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> PgCursor:
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> _Done:
         """Every row through one statement (pipelined); the cursor's rowcount is their total."""
         query, _ = convert(sql)
-        cur = self.raw.cursor()
-        await cur.executemany(query, [adapt(row) for row in rows])
-        await cur.close()
-        return PgCursor(cur)
+        async with self.raw.cursor() as cur:
+            await cur.executemany(query, [adapt(row) for row in rows])
+            return _Done(cur.rowcount)
 
     async def cursor(self) -> PgCursor:
         return PgCursor(self.raw.cursor(row_factory=self.factory))

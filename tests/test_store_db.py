@@ -12,6 +12,7 @@ import pytest
 from debt.portfolio import PaymentRow
 from store.accounts import account_phone, get_account, iter_accounts, upsert_accounts
 from store.db import SchemaTooNew, Store, migrations
+from store.errors import IntegrityError
 from store.payments import insert_payments
 from store.tokens import check_factor, issue_link, redeem_token, store_factors
 
@@ -44,7 +45,7 @@ async def test_audit_log_refuses_update_and_delete(store):
         sql = "INSERT INTO audit (at, actor, action) VALUES (?, 'cli', 'import')"
         await db.execute(sql, (NOW.isoformat(),))
     for sql in ("UPDATE audit SET action = 'x'", "DELETE FROM audit"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(IntegrityError, match="append-only"):
             async with store.unit() as db:
                 await db.execute(sql)
     async with store.read() as db:

@@ -95,6 +95,10 @@ class Store:
     async def close(self) -> None:
         await self.conn.close()
 
+    async def schema_version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            return (await cur.fetchone())[0]
+
     async def ping(self) -> bool:
         """True when the database answers a trivial query (for the health endpoint)."""
         async with self.read() as db:

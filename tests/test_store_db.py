@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import accounts_kit
 import pytest
+from db_kit import database, newer
 
 from debt.portfolio import PaymentRow
 from store.accounts import account_phone, get_account, iter_accounts, upsert_accounts
@@ -24,20 +24,18 @@ def account_row(ref: str = "A-1", **changes: str):
 
 
 async def test_fresh_database_gets_latest_schema_version(tmp_path):
-    path = tmp_path / "fresh.db"
-    store = await Store.open(str(path))
-    await store.close()
-    with sqlite3.connect(path) as conn:
-        (version,) = conn.execute("PRAGMA user_version").fetchone()
-    assert version == migrations()[-1][0] >= 1
+    store = await Store.open(database(tmp_path, "fresh.db"))
+    try:
+        assert await store.schema_version() == migrations()[-1][0] >= 1
+    finally:
+        await store.close()
 
 
 async def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
-    path = tmp_path / "newer.db"
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 999")
+    target = database(tmp_path, "newer.db")
+    newer(target, 999)
     with pytest.raises(SchemaTooNew, match="schema version 999"):
-        await Store.open(str(path))
+        await Store.open(target)
 
 
 async def test_audit_log_refuses_update_and_delete(store):

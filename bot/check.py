@@ -27,7 +27,7 @@ from bot.i18n import locales_dir
 from bot.serve import unreachable_message
 from store.accounts import count_accounts
 from store.db import SchemaTooNew, Store, is_postgresql, shown
-from store.errors import DatabaseError
+from store.db_errors import DatabaseError
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from bot.logging_setup import setup_logging
 from debt.local_time import bank_today
 from debt.policy import PRESETS, PolicyError, load_policy
 from store.db import SchemaTooNew, Store, shown
-from store.errors import DatabaseError
+from store.db_errors import DatabaseError
 
 log = logging.getLogger("debtdesk.cli")
 

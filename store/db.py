@@ -17,17 +17,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 
-from store.migrations_files import migrations
+from store.migrations_files import SchemaTooNew, migrations
 from store.onthread import Work, run_in_one_hop
+from store.pg_store import PgStore
 
 BUSY_TIMEOUT_MS = 30_000
 
 # The connection type the layers above name in signatures: they never import the driver.
 Connection = aiosqlite.Connection
-
-
-class SchemaTooNew(RuntimeError):
-    """The database was written by a newer debtdesk; refusing to touch it."""
 
 
 __all__ = ["Connection", "SchemaTooNew", "Store", "is_postgresql", "migrations", "shown"]
@@ -76,8 +73,6 @@ class Store:
     @classmethod
     async def open(cls, path: str) -> Store:
         if is_postgresql(path):
-            from store.pg_store import PgStore  # psycopg loads only for a PostgreSQL URL
-
             return await PgStore.open(path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row

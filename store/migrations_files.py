@@ -14,6 +14,10 @@ import re
 from importlib import resources
 
 ENGINES = ("sqlite", "postgresql")
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer debtdesk; refusing to touch it."""
 _SECTION = re.compile(r"^-- engine: (sqlite|postgresql|all)\s*$")
 
 

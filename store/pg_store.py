@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from store.migrations_files import migrations
+from store.migrations_files import SchemaTooNew, migrations
 from store.onthread import Work
 from store.pg_connection import PgConnection
 
@@ -56,8 +56,6 @@ class PgStore:
             return await _version(raw)
 
     async def migrate(self) -> None:
-        from store.db import SchemaTooNew  # the one refusal both engines raise
-
         known = migrations("postgresql")
         latest = known[-1][0] if known else 0
         async with self.pool.connection() as raw, raw.transaction():

@@ -12,7 +12,7 @@ from db_kit import database, newer
 from debt.portfolio import PaymentRow
 from store.accounts import account_phone, get_account, iter_accounts, upsert_accounts
 from store.db import SchemaTooNew, Store, migrations
-from store.errors import IntegrityError
+from store.db_errors import IntegrityError
 from store.payments import insert_payments
 from store.tokens import check_factor, issue_link, redeem_token, store_factors
 

@@ -60,6 +60,7 @@ REASONS = {
     "callback": N_("call-back request"),
     "pending_promise": N_("promise pending"),
     "awaiting_approval": N_("awaiting approval"),
+    "refused_contact": N_("refused contact"),
 }
 
 # The staff view's flags, as the collectors read them (the codes stay in `show --format json`).

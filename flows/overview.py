@@ -161,6 +161,9 @@ async def next_steps(ctx: Ctx, args: str = "") -> None:
         parts.append(Text(N_("On {date}, your account moves to {stage}."),
                           {"date": line.next_stage.on, "stage": stage_words(line.next_stage.stage)}))
     parts += _interest(ctx, line)
+    if line.charge_cap_reached and line.charge_cap is not None:
+        parts.append(Text(N_("Fees, interest and penalties on your account have reached their limit of "
+                             "{cap}: nothing more will be added."), {"cap": line.charge_cap}))
     parts += _credit_report(line.credit_report)
     parts += _cure(ctx, line)
     ctx.go("menu")

@@ -97,6 +97,8 @@ def _contact(view: dict[str, Any]) -> list[str]:
     sent = ", ".join(f"{contact['sent'][span]}/{cap} this {span}" for span, cap in contact["caps"].items())
     if contact["refused_contact_at"]:
         after = f"none: contact refused on {contact['refused_contact_at'][:10]}"
+    elif contact["allowed_now"]:
+        after = "now"
     elif contact["next_allowed_at"] is None:
         after = "none"
     else:

@@ -78,8 +78,9 @@ _MONTH = timedelta(days=31)
 
 def _contact(policy: Policy, record: AccountRecord, sent: list[datetime], refused: datetime | None,
              stopped: bool, now: datetime) -> dict[str, Any]:
-    """The unprompted messages counted against each cap, and when the next one may go (None:
-    not while the debtor has refused contact or said /stop, or never under a cap of 0)."""
+    """The unprompted messages counted against each cap, whether one may go now, else when the
+    next may (None: not while the debtor has refused contact or said /stop, or never under a
+    cap of 0)."""
     contact = policy.contact
     zone = debtor_zone(record.account.timezone, contact.default_timezone)
     sent_in = counts(sent, now, contact)
@@ -87,7 +88,8 @@ def _contact(policy: Policy, record: AccountRecord, sent: list[datetime], refuse
     return {
         "sent": {_SPANS[days]: sent_in[days] for _, days in contact.caps()},
         "caps": {_SPANS[days]: cap for cap, days in contact.caps()},
-        "next_allowed_at": at.astimezone(zone).isoformat() if at else None,
+        "allowed_now": at == now,
+        "next_allowed_at": at.astimezone(zone).isoformat() if at and at != now else None,
         "refused_contact_at": plain(refused),
     }
 

@@ -129,7 +129,8 @@ class Collectors:
         lines = [
             self.text(
                 N_("Account {account_ref}: {stage}, {late}. Balance {balance}, overdue {overdue}."),
-                account_ref=view["account_ref"], stage=view["stage"], late=late(view["dpd"]),
+                account_ref=view["account_ref"], late=late(view["dpd"]),
+                stage=f"{view['stage']} ({view['class']})" if view.get("class") else view["stage"],
                 balance=Money(Decimal(view["balance"]), cur),
                 overdue=Money(Decimal(view["overdue_amount"]), cur),
             ),

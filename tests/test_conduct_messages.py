@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from accounts_kit import account_row
+from flows_kit import SECRET, Clock, has, make_flows, param, verified
 from loop_seed import SEEDED
 
 from bot.cli_show import as_text
@@ -30,6 +31,7 @@ from store.chats import Chat, save_chat
 from store.contact_log import record_sent
 from store.promise_rows import insert_promise
 from store.queue_sql import count_queue, iter_queue_facts
+from store.tokens import store_factor_rows
 
 RU, ID, BR = load_policy("ru"), load_policy("id"), load_policy("br")
 MOSCOW = debtor_zone("Europe/Moscow", "UTC")
@@ -129,3 +131,21 @@ async def test_show_gives_indonesias_class_beside_the_stage(store):
     view = await account_view(store, ID, "ID-0001", date(2026, 3, 5))  # 94 days past due
     assert (view["dpd"], view["stage"], view["class"]) == (94, "M4", "3 Kurang Lancar")
     assert "dpd / stage   94 / M4 (class 3 Kurang Lancar)" in as_text(view)
+
+
+async def test_a_br_debtor_hears_the_cap_reached_and_that_a_paid_record_is_taken_off(store):
+    """CDC art. 43 and the STJ: a paid negative record goes; Law 14.690/2023: the card's charges
+    stop at 100% of the debt, and the debtor is told so."""
+    clock = Clock(datetime(2026, 3, 5, 12, tzinfo=UTC))  # 32 days past due
+    card = account_row("br", balance="2000.00", fees_charged="20", interest_charged="980")
+    async with store.unit() as db:
+        await upsert_accounts(db, [card], SEEDED)
+        await store_factor_rows(db, SECRET, [card])
+    flows = make_flows(store, clock, "br")
+    chat = await verified(flows, "BR-0001", language_code="pt-br")
+    out = await chat.cmd("next")
+    assert param(out, "have reached their limit of", "cap") == Money(Decimal("1000"), "BRL")
+    assert param(out, "is taken off your credit report by", "date") == date(2026, 3, 12)
+    assert not has(out, "the record stays on your credit report")
+    shown = "\n".join(render_plain(r, "pt_BR", translator("pt_BR")) for r in out.replies).replace("\xa0", " ")
+    assert "chegaram ao limite de R$ 1.000,00" in shown and "sai do seu cadastro de crédito até" in shown

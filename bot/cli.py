@@ -268,18 +268,13 @@ async def cmd_apikey(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_refuse_contact(config: Config, args: argparse.Namespace) -> int:
-    from ops.contact_refusal import RefusalError, set_refusal
+    from bot.cli_refusal import run_refuse_contact
+    from ops.contact_refusal import RefusalError
 
-    store = await _open(config)
     try:
-        changed = await set_refusal(store, args.ref, not args.withdraw, "cli", _utc_now())
+        return await run_refuse_contact(config, args.ref, args.withdraw)
     except RefusalError as exc:
         raise CliError(str(exc)) from None
-    finally:
-        await store.close()
-    state = "withdrawn" if args.withdraw else "recorded: nothing unprompted is sent; the queue leaves it out"
-    print(f"refuse-contact: {args.ref} {state}" + ("" if changed else " (already so)"), file=sys.stderr)
-    return 0
 
 
 COMMANDS = {

@@ -24,6 +24,7 @@ from debt.policy import load_policy
 from debt.queue_rule import classify
 from ops.contact_refusal import set_refusal
 from ops.reminders import due_reminders, reminder_reply
+from ops.report import gather
 from ops.staff_view import account_view
 from ops.sweeper import broken_reply, sweep
 from store.accounts import upsert_accounts
@@ -149,3 +150,12 @@ async def test_a_br_debtor_hears_the_cap_reached_and_that_a_paid_record_is_taken
     assert not has(out, "the record stays on your credit report")
     shown = "\n".join(render_plain(r, "pt_BR", translator("pt_BR")) for r in out.replies).replace("\xa0", " ")
     assert "chegaram ao limite de R$ 1.000,00" in shown and "sai do seu cadastro de crédito até" in shown
+
+
+async def test_a_refusal_is_not_counted_as_a_call_the_bot_saved(store):
+    await ru_debtor(store, "RU-A", 701)
+    before = await gather(store, RU, date(2026, 3, 7))
+    await set_refusal(store, "RU-A", True, "cli", moscow(1, 12))
+    after = await gather(store, RU, date(2026, 3, 7))
+    assert after["left_out"] == {"refused_contact": 1}
+    assert after["calls_saved"] == before["calls_saved"] == 0

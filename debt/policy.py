@@ -20,8 +20,6 @@ from debt.conduct import ChargeCap, DayHours, Lender, parse_charge_cap, parse_ho
 from debt.money import MoneyError, check_currency
 from debt.policy_reader import PolicyError, _Reader
 
-__all__ = ["PolicyError", "load_policy", "parse_policy"]
-
 PRESETS = ("cn", "us", "uk", "ru", "id", "br")
 ARRANGEMENT_KINDS = ("cure", "full", "instalments", "settlement")
 FEE_KINDS = ("percent_of_minimum", "fixed")
@@ -343,9 +341,8 @@ def _contact(contact: _Reader, country: str) -> ContactRule:
     """start/end may be left out when [contact.hours] is given: the working day's window."""
     hours = parse_hours(contact, country)
     working = hours.working_day if hours else None
-    fallback = ... if working is None else None
-    start = contact.clock("start") if "start" in contact.table or fallback is ... else working.start
-    end = contact.clock("end") if "end" in contact.table or fallback is ... else working.end
+    start = contact.clock("start") if "start" in contact.table or working is None else working.start
+    end = contact.clock("end") if "end" in contact.table or working is None else working.end
     return ContactRule(
         start=start,
         end=end,

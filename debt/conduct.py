@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from functools import cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from debt.policy_reader import PolicyError, _Reader
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_KINDS = ("working_day", "weekend", "holiday")
@@ -65,7 +67,9 @@ class DayHours:
 
 
 @cache
-def _calendar(country: str, subdivision: str | None) -> holidays.HolidayBase:
+def _calendar(country: str, subdivision: str | None) -> HolidayBase:
+    import holidays  # a second to import: only policies with [contact.hours] pay it
+
     return holidays.country_holidays(country, subdiv=subdivision)
 
 

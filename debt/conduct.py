@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING
+
+import holidays
 
 from debt.policy_reader import PolicyError, _Reader
-
-if TYPE_CHECKING:
-    from holidays import HolidayBase
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_KINDS = ("working_day", "weekend", "holiday")
@@ -67,9 +65,7 @@ class DayHours:
 
 
 @cache
-def _calendar(country: str, subdivision: str | None) -> HolidayBase:
-    import holidays  # a second to import: only policies with [contact.hours] pay it
-
+def _calendar(country: str, subdivision: str | None) -> holidays.HolidayBase:
     return holidays.country_holidays(country, subdiv=subdivision)
 
 

@@ -37,6 +37,20 @@ class PaymentBatch(BaseModel):
     payments: list[PaymentItem] = Field(max_length=MAX_ITEMS)  # type: ignore[valid-type]
 
 
+class ContactRefusal(BaseModel):
+    """The debtor's refusal of contact: true records it (nothing unprompted is sent, the queue
+    leaves the account out), false withdraws it."""
+
+    model_config = ConfigDict(extra="forbid")
+    refused: bool
+
+
+class ContactRefusalAnswer(BaseModel):
+    account_ref: str
+    refused: bool
+    changed: bool
+
+
 class ItemProblem(BaseModel):
     index: int = Field(description="the item's place in the batch, from 0")
     column: str

@@ -30,6 +30,8 @@ from bot.api_guard import GuardedRoute, RateLimiter, too_many, unauthorized
 from bot.api_models import (
     AccountBatch,
     BatchAnswer,
+    ContactRefusal,
+    ContactRefusalAnswer,
     Detail,
     LinksAnswer,
     LinksRequest,
@@ -157,10 +159,23 @@ def make_router(api: BankApi) -> APIRouter:
         """One account as staff see it: the JSON of `debtdesk show REF --format json`."""
         from ops.staff_view import account_view, as_json
 
-        view = await account_view(api.db(), api.config.policy, ref, api.today())
+        view = await account_view(api.db(), api.config.policy, ref, api.today(), api.clock())
         if view is None:
             raise HTTPException(404, "unknown account")
         return json.loads(as_json(view))
+
+    @router.post("/accounts/{ref}/contact", response_model=ContactRefusalAnswer,
+                 responses={**_WRITE_ERRORS, 404: {"model": Detail, "description": "no such account"}})
+    async def post_contact(ref: Annotated[str, Path(max_length=MAX_REF)], body: ContactRefusal,
+                           who: writer) -> ContactRefusalAnswer:
+        """Record or withdraw the debtor's refusal of contact, as `debtdesk refuse-contact` does."""
+        from ops.contact_refusal import RefusalError, set_refusal
+
+        try:
+            changed = await set_refusal(api.db(), ref, body.refused, f"apikey:{who.name}", api.clock())
+        except RefusalError:
+            raise HTTPException(404, "unknown account") from None
+        return ContactRefusalAnswer(account_ref=ref, refused=body.refused, changed=changed)
 
     @router.get("/queue", response_model=QueuePage, responses={**_ERRORS, 400: {"model": Detail}})
     async def get_queue(who: reader, cursor: str | None = None,

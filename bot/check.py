@@ -25,6 +25,8 @@ from bot.catalog_check import check_all
 from bot.config import Config, ConfigError, load_config
 from bot.i18n import locales_dir
 from bot.serve import unreachable_message
+from debt.conduct import WEEKDAYS, Window
+from debt.policy import Policy
 from store.accounts import count_accounts
 from store.db import SchemaTooNew, Store, is_postgresql, shown
 from store.db_errors import DatabaseError
@@ -70,7 +72,23 @@ def check_policy(config: Config) -> Line:
     if policy.name != name:  # a file: its path, then the name it gives itself
         name = f"{name} ({policy.name})"
     return Line("policy", True, f"{name}: {policy.currency}, stages {stages}, "
-                                f"messages {policy.contact.start:%H:%M}-{policy.contact.end:%H:%M} {zone}")
+                                f"messages {_hours(policy)} {zone}")
+
+
+def _hours(policy: Policy) -> str:
+    """One window every day, or the window of each kind of day ([contact.hours])."""
+    contact = policy.contact
+    if contact.hours is None:
+        return f"{contact.start:%H:%M}-{contact.end:%H:%M}"
+
+    def window(w: Window | None) -> str:
+        return "closed" if w is None else f"{w.start:%H:%M}-{w.end:%H:%M}"
+
+    h = contact.hours
+    days = [f"working days {window(h.working_day)}", f"weekends {window(h.weekend)}",
+            f"holidays ({h.country}) {window(h.holiday)}"]
+    days += [f"{WEEKDAYS[day]} {window(w)}" for day, w in sorted(h.by_weekday.items())]
+    return ", ".join(days)
 
 
 async def check_database(config: Config) -> Line:

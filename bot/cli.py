@@ -125,7 +125,7 @@ async def cmd_show(config: Config, args: argparse.Namespace) -> int:
 
     store = await _open(config)
     try:
-        view = await account_view(store, config.policy, args.ref, _today(config, args.as_of))
+        view = await account_view(store, config.policy, args.ref, _today(config, args.as_of), _utc_now())
     finally:
         await store.close()
     if view is None:
@@ -268,11 +268,21 @@ async def cmd_apikey(config: Config, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+async def cmd_refuse_contact(config: Config, args: argparse.Namespace) -> int:
+    from bot.cli_refusal import run_refuse_contact
+    from ops.contact_refusal import RefusalError
+
+    try:
+        return await run_refuse_contact(config, args.ref, args.withdraw)
+    except RefusalError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS = {
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
     "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events, "serve": cmd_serve,
-    "apikey": cmd_apikey,
+    "apikey": cmd_apikey, "refuse-contact": cmd_refuse_contact,
 }
 
 
@@ -368,6 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
     acts.add_parser("revoke", help="the key stops working at once").add_argument("name", metavar="NAME")
 
     sub.add_parser("check", help="before the first start: settings, policy, database, catalogs, bot token")
+
+    p = sub.add_parser("refuse-contact", help="record the debtor's refusal of contact (e.g. 230-FZ art. 8)")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--withdraw", action="store_true", help="the debtor withdrew the refusal")
 
     p = sub.add_parser("demo", help="try the bot in this terminal on invented accounts (no secret needed)")
     p.add_argument("--policy", choices=PRESETS, help="the preset to demonstrate (else DEBTDESK_POLICY)")

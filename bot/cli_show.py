@@ -3,7 +3,7 @@ operator's terminal."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ _WORDS = {
     "self_service_promises_paused": "self-service promises paused (broken promises)",
     "chat_verified": "a chat verified",
     "opted_out": "opted out of reminders",
+    "refused_contact": "refused contact (nothing unprompted is sent)",
     "cure": "pay the overdue",
     "full": "pay in full",
     "settlement": "settle for less",
@@ -61,6 +62,9 @@ def _next_steps(view: dict[str, Any]) -> list[str]:
         out.append(f"  cure          pay {line['cure_amount']} {cur} by {line['cure_by']}")
     if Decimal(line["interest_per_day"]):
         out.append(f"  interest      {line['interest_per_day']} {cur} a day on {line['interest_base']} {cur}")
+    if line["charge_cap"] is not None:
+        state = "reached: nothing more is charged" if line["charge_cap_reached"] else "not reached"
+        out.append(f"  charge cap    {line['charge_cap']} {cur} ({state})")
     report = line["credit_report"]
     text = f"  credit report {_report_words(report)}"
     if report["next_step"]:
@@ -85,6 +89,28 @@ def _credit(view: dict[str, Any]) -> list[str]:
             "owed back to the customer or set against the next bill"]
 
 
+def _contact(view: dict[str, Any]) -> list[str]:
+    """Unprompted messages against each cap, and when the next may go."""
+    contact = view.get("contact")
+    if contact is None:
+        return []
+    sent = ", ".join(f"{contact['sent'][span]}/{cap} this {span}" for span, cap in contact["caps"].items())
+    if contact["refused_contact_at"]:
+        after = f"none: contact refused on {contact['refused_contact_at'][:10]}"
+    elif contact["allowed_now"]:
+        after = "now"
+    elif contact["next_allowed_at"] is None:
+        after = "none"
+    else:
+        after = f"{datetime.fromisoformat(contact['next_allowed_at']):%Y-%m-%d %H:%M %z} (debtor's time)"
+    return [f"  unprompted    {sent or 'no caps'}; next allowed {after}"]
+
+
+def _stage(view: dict[str, Any]) -> str:
+    text = f"  dpd / stage   {view['dpd']} / {view['stage']}"
+    return text + (f" (class {view['class']})" if view.get("class") else "")
+
+
 def as_text(view: dict[str, Any]) -> str:
     """A plain English page for an operator's terminal."""
     cur = view["currency"]
@@ -97,8 +123,9 @@ def as_text(view: dict[str, Any]) -> str:
         f"  overdue       {view['overdue_amount']} {cur} since {view['oldest_due_date'] or '-'}",
         f"  minimum due   {view['minimum_due']} {cur}"
         + (f" by {view['payment_due_date']}" if view["payment_due_date"] else ""),
-        f"  dpd / stage   {view['dpd']} / {view['stage']}",
+        _stage(view),
         *_next_steps(view),
+        *_contact(view),
         "  offers        " + (", ".join(f"{words(q['key'])} {q['total']} {cur}" for q in view["arrangements"])
                               or "-"),
         "  promises      " + (", ".join(f"{p['amount']} by {p['due_date']} ({p['status']})"

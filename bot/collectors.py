@@ -60,6 +60,7 @@ REASONS = {
     "callback": N_("call-back request"),
     "pending_promise": N_("promise pending"),
     "awaiting_approval": N_("awaiting approval"),
+    "refused_contact": N_("refused contact"),
 }
 
 # The staff view's flags, as the collectors read them (the codes stay in `show --format json`).
@@ -128,7 +129,8 @@ class Collectors:
         lines = [
             self.text(
                 N_("Account {account_ref}: {stage}, {late}. Balance {balance}, overdue {overdue}."),
-                account_ref=view["account_ref"], stage=view["stage"], late=late(view["dpd"]),
+                account_ref=view["account_ref"], late=late(view["dpd"]),
+                stage=f"{view['stage']} ({view['class']})" if view.get("class") else view["stage"],
                 balance=Money(Decimal(view["balance"]), cur),
                 overdue=Money(Decimal(view["overdue_amount"]), cur),
             ),

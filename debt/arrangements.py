@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
+from debt.charge_cap import capped, room
 from debt.memo import per_terms_policy_and_day
 from debt.money import Money, quantum, round_minor
 from debt.policy import ArrangementOffer, Policy
@@ -82,6 +83,7 @@ def _offer_quotes(account: Account, policy: Policy, offer: ArrangementOffer, tod
     if offer.kind == "full":
         # the balance on the day it is due: the interest until then is part of paying in full
         interest = accrued_interest(interest_base(account, policy), policy.interest, today, first_due)
+        interest = capped(interest, room(account, policy))
         return [_lump("full", "full", balance + interest, first_due, zero, offer, interest)]
     if offer.kind == "settlement":
         total = Money(balance.amount * (Decimal(1) - offer.max_discount), currency)
@@ -115,7 +117,8 @@ def _instalments(account: Account, policy: Policy, offer: ArrangementOffer, mont
 
     Each payment is an equal share of the balance and of the plan fee; where interest accrues
     (offer.interest), it also carries the interest since the payment before (today for the
-    first) on what bears interest and is not yet repaid, compounded as the policy says.
+    first) on what bears interest and is not yet repaid, compounded as the policy says. Fees
+    and interest together stop at the room the policy's charge cap leaves (debt.charge_cap).
     """
     currency = account.currency
     balance = Money(account.balance, currency)
@@ -126,12 +129,17 @@ def _instalments(account: Account, policy: Policy, offer: ArrangementOffer, mont
         return None  # some payment would be zero: the balance's share of each is split on its own
     accrues = offer.interest == "accrues" and policy.interest.daily_rate > 0
     bearing = interest_base(account, policy)
-    schedule, interest, previous = [], Money.zero(currency), today
+    schedule, interest, previous, left = [], Money.zero(currency), today, room(account, policy)
+    charged = Money.zero(currency)
     for i, (principal, fee) in enumerate(zip(balance.split(months), fees.split(months), strict=True)):
         due = add_months(first_due, i)
         owed = accrued_interest(bearing, policy.interest, previous, due) if accrues else Money.zero(currency)
+        fee = capped(fee, left)
+        left = None if left is None else left - fee
+        owed = capped(owed, left)
+        left = None if left is None else left - owed
         schedule.append(Instalment(i + 1, due, principal + fee + owed))
-        interest, previous = interest + owed, due
+        interest, previous, charged = interest + owed, due, charged + fee
         bearing = (bearing - principal).max(Money.zero(currency))
     return Quote(
         key=f"inst{months}",
@@ -139,8 +147,8 @@ def _instalments(account: Account, policy: Policy, offer: ArrangementOffer, mont
         months=months,
         amount_now=schedule[0].amount,
         schedule=tuple(schedule),
-        total=balance + fees + interest,
-        fees=fees,
+        total=balance + charged + interest,
+        fees=charged,
         discount=Money.zero(currency),
         needs_approval=offer.needs_approval,
         interest=interest,

@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from debt.money import MoneyError, check_currency, to_decimal
+from debt.account import PRODUCTS
+from debt.conduct import ChargeCap, DayHours, Lender, parse_charge_cap, parse_hours, parse_lender
+from debt.money import MoneyError, check_currency
+from debt.policy_reader import PolicyError, _Reader
 
-PRESETS = ("cn", "us", "uk")
+PRESETS = ("cn", "us", "uk", "ru", "id", "br")
 ARRANGEMENT_KINDS = ("cure", "full", "instalments", "settlement")
 FEE_KINDS = ("percent_of_minimum", "fixed")
-RETENTION_FROM = ("cure", "first_delinquency_plus_180", "default_date")
+RETENTION_FROM = ("cure", "first_delinquency_plus_180", "default_date", "due_date")
 INTEREST_BASES = ("balance", "overdue")
 COMPOUNDING = ("monthly", "none")
 PLAN_INTEREST = ("accrues", "frozen")
@@ -28,14 +31,6 @@ FACTORS = ("dob", "id_last4")
 PAYMENT_METHODS = ("bank_transfer", "app", "branch", "card")
 QUEUE_WEIGHTS = ("stage", "overdue_per_1000", "broken_promise", "days_since_contact")
 DISCLOSURES = ("attempt_to_collect",)  # statements the law requires; flows.disclosure words them
-
-
-class PolicyError(ValueError):
-    """A policy that cannot be used; the message names the file, the key and the reason."""
-
-    def __init__(self, source: str, key: str, reason: str) -> None:
-        super().__init__(f"{source}: {key}: {reason}")
-        self.source, self.key, self.reason = source, key, reason
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ class CreditReportRule:
     first_report_dpd: int  # the DPD at which the lateness is first reported
     step_days: int  # later reports at this step (0: no steps)
     retention_years: int
-    retention_from: str  # cure | first_delinquency_plus_180 | default_date
+    retention_from: str  # cure | first_delinquency_plus_180 | default_date | due_date
     charge_off_dpd: int | None
     default_dpd: int | None  # UK: a default registered at this DPD
 
@@ -105,6 +100,15 @@ class ContactRule:
     weekly_cap: int
     reminder_time: time
     default_timezone: str
+    # debt.conduct: hours by kind of day (None: start-end every day) and the day and month caps
+    hours: DayHours | None = None
+    daily_cap: int | None = None
+    monthly_cap: int | None = None
+
+    def caps(self) -> tuple[tuple[int, int], ...]:
+        """(cap, days) for each cap the policy sets: unprompted messages in any span of `days`."""
+        found = ((self.daily_cap, 1), (self.weekly_cap, 7), (self.monthly_cap, 31))
+        return tuple((cap, days) for cap, days in found if cap is not None)
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,13 @@ class Policy:
     # A statement required in every unprompted message and after verification (US: "This is an
     # attempt to collect a debt..."); None where the law asks for none.
     disclosure: str | None = None
+    lender: Lender | None = None  # named in every unprompted message
+    charge_cap: ChargeCap | None = None
+    # a regulator's delinquency classes (Indonesia's collectibility 1-5), shown beside the stage
+    classes: tuple[Stage, ...] = ()
+
+    def class_for(self, dpd: int) -> str | None:
+        return next((c.name for c in self.classes if c.contains(dpd)), None)
 
     def stage_for(self, dpd: int) -> Stage:
         for stage in self.stages:
@@ -179,69 +190,11 @@ class Policy:
         return [s.name for s in self.stages].index(name)
 
 
-class _Reader:
-    """Reads typed values out of a TOML table, naming the key on every error."""
-
-    def __init__(self, source: str, table: dict[str, Any], prefix: str = "") -> None:
-        self.source, self.table, self.prefix = source, table, prefix
-
-    def fail(self, key: str, reason: str) -> PolicyError:
-        return PolicyError(self.source, self.prefix + key, reason)
-
-    def sub(self, key: str) -> _Reader:
-        value = self.table.get(key)
-        if not isinstance(value, dict):
-            raise self.fail(key, "missing table")
-        return _Reader(self.source, value, f"{self.prefix}{key}.")
-
-    def get(self, key: str, kind: type, default: Any = ...) -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise self.fail(key, "missing")
-            return default
-        value = self.table[key]
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise self.fail(key, "must be a whole number")
-        if kind in (str, bool, list, dict) and not isinstance(value, kind):
-            raise self.fail(key, f"must be a {kind.__name__}")
-        return value
-
-    def count(self, key: str, default: Any = ..., low: int = 0) -> int:
-        value = self.get(key, int, default)
-        if value is not None and value < low:
-            raise self.fail(key, f"must be at least {low}")
-        return value
-
-    def decimal(self, key: str, default: Any = ..., high: Decimal | None = None) -> Decimal:
-        raw = self.get(key, object, default)
-        if isinstance(raw, float):
-            raise self.fail(key, 'write decimals as strings, e.g. "0.05"')
-        try:
-            value = to_decimal(raw)
-        except MoneyError as exc:
-            raise self.fail(key, str(exc)) from None
-        if value < 0 or (high is not None and value > high):
-            raise self.fail(key, f"must be between 0 and {high}" if high else "must not be negative")
-        return value
-
-    def choice(self, key: str, choices: tuple[str, ...], default: Any = ...) -> str:
-        value = self.get(key, str, default)
-        if value is not None and value not in choices:
-            raise self.fail(key, f"must be one of {', '.join(choices)}")
-        return value
-
-    def clock(self, key: str) -> time:
-        try:
-            return time.fromisoformat(self.get(key, str))
-        except ValueError:
-            raise self.fail(key, "must be a time like 08:00") from None
-
-
-def _stages(r: _Reader) -> tuple[Stage, ...]:
-    rows = r.get("stages", list)
+def _stages(r: _Reader, key: str = "stages") -> tuple[Stage, ...]:
+    rows = r.get(key, list)
     stages, expected = [], 0
     for i, row in enumerate(rows):
-        s = _Reader(r.source, row, f"stages[{i}].")
+        s = _Reader(r.source, row, f"{key}[{i}].")
         stage = Stage(s.get("name", str), s.count("min_dpd"), s.count("max_dpd", None))
         if stage.name in {s.name for s in stages}:
             raise s.fail("name", f"stage {stage.name!r} is named twice")
@@ -256,7 +209,7 @@ def _stages(r: _Reader) -> tuple[Stage, ...]:
             expected = stage.max_dpd + 1
         stages.append(stage)
     if not stages:
-        raise r.fail("stages", "at least one stage is needed")
+        raise r.fail(key, "at least one stage is needed")
     return tuple(stages)
 
 
@@ -346,13 +299,7 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
             grace_days=promise.count("grace_days", 0),
             max_broken=promise.count("max_broken", 2, low=1),
         ),
-        contact=ContactRule(
-            start=contact.clock("start"),
-            end=contact.clock("end"),
-            weekly_cap=contact.count("weekly_cap", low=0),
-            reminder_time=contact.clock("reminder_time"),
-            default_timezone=contact.get("default_timezone", str),
-        ),
+        contact=_contact(contact, r.get("country", str)),
         verification=VerificationRule(
             factor=verify.choice("factor", FACTORS, "dob"),
             alternative=verify.choice("alternative", FACTORS, None),
@@ -378,6 +325,9 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
         cases=_cases(_Reader(source, r.get("cases", dict, {}), "cases.")),
         disclosure=r.choice("disclosure", DISCLOSURES, None),
         update_keep_days=_update_keep_days(r),
+        lender=parse_lender(r),
+        charge_cap=parse_charge_cap(r, PRODUCTS),
+        classes=_stages(r, "classes") if "classes" in r.table else (),
     )
     if policy.contact.start >= policy.contact.end:
         raise contact.fail("end", "must be after start")
@@ -385,6 +335,24 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
     if not _known_zone(zone):  # contact hours and "today" count in it: a typo must not move them to UTC
         raise contact.fail("default_timezone", f"{zone!r} is not an IANA time zone")
     return policy
+
+
+def _contact(contact: _Reader, country: str) -> ContactRule:
+    """start/end may be left out when [contact.hours] is given: the working day's window."""
+    hours = parse_hours(contact, country)
+    working = hours.working_day if hours else None
+    start = contact.clock("start") if "start" in contact.table or working is None else working.start
+    end = contact.clock("end") if "end" in contact.table or working is None else working.end
+    return ContactRule(
+        start=start,
+        end=end,
+        weekly_cap=contact.count("weekly_cap", low=0),
+        reminder_time=contact.clock("reminder_time"),
+        default_timezone=contact.get("default_timezone", str),
+        hours=hours,
+        daily_cap=contact.count("daily_cap", None, low=0),
+        monthly_cap=contact.count("monthly_cap", None, low=0),
+    )
 
 
 def _known_zone(name: str) -> bool:
@@ -409,7 +377,7 @@ def _update_keep_days(r: _Reader) -> int:
 
 
 def load_policy(name_or_path: str) -> Policy:
-    """A preset by name (cn, us, uk) or a TOML file by path."""
+    """A preset by name (cn, us, uk, ru, id, br) or a TOML file by path."""
     if name_or_path in PRESETS:
         text = resources.files("debt.presets").joinpath(f"{name_or_path}.toml").read_text("utf-8")
         source = f"preset {name_or_path}"

@@ -18,7 +18,7 @@ from debt import matching
 from debt.money import Money
 from debt.policy import Policy
 
-LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval")
+LEFT_OUT = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval", "refused_contact")
 
 
 def priority(
@@ -59,6 +59,7 @@ class QueueFacts:
     promises: tuple[tuple[str, date], ...]  # (status, due date), newest due first
     last_seen: datetime | None
     awaiting_approval: bool = False  # an arrangement awaits the bank's approval
+    refused_contact: bool = False  # the debtor refused contact (store.contact_log.refuse_contact)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class Entry:
 def left_out_reason(facts: QueueFacts, as_of: date, grace_days: int) -> str | None:
     if facts.status == "disputed" or "dispute" in facts.open_cases:
         return "dispute"
+    if facts.refused_contact:  # nobody calls: the law lets the debtor refuse contact (230-FZ art. 8)
+        return "refused_contact"
     for kind in ("hardship", "callback"):
         if kind in facts.open_cases:
             return kind

@@ -9,9 +9,12 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from debt.account import Account
+from debt.charge_cap import cap_limit, capped, room
 from debt.memo import per_terms_policy_and_day
 from debt.money import Money, round_minor
 from debt.policy import CreditReportRule, InterestRule, Policy, Stage
+
+PAID_RECORD_DAYS = 7  # retention_from due_date: a paid record goes within 5 working days
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class Timeline:
     cure_by: date | None  # ... by this date, the day before the next fee, stage or credit report
     interest_per_day: Money  # on interest_base, at the policy's rate
     interest_base: Money  # what bears interest: the balance or the arrears, as the policy says
+    charge_cap: Money | None = None  # the most fees, interest and penalties may come to (debt.charge_cap)
+    charge_cap_reached: bool = False  # nothing more is charged: the debtor is told so
 
 
 @per_terms_policy_and_day
@@ -95,6 +100,7 @@ def timeline(account: Account, policy: Policy, today: date,
     deadlines += [day for day in (report.will_be_reported_on, report.next_step_on) if day is not None]
     overdue = Money(max(account.overdue_amount, Decimal(0)), account.currency)
     base = interest_base(account, policy)
+    left = room(account, policy)
     return Timeline(
         as_of=today,
         dpd=dpd,
@@ -104,8 +110,10 @@ def timeline(account: Account, policy: Policy, today: date,
         credit_report=report,
         cure_amount=overdue,
         cure_by=max(min(deadlines) - timedelta(days=1), today) if deadlines and overdue else None,
-        interest_per_day=Money(base.amount * policy.interest.daily_rate, account.currency),
+        interest_per_day=capped(Money(base.amount * policy.interest.daily_rate, account.currency), left),
         interest_base=base,
+        charge_cap=cap_limit(account, policy),
+        charge_cap_reached=left is not None and not left,
     )
 
 
@@ -176,7 +184,8 @@ def fee_amount(account: Account, policy: Policy, cycle: int) -> Money:
 def next_fee(account: Account, policy: Policy, today: date) -> FeeEvent | None:
     """The next fee charged after today: the day after each missed due date (DPD 1, 31, 61 ...).
 
-    None when nothing is overdue or the fee would be zero (e.g. a capped fee on a zero minimum).
+    None when nothing is overdue or the fee would be zero (e.g. a capped fee on a zero minimum,
+    or the charges at the policy's cap); cut to the room left under that cap.
     """
     since = overdue_since(account)
     if since is None:
@@ -184,7 +193,7 @@ def next_fee(account: Account, policy: Policy, today: date) -> FeeEvent | None:
     cycle_days = policy.fee.cycle_days
     days = (today - since).days  # the fee for cycle k falls on DPD k*cycle_days + 1
     cycle = 0 if days < 1 else (days - 1) // cycle_days + 1
-    amount = fee_amount(account, policy, cycle)
+    amount = capped(fee_amount(account, policy, cycle), room(account, policy))
     if not amount:
         return None
     return FeeEvent(since + timedelta(days=cycle * cycle_days + 1), amount)
@@ -290,9 +299,13 @@ def _kept_until(rule: CreditReportRule, since: date, worst: tuple[int, str], cle
     collection) is kept N years from the first missed due date + 180 days, and paying does not
     move it; a late payment that never came to that is kept N years from its own report date
     (the latest one). default_date: N years from the default (registered or, before it, the
-    arrears markers' first report date).
+    arrears markers' first report date). due_date (Brazil, CDC art. 43 §1 and the STJ): at most N
+    years from the first missed due date, and taken off once paid (within 5 working days: a
+    week, PAID_RECORD_DAYS, unless a holiday falls in it).
     """
     years = rule.retention_years
+    if rule.retention_from == "due_date":
+        return min(add_years(since, years), cleared_on + timedelta(days=PAID_RECORD_DAYS))
     if rule.retention_from == "cure":
         return add_years(cleared_on, years)
     if rule.retention_from == "first_delinquency_plus_180":

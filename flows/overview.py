@@ -91,7 +91,8 @@ def _report_step(step: str) -> Text:
     return Text(N_("the account is charged off"))
 
 
-def _credit_report(report: CreditReport) -> list[Text]:
+def _credit_report(report: CreditReport, removed_when_paid: bool = False) -> list[Text]:
+    """removed_when_paid: the policy takes a paid record off (retention_from due_date, Brazil)."""
     parts: list[Text] = []
     if report.status == "not_reported":
         parts.append(Text(N_("Credit report: nothing is reported about this account.")))
@@ -113,7 +114,10 @@ def _credit_report(report: CreditReport) -> list[Text]:
     if report.next_step_on and report.next_step:
         parts.append(Text(N_("If nothing is paid, on {date}: {step}."),
                           {"date": report.next_step_on, "step": _report_step(report.next_step)}))
-    if report.kept_until:
+    if report.kept_until and removed_when_paid:
+        parts.append(Text(N_("If you clear the arrears today, the record is taken off your credit report by "
+                             "{date}."), {"date": report.kept_until}))
+    elif report.kept_until:
         parts.append(NP_("If you clear the arrears today, the record stays on your credit report "
                          "until {date} ({years} year).",
                          "If you clear the arrears today, the record stays on your credit report "
@@ -161,7 +165,10 @@ async def next_steps(ctx: Ctx, args: str = "") -> None:
         parts.append(Text(N_("On {date}, your account moves to {stage}."),
                           {"date": line.next_stage.on, "stage": stage_words(line.next_stage.stage)}))
     parts += _interest(ctx, line)
-    parts += _credit_report(line.credit_report)
+    if line.charge_cap_reached and line.charge_cap is not None:
+        parts.append(Text(N_("Fees, interest and penalties on your account have reached their limit of "
+                             "{cap}: nothing more will be added."), {"cap": line.charge_cap}))
+    parts += _credit_report(line.credit_report, ctx.policy.credit_report.retention_from == "due_date")
     parts += _cure(ctx, line)
     ctx.go("menu")
     ctx.say(*parts, buttons=verified_buttons())

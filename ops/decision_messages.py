@@ -16,12 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from debt.contact_rules import inside_hours
+from debt.contact_rules import may_contact
 from debt.local_time import debtor_zone
 from debt.money import Money
 from debt.policy import Policy
 from flows.types import N_, Reply, Text, command_button, person_button
-from ops.reminders import WEEK, Send, Unprompted, active_since, deliver, message_locale, unprompted_reply
+from ops.reminders import (
+    WEEK,
+    Send,
+    Unprompted,
+    active_since,
+    debtor_sent,
+    deliver,
+    message_locale,
+    unprompted_reply,
+)
 from store import arrangement_decisions, cases
 from store.arrangement_decisions import OwedDecision
 from store.db import Store
@@ -95,13 +104,17 @@ async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owe
     async with store.read() as db:
         decisions = await arrangement_decisions.owed_decisions(db, now - WEEK, active_since=since)
         outcomes = await cases.owed_outcomes(db, now - WEEK, active_since=since)
-    owed, seen = [], set()
+    owed, seen, debtors = [], set(), set()
     for table, rows in (("arrangement", decisions), ("case", outcomes)):
         for row in rows:
             zone = debtor_zone(row.timezone, policy.contact.default_timezone)
-            if (table, row.id) in seen or not inside_hours(now.astimezone(zone), policy.contact):
+            if (table, row.id) in seen or row.chat_id in debtors:
+                continue
+            # the caps count every kind: one message per debtor per run, and only under them
+            if not may_contact(now, zone, policy.contact, False, await debtor_sent(store, row.chat_id, now)):
                 continue
             seen.add((table, row.id))
+            debtors.add(row.chat_id)
             if isinstance(row, OwedDecision):
                 reply = _decision(policy, row)
             else:

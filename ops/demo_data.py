@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import phonenumbers
+from babel.numbers import get_currency_precision
 
 from debt.local_time import bank_today
 from debt.money import quantum
@@ -52,8 +53,19 @@ NAMES = {
               ("Silva", "Santos", "Oliveira", "Souza", "Lima")),
     "id": (("Putri", "Budi", "Siti", "Agus", "Dewi"), ("Wijaya", "Santoso", "Hidayat", "Pratama", "Lestari")),
 }
-LIMITS = {"CNY": (5000, 10000, 20000, 50000, 80000)}
-DEFAULT_LIMITS = (1000, 2500, 5000, 8000, 12000)  # USD, GBP and the like
+LIMITS = {"CNY": (5000, 10000, 20000, 50000, 80000), "RUB": (30000, 50000, 100000, 150000, 300000),
+          "IDR": (2000000, 5000000, 10000000, 20000000, 40000000)}
+DEFAULT_LIMITS = (1000, 2500, 5000, 8000, 12000)  # USD, GBP, BRL and the like
+MINIMUM_FLOOR = {"RUB": Decimal(500), "IDR": Decimal(50000)}  # else 25
+PAYMENT_SCALE = {"RUB": 50, "IDR": 10000}  # last payments of 50-500 units times this
+# Where the policy's country speaks one of ours, most of its people speak it, across its zones
+# (the contact hours are the debtor's local time).
+LOCAL = {
+    "RU": ("ru", ("Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Novosibirsk",
+                  "Asia/Vladivostok")),
+    "ID": ("id", ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")),
+    "BR": ("pt-BR", ("America/Sao_Paulo", "America/Manaus", "America/Recife")),
+}
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,9 @@ class DemoIdentity:
 
 
 def _money(value: Decimal, currency: str) -> str:
-    return str(value.quantize(quantum(currency), rounding=ROUND_HALF_UP))
+    """In the currency's minor units; whole where cash has no cents (IDR)."""
+    step = Decimal(1) if get_currency_precision(currency) == 0 else quantum(currency)
+    return str(value.quantize(step, rounding=ROUND_HALF_UP))
 
 
 def _phone(rng: random.Random, region: str) -> str:
@@ -104,7 +118,7 @@ def _balances(rng: random.Random, policy: Policy, dpd: int, product: str) -> dic
     cur = policy.currency
     limit = Decimal(rng.choice(LIMITS.get(cur, DEFAULT_LIMITS)))
     balance = limit * Decimal(rng.randint(30, 100)) / 100
-    minimum = max(balance * Decimal("0.05"), Decimal(25))
+    minimum = max(balance * Decimal("0.05"), MINIMUM_FLOOR.get(cur, Decimal(25)))
     cycles = -(-dpd // 30)  # due dates missed
     overdue = min(balance, minimum * cycles)
     fees = _fees(policy, minimum, cycles)
@@ -119,8 +133,18 @@ def _balances(rng: random.Random, policy: Policy, dpd: int, product: str) -> dic
     }
 
 
-def _row(rng: random.Random, policy: Policy, number: int, stage: Stage, today: date) -> dict[str, str]:
+def _locale_and_zone(rng: random.Random, policy: Policy) -> tuple[str, str]:
+    if policy.country in LOCAL:
+        local, zones = LOCAL[policy.country]
+        locale = local if rng.random() < 0.8 else rng.choice(LOCALES)
+        zone = rng.choice(zones) if locale == local else ZONES.get(locale, policy.contact.default_timezone)
+        return locale, zone
     locale = rng.choices(LOCALES, weights=(3, 3, 1, 1, 1, 1, 1))[0]
+    return locale, ZONES.get(locale, policy.contact.default_timezone)
+
+
+def _row(rng: random.Random, policy: Policy, number: int, stage: Stage, today: date) -> dict[str, str]:
+    locale, zone = _locale_and_zone(rng, policy)
     dpd = _dpd(rng, stage)
     product = "card" if rng.random() < 0.8 else "loan"
     paid = today - timedelta(days=dpd + rng.randint(5, 40))
@@ -131,7 +155,7 @@ def _row(rng: random.Random, policy: Policy, number: int, stage: Stage, today: d
         "national_id_last4": f"{rng.randrange(10_000):04d}",
         "phone": _phone(rng, policy.country),
         "locale": locale,
-        "timezone": ZONES.get(locale, policy.contact.default_timezone),
+        "timezone": zone,
         "currency": policy.currency,
         "product": product,
         **_balances(rng, policy, dpd, product),
@@ -139,7 +163,8 @@ def _row(rng: random.Random, policy: Policy, number: int, stage: Stage, today: d
         # the next due date: within the month when up to date, else a 30-day cycle after the oldest
         "payment_due_date": (today + timedelta(days=30 - dpd % 30 if dpd else 1 + number % 28)).isoformat(),
         "last_payment_date": paid.isoformat(),
-        "last_payment_amount": _money(Decimal(rng.randint(50, 500)), policy.currency),
+        "last_payment_amount": _money(Decimal(rng.randint(50, 500) * PAYMENT_SCALE.get(policy.currency, 1)),
+                                      policy.currency),
         "status": "disputed" if number % 37 == 0 else "open",
     }
     return row

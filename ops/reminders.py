@@ -1,10 +1,11 @@
 """Reminders the day before a promise or instalment is due, and the rules for any unprompted message.
 
-An unprompted message goes out only inside the policy's contact hours [start, end) in the
-debtor's time zone (the account's, else the policy's default), never after /stop or a 403,
-never beyond the weekly cap, never while a dispute from any channel is open, never to a chat
-idle past binding_idle_days, and always with the policy's disclosure and its opt-out line.
-The debtor is the account: its chats share one weekly cap, one /stop, and one message per run
+An unprompted message goes out only inside the day's contact window in the debtor's time zone
+(the account's, else the policy's default), never after /stop or a 403 or a refusal of contact,
+never beyond a cap (per day, week or month, counted over every kind), never while a dispute
+from any channel is open, never to a chat idle past binding_idle_days, and always with the
+lender's name and phone, the policy's disclosure and its opt-out line.
+The debtor is the account: its chats share the caps, one /stop, and one message per run
 (to the chat that wrote last). `debt.contact_rules.should_remind` is the pure decision; here the
 candidates are read (store.contact_log.CONTACTABLE) and what was sent is recorded; the sending
 (rendering in the debtor's language, Telegram) is injected by the door (bot.jobs).
@@ -25,7 +26,7 @@ from debt.money import Money
 from debt.policy import Policy
 from flows.languages import locale_from_account
 from flows.types import N_, Button, Reply, Text, command_button, disclosure_texts, person_button
-from store.contact_log import Recipient, last_sent, mark_opted_out, record_sent, sent_since
+from store.contact_log import Recipient, last_sent, mark_opted_out, record_sent, sent_times
 from store.db import Store
 from store.promise_rows import PromiseToTell, iter_due_soon
 
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 OPT_OUT = N_("Reply /stop to stop these reminders.")
 WEEK = timedelta(days=7)
+CAP_SPAN = timedelta(days=31)  # the longest cap's span (debt.policy.ContactRule.caps)
+LENDER = N_("From {lender}, phone {phone}.")
+LENDER_WITH_ID = N_("From {lender} ({id_label} {id_number}), phone {phone}.")
 
 
 class Delivery(enum.Enum):
@@ -65,11 +69,29 @@ def message_locale(row: Recipient) -> str:
     return row.locale or locale_from_account(row.account_locale or "")
 
 
+def lender_texts(policy: Policy) -> tuple[Text, ...]:
+    """Who sends it, where the policy names the lender (230-FZ art. 7, CDC art. 42-A)."""
+    lender = policy.lender
+    if lender is None:
+        return ()
+    values = {"lender": lender.name, "phone": lender.phone}
+    if lender.id_label:
+        return (Text(LENDER_WITH_ID, {**values, "id_label": lender.id_label, "id_number": lender.id_number}),)
+    return (Text(LENDER, values),)
+
+
 def unprompted_reply(
     policy: Policy, parts: tuple[Text, ...], buttons: tuple[tuple[Button, ...], ...]
 ) -> Reply:
-    """Every unprompted message ends alike: the policy's disclosure, then the way to stop them."""
-    return Reply((*parts, *disclosure_texts(policy), Text(OPT_OUT)), buttons)
+    """Every unprompted message ends alike: who sends it, the policy's disclosure, then the way
+    to stop them."""
+    return Reply((*parts, *lender_texts(policy), *disclosure_texts(policy), Text(OPT_OUT)), buttons)
+
+
+async def debtor_sent(store: Store, chat_id: int, now: datetime) -> list[datetime]:
+    """The unprompted messages the chat's debtor had within the longest cap's span."""
+    async with store.read() as db:
+        return await sent_times(db, chat_id, now - CAP_SPAN)
 
 
 def reminder_reply(policy: Policy, amount: Money, due: date) -> Reply:
@@ -111,8 +133,8 @@ async def due_reminders(store: Store, policy: Policy, now: datetime) -> list[Unp
         row = firsts[(ref, due)]
         chat_id = row.chat_id
         zone = debtor_zone(row.timezone, policy.contact.default_timezone)
+        sent = await debtor_sent(store, chat_id, now)
         async with store.read() as db:
-            sent = await sent_since(db, chat_id, now - WEEK)
             last = await last_sent(db, chat_id, "reminder")
         total = sum(amounts.values(), Money(Decimal(0), row.promise.amount.currency))
         if should_remind(now=now, due=due, zone=zone, contact=policy.contact, opted_out=False,

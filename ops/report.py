@@ -76,6 +76,7 @@ async def gather(store: Store, policy: Policy, as_of: date) -> dict[str, Any]:
                 week["made"] += 1
                 week["kept"] += row.status == "kept"
     queue = await summarise(store, policy, as_of)
+    refused = queue.left_out["refused_contact"]
     rate = (Decimal(served) / verified).quantize(Decimal("0.001")) if verified else None
     return {
         "as_of": as_of.isoformat(),
@@ -89,7 +90,8 @@ async def gather(store: Store, policy: Policy, as_of: date) -> dict[str, Any]:
         "disputes": cases.get("dispute", 0),
         "hardship": cases.get("hardship", 0),
         "callbacks": cases.get("callback", 0),
-        "calls_saved": max(sum(queue.left_out.values()) - bank_disputed, 0),
+        # a refusal of contact is the debtor's right, not a call the bot saved
+        "calls_saved": max(sum(queue.left_out.values()) - bank_disputed - refused, 0),
         "left_out": dict(sorted(queue.left_out.items())),
         "disputed_by_bank": bank_disputed,
         "weeks": [{"week": w, "made": c["made"], "kept": c["kept"]} for w, c in sorted(weeks.items())],

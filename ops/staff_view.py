@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from debt.arrangements import quotes
+from debt.contact_rules import counts, next_allowed
+from debt.local_time import debtor_zone
 from debt.money import Money, round_minor
 from debt.policy import Policy, Stage
 from debt.timeline import timeline
 from store.accounts import AccountRecord, get_account
 from store.arrangement_rows import open_arrangement
 from store.cleared_arrears import last_cleared
+from store.contact_log import account_opted_out, account_sent_times, contact_refused_at
 from store.db import Store
 from store.promise_rows import broken_in_row, promises_for
 from store.staff_queries import chat_summary, open_cases
@@ -46,7 +49,7 @@ def plain(value: Any) -> Any:
 
 
 def _flags(record: AccountRecord, promises: list, cases: list, broken: int, policy: Policy,
-           chats: Any, arrangement: Any) -> list[str]:
+           chats: Any, arrangement: Any, refused: datetime | None = None) -> list[str]:
     status = record.account.status
     kinds = {case.kind for case in cases}
     flags = [status] if status != "open" else []
@@ -64,11 +67,37 @@ def _flags(record: AccountRecord, promises: list, cases: list, broken: int, poli
         flags.append("chat_verified")
     if chats.opted_out:
         flags.append("opted_out")
+    if refused is not None:
+        flags.append("refused_contact")
     return flags
 
 
-async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> dict[str, Any] | None:
-    """The account's view as plain data, or None when there is no such account."""
+_SPANS = {1: "day", 7: "week", 31: "month"}
+_MONTH = timedelta(days=31)
+
+
+def _contact(policy: Policy, record: AccountRecord, sent: list[datetime], refused: datetime | None,
+             stopped: bool, now: datetime) -> dict[str, Any]:
+    """The unprompted messages counted against each cap, whether one may go now, else when the
+    next may (None: not while the debtor has refused contact or said /stop, or never under a
+    cap of 0)."""
+    contact = policy.contact
+    zone = debtor_zone(record.account.timezone, contact.default_timezone)
+    sent_in = counts(sent, now, contact)
+    at = None if refused or stopped else next_allowed(now, zone, contact, sent)
+    return {
+        "sent": {_SPANS[days]: sent_in[days] for _, days in contact.caps()},
+        "caps": {_SPANS[days]: cap for cap, days in contact.caps()},
+        "allowed_now": at == now,
+        "next_allowed_at": at.astimezone(zone).isoformat() if at and at != now else None,
+        "refused_contact_at": plain(refused),
+    }
+
+
+async def account_view(store: Store, policy: Policy, ref: str, as_of: date,
+                       now: datetime | None = None) -> dict[str, Any] | None:
+    """The account's view as plain data, or None when there is no such account. With `now`, also
+    its unprompted messages against the caps and when the next may go ("contact")."""
     async with store.read() as db:
         record = await get_account(db, ref)
         if record is None:
@@ -79,6 +108,9 @@ async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> d
         chats = await chat_summary(db, ref)
         arrangement = await open_arrangement(db, ref)
         cleared = await last_cleared(db, ref)
+        refused = await contact_refused_at(db, ref)
+        stopped = await account_opted_out(db, ref)
+        sent = [] if now is None else await account_sent_times(db, ref, now - _MONTH)
     account = record.account
     line = timeline(account, policy, as_of, cleared)
     return {
@@ -96,6 +128,7 @@ async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> d
             "oldest_due_date", "last_payment_date", "last_payment_amount", "payment_due_date")},
         "dpd": line.dpd,
         "stage": line.stage.name,
+        "class": policy.class_for(line.dpd),  # the regulator's delinquency class, if the policy has one
         "timeline": plain(line),
         "arrangements": plain(quotes(account, policy, as_of)),
         "promises": [
@@ -105,7 +138,8 @@ async def account_view(store: Store, policy: Policy, ref: str, as_of: date) -> d
         ],
         "cases": plain(cases),
         "broken_promises_in_row": broken,
-        "flags": _flags(record, promises, cases, broken, policy, chats, arrangement),
+        "flags": _flags(record, promises, cases, broken, policy, chats, arrangement, refused),
+        **({"contact": _contact(policy, record, sent, refused, stopped, now)} if now else {}),
     }
 
 

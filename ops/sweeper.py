@@ -24,10 +24,9 @@ from debt.money import Money
 from debt.policy import Policy
 from debt.portfolio import PaymentRow
 from flows.types import N_, Reply, Text, command_button, person_button
-from ops.reminders import WEEK, Unprompted, active_since, message_locale, unprompted_reply
+from ops.reminders import WEEK, Unprompted, active_since, debtor_sent, message_locale, unprompted_reply
 from store import audit, outbox
 from store.accounts import get_account
-from store.contact_log import sent_since
 from store.db import Connection, Store
 from store.notice_payloads import BrokenNotice, KeptNotice
 from store.payments import payments_recorded
@@ -152,8 +151,7 @@ async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Unp
             continue
         seen |= {ref, row.chat_id}
         zone = debtor_zone(row.timezone, policy.contact.default_timezone)
-        async with store.read() as db:
-            sent = await sent_since(db, row.chat_id, now - WEEK)
+        sent = await debtor_sent(store, row.chat_id, now)
         if may_contact(now, zone, policy.contact, False, sent):
             reply = broken_reply(policy, row.promise.unpaid, row.promise.due_date)
             out.append(Unprompted(row.chat_id, message_locale(row), "broken", reply, ref))

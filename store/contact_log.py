@@ -1,4 +1,5 @@
-"""Unprompted messages the bot sent (reminders, broken-promise offers): the weekly cap counts them.
+"""Unprompted messages the bot sent (reminders, broken-promise offers, decisions): the caps count
+them; and the debtor's refusal of contact, which silences them all.
 
 Only messages the debtor did not ask for are logged here; answers to the debtor's own
 messages are never capped. They are counted, and stopped, per debtor: a message to any chat
@@ -26,6 +27,7 @@ CONTACTABLE = """c.verified_at IS NOT NULL AND c.opted_out = 0
              AND c.last_seen_at >= :active_since
              AND a.status <> 'disputed'
              AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.account_ref = a.account_ref)
+             AND NOT EXISTS (SELECT 1 FROM contact_refusals r WHERE r.account_ref = a.account_ref)
              AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.account_ref = a.account_ref
                              AND k.kind = 'dispute' AND k.status = 'open')"""
 
@@ -78,6 +80,26 @@ async def sent_since(db: aiosqlite.Connection, chat_id: int, since: datetime) ->
     return count
 
 
+async def sent_times(db: aiosqlite.Connection, chat_id: int, since: datetime) -> list[datetime]:
+    """When each unprompted message went to the chat's debtor at or after `since` (the caps of
+    debt.contact_rules count them over every kind)."""
+    async with db.execute(
+        f"SELECT m.at FROM messages_sent m WHERE m.at >= :since AND {_DEBTORS}",
+        {"since": since.isoformat(), "chat_id": chat_id},
+    ) as cur:
+        return [datetime.fromisoformat(row[0]) for row in await cur.fetchall()]
+
+
+async def account_sent_times(db: aiosqlite.Connection, account_ref: str, since: datetime) -> list[datetime]:
+    """The same for an account, whichever chat had them (`debtdesk show`)."""
+    async with db.execute(
+        "SELECT m.at FROM messages_sent m WHERE m.at >= ? AND (m.account_ref = ?"
+        " OR m.chat_id IN (SELECT chat_id FROM chats WHERE account_ref = ?))",
+        (since.isoformat(), account_ref, account_ref),
+    ) as cur:
+        return [datetime.fromisoformat(row[0]) for row in await cur.fetchall()]
+
+
 async def last_sent(db: aiosqlite.Connection, chat_id: int, kind: str) -> datetime | None:
     """When the chat's debtor last had a message of this kind, in any of their chats."""
     async with db.execute(
@@ -111,3 +133,28 @@ async def resume_account(db: aiosqlite.Connection, account_ref: str) -> None:
 async def account_opted_out(db: aiosqlite.Connection, account_ref: str) -> bool:
     async with db.execute("SELECT 1 FROM opt_outs WHERE account_ref = ?", (account_ref,)) as cur:
         return await cur.fetchone() is not None
+
+
+async def refuse_contact(db: aiosqlite.Connection, account_ref: str, at: datetime, source: str) -> bool:
+    """The debtor refused contact (a statement, recorded by staff or the bank's API). False if
+    it was already recorded."""
+    async with db.execute(
+        "INSERT INTO contact_refusals (account_ref, at, source) VALUES (?, ?, ?)"
+        " ON CONFLICT (account_ref) DO NOTHING RETURNING account_ref",
+        (account_ref, at.isoformat(), source),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def withdraw_refusal(db: aiosqlite.Connection, account_ref: str) -> bool:
+    """The debtor withdrew the refusal. False if there was none."""
+    async with db.execute(
+        "DELETE FROM contact_refusals WHERE account_ref = ? RETURNING account_ref", (account_ref,)
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def contact_refused_at(db: aiosqlite.Connection, account_ref: str) -> datetime | None:
+    async with db.execute("SELECT at FROM contact_refusals WHERE account_ref = ?", (account_ref,)) as cur:
+        row = await cur.fetchone()
+    return datetime.fromisoformat(row[0]) if row else None

@@ -83,13 +83,14 @@ _UNITS = (
 # instead of copying its expressions (and subqueries) into every outer place that names them.
 # The layers carry integers only (copying text from layer to layer costs more than all the
 # arithmetic); the last one fetches the account's text by rowid.
-#   left_out: 0 listed, 1 dispute, 2 hardship, 3 callback, 4 pending promise, 5 awaiting approval
-#   (the first wins)
+#   left_out: 0 listed, 1 dispute, 6 refused contact, 2 hardship, 3 callback, 4 pending promise,
+#   5 awaiting approval (the first wins)
 #   due_day, seen_day: the oldest due date and the day of the last message, as days since
 #   1970-01-01 (NULL when there is none)
 _FACTS = f"""
 SELECT a.rowid AS rid,
-  CASE WHEN a.status = 'disputed' THEN 1
+  CASE WHEN a.status = 'disputed' OR h.open_case = 1 THEN 1
+    WHEN EXISTS (SELECT 1 FROM contact_refusals r WHERE r.account_ref = a.account_ref) THEN 6
     ELSE coalesce(h.open_case, CASE WHEN h.waiting THEN 4 WHEN h.awaiting THEN 5 END, 0) END AS left_out,
   {_BROKEN} AS broken,
   {_UNITS} AS units,
@@ -137,7 +138,8 @@ _EXACT = ("CASE WHEN q.p IS NULL AND q.left_out = 0 "
 _PRIORITY_TEXT = f"printf('%d.%04d', {_EXACT} / 10000, {_EXACT} % 10000)"
 _LISTED_REASON = "CASE q.band WHEN 2 THEN 'broken_promise' ELSE 'overdue' END"
 _REASON = ("CASE q.left_out WHEN 1 THEN 'dispute' WHEN 2 THEN 'hardship' WHEN 3 THEN 'callback' "
-           f"WHEN 4 THEN 'pending_promise' WHEN 5 THEN 'awaiting_approval' ELSE {_LISTED_REASON} END")
+           f"WHEN 4 THEN 'pending_promise' WHEN 5 THEN 'awaiting_approval' WHEN 6 THEN 'refused_contact' "
+           f"ELSE {_LISTED_REASON} END")
 _FIELDS = (f"a.account_ref, {_REASON}, CASE WHEN q.left_out = 0 THEN {_PRIORITY_TEXT} END, "
            "{stage_name}, q.dpd, a.overdue_amount, a.currency, q.broken, max(q.since, 0)")
 
@@ -159,11 +161,11 @@ _ORDER = f"ORDER BY q.band DESC, {_EXACT} DESC, a.account_ref"
 
 _COUNTS = f"""
 SELECT sum(left_out = 1), sum(left_out = 2), sum(left_out = 3), sum(left_out = 4), sum(left_out = 5),
-  sum(band = 2), sum(band = 1)
+  sum(left_out = 6), sum(band = 2), sum(band = 1)
 FROM ({_DAYS})
 """
-_COUNTED = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval", "broken_promise",
-            "overdue")
+_COUNTED = ("dispute", "hardship", "callback", "pending_promise", "awaiting_approval", "refused_contact",
+            "broken_promise", "overdue")
 
 
 class QueueRow:
@@ -334,6 +336,7 @@ SELECT a.account_ref, a.currency, a.overdue_amount, a.oldest_due_date, a.status,
           AND c.status = 'open') AS callback,
   EXISTS (SELECT 1 FROM arrangements r WHERE r.account_ref = a.account_ref
           AND r.status = 'pending_approval') AS awaiting_approval,
+  EXISTS (SELECT 1 FROM contact_refusals x WHERE x.account_ref = a.account_ref) AS refused_contact,
   (SELECT group_concat(entry, ',') FROM
      (SELECT p.status || ':' || p.due_date AS entry FROM promises p WHERE p.account_ref = a.account_ref
       ORDER BY p.due_date DESC, p.id DESC)) AS promise_history,
@@ -359,6 +362,7 @@ def _facts(row: aiosqlite.Row) -> QueueFacts:
         promises=tuple(history),
         last_seen=datetime.fromisoformat(row["last_seen"]) if row["last_seen"] else None,
         awaiting_approval=bool(row["awaiting_approval"]),
+        refused_contact=bool(row["refused_contact"]),
     )
 
 

@@ -36,8 +36,35 @@ GB_CARD = MappingProxyType({
     "fees_charged": "24.00", "interest_charged": "31.20", "last_payment_date": "", "last_payment_amount": "",
     "status": "open",
 })
+# The markets' accounts (issue 16): a RUB loan in Moscow, an IDR card in Jakarta, a BRL card in
+# São Paulo, each overdue since 2026-02-01 with charges below the policy's cap.
+RU_LOAN = MappingProxyType({
+    "account_ref": "RU-0001", "customer_name": "Анна Иванова", "date_of_birth": "1985-04-12",
+    "national_id_last4": "1234", "phone": "+79123456789", "locale": "ru", "timezone": "Europe/Moscow",
+    "currency": "RUB", "product": "loan", "credit_limit": "0", "balance": "60000.00",
+    "minimum_due": "10000.00", "overdue_amount": "10000.00", "oldest_due_date": "2026-02-01",
+    "fees_charged": "0", "interest_charged": "0", "last_payment_date": "", "last_payment_amount": "",
+    "status": "open",
+})
+ID_CARD = MappingProxyType({
+    "account_ref": "ID-0001", "customer_name": "Siti Wijaya", "date_of_birth": "1985-04-12",
+    "national_id_last4": "1234", "phone": "+6281234567890", "locale": "id", "timezone": "Asia/Jakarta",
+    "currency": "IDR", "product": "card", "credit_limit": "20000000", "balance": "12000000",
+    "minimum_due": "1500000", "overdue_amount": "1500000", "oldest_due_date": "2026-02-01",
+    "fees_charged": "0", "interest_charged": "0", "last_payment_date": "", "last_payment_amount": "",
+    "status": "open",
+})
+BR_CARD = MappingProxyType({
+    "account_ref": "BR-0001", "customer_name": "Ana Silva", "date_of_birth": "1985-04-12",
+    "national_id_last4": "1234", "phone": "+5511961234567", "locale": "pt-BR",
+    "timezone": "America/Sao_Paulo", "currency": "BRL", "product": "card", "credit_limit": "5000",
+    "balance": "2000.00", "minimum_due": "300.00", "overdue_amount": "300.00",
+    "oldest_due_date": "2026-02-01", "fees_charged": "0", "interest_charged": "0",
+    "last_payment_date": "", "last_payment_amount": "", "status": "open",
+})
 PRESETS: Mapping[str, Mapping[str, str]] = {
     "cn": CN_CARD, "cn-file": CN_FILE, "cn-plain": CN_PLAIN, "gb": GB_CARD,
+    "ru": RU_LOAN, "id": ID_CARD, "br": BR_CARD,
 }
 
 

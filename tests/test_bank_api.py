@@ -72,7 +72,8 @@ def _audit(env: dict[str, str]) -> list[tuple[str, str, str]]:
 ENDPOINTS = [("GET", "/api/v1/accounts/CN-0001", None), ("GET", "/api/v1/queue", None),
              ("GET", "/api/v1/promises", None), ("GET", "/api/v1/report", None),
              ("POST", "/api/v1/accounts", {"accounts": []}), ("POST", "/api/v1/payments", {"payments": []}),
-             ("POST", "/api/v1/links", {"refs": ["CN-0001"]})]
+             ("POST", "/api/v1/links", {"refs": ["CN-0001"]}),
+             ("POST", "/api/v1/accounts/CN-0001/contact", {"refused": True})]
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
@@ -177,6 +178,29 @@ def test_an_account_is_the_json_of_show(server):
     shown = debtdesk(env, "show", "CN-0002", "--format", "json")
     assert answer.json() == json.loads(shown.stdout)
     assert missing.status_code == 404
+
+
+def test_the_debtors_refusal_of_contact_is_recorded_and_withdrawn_through_the_api(server):
+    """Issue 16: the refusal leaves the account out of the queue and shows in `show`."""
+    _, env, _ = server
+    with _client(server) as client:
+        first = client.post("/api/v1/accounts/CN-0003/contact", json={"refused": True})
+        again = client.post("/api/v1/accounts/CN-0003/contact", json={"refused": True})
+        shown = client.get("/api/v1/accounts/CN-0003").json()
+        queue = client.get("/api/v1/queue", params={"limit": 500}).json()["accounts"]
+        withdrawn = client.post("/api/v1/accounts/CN-0003/contact", json={"refused": False})
+        back = client.get("/api/v1/queue", params={"limit": 500}).json()["accounts"]
+        unknown = client.post("/api/v1/accounts/NO-SUCH/contact", json={"refused": True})
+        wrong = client.post("/api/v1/accounts/CN-0003/contact", json={"refused": "maybe please"})
+    assert first.json() == {"account_ref": "CN-0003", "refused": True, "changed": True}
+    assert again.json()["changed"] is False
+    assert "refused_contact" in shown["flags"] and shown["contact"]["next_allowed_at"] is None
+    assert "CN-0003" not in [entry["account_ref"] for entry in queue]
+    assert withdrawn.json() == {"account_ref": "CN-0003", "refused": False, "changed": True}
+    assert "CN-0003" in [entry["account_ref"] for entry in back]
+    assert (unknown.status_code, wrong.status_code) == (404, 422)
+    actions = [(a, b) for a, b, _ in _audit(env)]
+    assert {("apikey:crm", "contact_refused"), ("apikey:crm", "contact_refusal_withdrawn")} <= set(actions)
 
 
 def test_the_queue_comes_in_pages_that_add_up_to_export_queue(server):

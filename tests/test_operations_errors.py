@@ -41,7 +41,7 @@ def test_unknown_debtdesk_policy_lists_the_presets(tmp_path):
                                          DEBTDESK_DB=database(tmp_path, "x.db")))
     assert done.returncode == 2
     assert done.stderr.startswith("debtdesk: DEBTDESK_POLICY: xx: ")
-    assert "a preset (cn, us, uk) or the path of a TOML file" in done.stderr, done.stderr
+    assert "a preset (cn, us, uk, ru, id, br) or the path of a TOML file" in done.stderr, done.stderr
 
 
 async def _line(process: asyncio.subprocess.Process, timeout: float = 20) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+import pytest
+
 from debt.policy import load_policy
 from ops.demo_data import DEMO_SECRET, LOCALES, demo_rows, seed_demo
 from store.accounts import count_accounts, get_account, iter_accounts
@@ -48,3 +50,25 @@ async def test_seeding_is_deterministic_and_happens_once(store):
     async with store.read() as db:
         assert (await get_account(db, "DEMO-0007"), await count_accounts(db)) == before
     assert [i.account_ref for i in again] == [i.account_ref for i in first]
+
+
+@pytest.mark.parametrize(("preset", "currency", "locale", "zones"), [
+    ("ru", "RUB", "ru", {"Europe/Moscow", "Asia/Vladivostok"}),
+    ("id", "IDR", "id", {"Asia/Jakarta", "Asia/Jayapura"}),
+    ("br", "BRL", "pt-BR", {"America/Sao_Paulo", "America/Manaus"}),
+])
+async def test_the_markets_demos_speak_their_language_in_their_currency_and_zones(store, preset, currency,
+                                                                                   locale, zones):
+    """Issue 16: `debtdesk demo --policy ru|id|br`: most people speak the country's language, in
+    its time zones; IDR amounts are whole rupiah."""
+    policy = load_policy(preset)
+    identities = await seed_demo(store, DEMO_SECRET, policy, NOW)
+    async with store.read() as db:
+        records = [r async for r in iter_accounts(db)]
+    assert {r.account.currency for r in records} == {currency}
+    locales = Counter(r.account.locale for r in records)
+    assert locales[locale] > len(records) * 0.7
+    assert zones <= {r.account.timezone for r in records if r.account.locale == locale}
+    assert [i.stage for i in identities] == [s.name for s in policy.stages]
+    if currency == "IDR":
+        assert all(r.account.balance == r.account.balance.to_integral_value() for r in records)

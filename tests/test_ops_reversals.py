@@ -29,7 +29,8 @@ async def account(store, clock) -> tuple[str, int]:
     """The GBP card (2400.00 owed, 300.00 overdue since 15 January) with a promise of 300 by 5 March."""
     ref = await seed(store, clock)
     async with store.unit() as db:
-        promise_id = await insert_promise(db, ref, Money(Decimal(300), "GBP"), date(2026, 3, 5), "chat", clock())
+        promise_id = await insert_promise(db, ref, Money(Decimal(300), "GBP"), date(2026, 3, 5), "chat",
+                                          clock())
     return ref, promise_id
 
 
@@ -40,7 +41,8 @@ async def figures(store, ref: str) -> dict:
 
 
 async def promise(store, promise_id: int) -> dict:
-    [row] = await rows(store, "SELECT status, paid_amount, resolved_at FROM promises WHERE id = ?", promise_id)
+    [row] = await rows(store, "SELECT status, paid_amount, resolved_at FROM promises WHERE id = ?",
+                       promise_id)
     return row
 
 

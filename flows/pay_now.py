@@ -59,7 +59,9 @@ def offer(ctx: Ctx, lead: Text, amount: Money | None) -> None:
         show_menu(ctx, lead, Text(N_("Use /pay to see how to pay.")))
         return
     amount = ctx.money(min(amount.amount, ctx.account.balance))
-    ctx.say(lead, Text(N_("You can pay it now, here in the chat.")), Text(N_("What would you like to do?")),
+    now = (Text(N_("You can pay it now on the bank's secure payment page.")) if ctx.pay_now.kind == "link"
+           else Text(N_("You can pay it now, here in the chat.")))
+    ctx.say(lead, now, Text(N_("What would you like to do?")),
             buttons=(pay_row(ctx, amount), *verified_buttons()))
 
 

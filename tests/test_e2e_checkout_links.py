@@ -106,3 +106,13 @@ async def test_without_a_way_to_pay_now_pay_keeps_its_instructions(tmp_path):
         assert plain.api.invoices == []
     finally:
         await plain.stop()
+
+
+async def test_a_plans_first_instalment_gets_its_link(bot):
+    await signed_in(bot)
+    plans = with_buttons(await bot.command(DEBTOR, "plans"))
+    schedule = with_buttons(await bot.press(DEBTOR, plans.data_for("12 months")))
+    [set_up] = [m for m in await bot.press(DEBTOR, schedule.data_for("Confirm this plan")) if links(m)]
+    assert "The first payment is £200.00" in set_up.text
+    [(label, url)] = links(set_up)
+    assert label == "Pay £200.00 now" and values(url)["amount"] == "200.00"

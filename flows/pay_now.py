@@ -87,7 +87,8 @@ def pay_lead(ctx: Ctx) -> list[Text]:
 
 
 def _minimum(ctx: Ctx) -> Money:
-    return ctx.money(max(ctx.policy.promise.min_amount, Decimal(0)))
+    """The policy's smallest promise, or the whole balance when less is owed."""
+    return ctx.money(max(min(ctx.policy.promise.min_amount, ctx.account.balance), Decimal(0)))
 
 
 async def on_pay_button(ctx: Ctx, data: str) -> None:

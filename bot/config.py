@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlparse
 
-from debt.policy import PolicyError, load_policy
+from debt.pay_signing import PayNow
+from debt.policy import Policy, PolicyError, load_policy
 from ops.event_signing import SecretError, parse_secret
 from ops.settings import (
     API_RATE,
@@ -40,6 +41,7 @@ KEYS = (
     "collectors_chat", "collectors_locale", "webhook_secret", "log_format", "log_level",
     "send_rate", "group_send_rate", "api_rate",
     "events_url", "events_secret", "events_retries", "events_backoff", "events_timeout",
+    "payment_provider_token", "checkout_secret",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -123,6 +125,21 @@ def _events(values: Mapping[str, object]) -> EventsSettings | None:
                           _seconds(values, "events_timeout", EVENTS_TIMEOUT))
 
 
+def _pay_now(values: Mapping[str, object], policy: Policy) -> tuple[str | None, PayNow | None]:
+    """The provider token and how "Pay now" is offered: a Telegram invoice with a provider token,
+    else a signed link when the policy names a checkout page (which needs its key), else none."""
+    token = str(values.get("payment_provider_token") or "") or None
+    if token:
+        return token, PayNow("invoice")
+    if not policy.payment.checkout_url:
+        return None, None
+    key = str(values.get("checkout_secret") or "")
+    if len(key) < 16:
+        raise ConfigError("the policy's [payment] checkout_url needs DEBTDESK_CHECKOUT_SECRET (at least 16 "
+                          "characters, shared with the bank's checkout page) to sign the links")
+    return None, PayNow("link", policy.payment.checkout_url, key.encode())
+
+
 def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
     env = _env(env)
     path = path or env.get("DEBTDESK_CONFIG") or None
@@ -150,6 +167,7 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
     log_level = str(values.get("log_level", "INFO")).upper()
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"DEBTDESK_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
+    provider_token, pay_now = _pay_now(values, policy)
     return Config(
         db_path=str(values.get("db", "./debtdesk.db")),
         secret=str(secret).encode() if secret else None,
@@ -172,4 +190,6 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         locales=locales_setting(env),
         proxies=_proxies(env),
         api_rate=_rate(values, "api_rate", API_RATE, "minute"),
+        payment_provider_token=provider_token,
+        pay_now=pay_now,
     )

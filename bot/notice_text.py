@@ -65,6 +65,14 @@ MESSAGES = {
         "Opted out: account {account_ref} ({stage}) wants no more reminders or other unprompted messages."
     ),
     "opt_in": N_("Opted in: account {account_ref} ({stage}) wants reminders again."),
+    "payment": N_(
+        "Paid in the chat: account {account_ref} ({stage}) paid {amount}; the balance is now {balance}. "
+        "Payment {payment_id}."
+    ),
+    "reversal": N_(
+        "Payment reversed: account {account_ref}: {amount} of payment {payment_id} is owed again; "
+        "the balance is now {balance}."
+    ),
 }
 UNKNOWN = N_("Notice {kind} for account {account_ref}.")
 MISSING = "—"

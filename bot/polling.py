@@ -38,8 +38,10 @@ READ_MARGIN_SECONDS = 10.0
 
 
 def chat_key(update: Update) -> int | None:
-    chat = update.effective_chat
-    return chat.id if chat else None
+    """The chat an update belongs to; a pre-checkout query has none, but its payer's private chat
+    has the payer's id, so it waits its turn behind that chat's updates."""
+    chat, user = update.effective_chat, update.effective_user
+    return chat.id if chat else (user.id if user and update.pre_checkout_query else None)
 
 
 async def _in_order(application: Application, updates: list[Update]) -> None:

@@ -129,12 +129,20 @@ def flat_buttons(reply: Reply) -> list[Button]:
     return [button for row in reply.buttons for button in row]
 
 
+def _inline_button(button: Button, locale: str, tr: gettext.NullTranslations) -> InlineKeyboardButton:
+    """A press (callback data) or a link (the bank's checkout page)."""
+    label = render_text(button.label, locale, tr)
+    if button.url:
+        return InlineKeyboardButton(label, url=button.url)
+    return InlineKeyboardButton(label, callback_data=button.data)
+
+
 def render(reply: Reply, locale: str, tr: gettext.NullTranslations) -> Rendered:
     inline = None
     if reply.buttons:
         inline = InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(render_text(b.label, locale, tr), callback_data=b.data) for b in row]
+                [_inline_button(b, locale, tr) for b in row]
                 for row in reply.buttons
             ]
         )

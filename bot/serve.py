@@ -30,7 +30,7 @@ from store.db import Store, shown
 
 log = logging.getLogger("debtdesk.serve")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.PRE_CHECKOUT_QUERY]
 POLL_TIMEOUT_SECONDS = 30
 # Not reaching the Bot API at start (the network is not up yet, a proxy is missing): try again
 # after 1, 2, 4 ... seconds, at most a minute apart, until it answers or a signal stops the bot.
@@ -212,7 +212,7 @@ async def serve(config: Config, webhook: WebhookOptions | None = None, *,
         require_webhook_secret(config)
     store = await Store.open(config.db_path)
     try:
-        flows = Flows(store, config.policy, secret, utc_now, translator)
+        flows = Flows(store, config.policy, secret, utc_now, translator, pay_now=config.pay_now)
         application = build_application(config, flows, now=utc_now)
         where = config.bot_api_url or "api.telegram.org"
         log.debug("policy %s, database %s, Bot API at %s", config.policy_name, shown(config.db_path), where)

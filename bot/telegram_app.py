@@ -23,6 +23,7 @@ from bot.errors import on_error
 from bot.i18n import load_all, locales_dir, translator
 from bot.jobs import JobDeps, decisions_job, reminder_job, schedule_housekeeping, sweep_job
 from bot.notifier import Notifier, notifier_job, telegram_send
+from bot.payments_door import payment_handlers, send_invoice
 from bot.render import render
 from flows.commands import COMMANDS
 from flows.engine import Flows
@@ -81,13 +82,16 @@ def event_from_update(update: Update) -> Event | None:
     return Event(kind="text", text=message.text or "", **base)
 
 
-async def send_outcome(bot, chat_id: int, outcome: Outcome) -> None:
+async def send_outcome(bot, chat_id: int, outcome: Outcome, provider_token: str | None = None) -> None:
     tr = translator(outcome.locale)
     for reply in outcome.replies:
-        rendered = render(reply, outcome.locale, tr)
-        # One message carries one markup: inline buttons win over the contact keyboard.
-        markup = rendered.inline_markup if rendered.inline_markup is not None else rendered.reply_markup
-        await bot.send_message(chat_id=chat_id, text=rendered.text, reply_markup=markup)
+        if reply.parts:
+            rendered = render(reply, outcome.locale, tr)
+            # One message carries one markup: inline buttons win over the contact keyboard.
+            markup = rendered.inline_markup if rendered.inline_markup is not None else rendered.reply_markup
+            await bot.send_message(chat_id=chat_id, text=rendered.text, reply_markup=markup)
+        if reply.invoice is not None:
+            await send_invoice(bot, chat_id, reply.invoice, outcome.locale, provider_token)
 
 
 async def _answer(query) -> None:
@@ -110,7 +114,8 @@ async def _decline_group(update: Update, bot, quiet_chat: int | None) -> None:
     await bot.send_message(chat_id=chat.id, text=tr.gettext(PRIVATE_ONLY))
 
 
-def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, quiet_chat: int | None = None):
+def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, quiet_chat: int | None = None,
+                        provider_token: str | None = None):
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             await _answer(update.callback_query)
@@ -123,7 +128,7 @@ def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, q
             return
         outcome = await flows.handle(event)
         try:
-            await send_outcome(context.bot, event.chat_id, outcome)
+            await send_outcome(context.bot, event.chat_id, outcome, provider_token)
             if outcome.commands_locale:
                 await set_chat_commands(context.bot, event.chat_id, outcome.commands_locale)
         finally:  # the notices are committed even when a reply could not be sent
@@ -184,9 +189,13 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     notifier = _notifier(config, flows, application, now)
     deliverer = events_deliverer(config, flows.store, application.bot_data)  # serve starts it
     _schedule(flows, application, now)
-    on_update = make_update_handler(flows, kick_all(notifier, deliverer), config.collectors_chat)
+    after = kick_all(notifier, deliverer)
+    on_update = make_update_handler(flows, after, config.collectors_chat, config.payment_provider_token)
     # The collectors' commands first: answered in their chat only, and nothing after them there.
     application.add_handlers(collector_handlers(config, flows.store, now), group=-1)
+    # Payments before the catch-all: a pre-checkout query and a successful payment are no flow events.
+    if config.pay_now is not None and config.pay_now.kind == "invoice":
+        application.add_handlers(payment_handlers(config, flows.store, now, after))
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
     return application

@@ -94,7 +94,8 @@ async def serve_web(config: Config, listen: str = DEFAULT_LISTEN, port: int = DE
     store = await Store.open(config.db_path)
     try:
         metrics = Metrics()
-        flows = MeteredFlows(store, config.policy, secret, now, translator, metrics=metrics)
+        flows = MeteredFlows(store, config.policy, secret, now, translator, metrics=metrics,
+                             pay_now=config.pay_now)
         application = build_application(config, flows, now=now, request=metrics.counting_request())
         notifier = application.bot_data.get("notifier")
         if notifier is not None:

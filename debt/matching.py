@@ -83,3 +83,33 @@ def broken_in_row(statuses_newest_first: Iterable[str]) -> int:
         elif status in ("kept", "partial"):
             break
     return count
+
+
+def take_back(
+    promises: Sequence[PromiseState], payment: PaymentIn, today: date, grace_days: int
+) -> list[PromiseState]:
+    """The promises after a payment is reversed, in the order given.
+
+    The reversed amount is taken back from the promises it may have counted towards (something
+    paid, still open on the payment's date), newest due first: the reverse of the order payments
+    fill them. Each promise it reaches is pending again while its grace lasts, else partly kept
+    or broken, as the sweep would have left it without the payment. Cancelled ones stay so.
+    """
+    states = list(promises)
+    left = payment.amount
+    order = sorted(range(len(states)), key=lambda i: (states[i].due, str(states[i].id)), reverse=True)
+    for i in order:
+        state = states[i]
+        if left.amount <= 0:
+            break
+        if state.status not in ("kept", "partial", "pending") or state.paid.amount <= 0:
+            continue
+        end = state.due + timedelta(days=grace_days)
+        if payment.paid_on > end:
+            continue
+        take = left.min(state.paid)
+        paid = state.paid - take
+        status = "pending" if end >= today else ("partial" if paid.amount > 0 else "broken")
+        states[i] = replace(state, paid=paid, status=status)
+        left = left - take
+    return states

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from debt.account import PRODUCTS
 from debt.conduct import ChargeCap, DayHours, Lender, parse_charge_cap, parse_hours, parse_lender
 from debt.money import MoneyError, check_currency
+from debt.pay_signing import LINK_FIELDS
 from debt.policy_reader import PolicyError, _Reader
 
 PRESETS = ("cn", "us", "uk", "ru", "id", "br")
@@ -148,6 +149,10 @@ class PaymentInfo:
     methods: tuple[str, ...]
     phone: str  # the bank's collections line, for "talk to a person"
     hours: str  # when that line answers, e.g. "09:00-18:00"
+    # The bank's hosted checkout page, with {reference} {amount} {currency} {expires} {signature}
+    # (debt/pay_signing.py); empty: no link. How long an invoice or a link stays good.
+    checkout_url: str = ""
+    offer_minutes: int = 30
 
 
 @dataclass(frozen=True)
@@ -318,6 +323,8 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
             methods=methods,
             phone=pay.get("phone", str),
             hours=pay.get("hours", str, ""),
+            checkout_url=_checkout_url(pay),
+            offer_minutes=pay.count("offer_minutes", 30, low=1),
         ),
         forbearance=tuple(r.get("forbearance", list, [])),
         debt_advice=r.get("debt_advice", str, ""),
@@ -353,6 +360,22 @@ def _contact(contact: _Reader, country: str) -> ContactRule:
         daily_cap=contact.count("daily_cap", None, low=0),
         monthly_cap=contact.count("monthly_cap", None, low=0),
     )
+def _checkout_url(pay: _Reader) -> str:
+    """[payment] checkout_url: an https URL naming every signed value, or nothing."""
+    url = pay.get("checkout_url", str, "")
+    if not url:
+        return ""
+    if not url.startswith("https://"):
+        raise pay.fail("checkout_url", "must be an https:// URL")
+    try:
+        url.format(**{name: "x" for name in LINK_FIELDS})
+    except (KeyError, IndexError, ValueError) as exc:
+        raise pay.fail("checkout_url", f"unknown or broken placeholder ({exc}); use "
+                       + ", ".join("{" + n + "}" for n in LINK_FIELDS)) from None
+    missing = [n for n in LINK_FIELDS if "{" + n + "}" not in url]
+    if missing:
+        raise pay.fail("checkout_url", "must name " + ", ".join("{" + n + "}" for n in missing))
+    return url
 
 
 def _known_zone(name: str) -> bool:

@@ -155,8 +155,9 @@ def _date(row: dict[str, str], column: str, required: bool = True) -> date | Non
         raise RowError(column, f"not a date YYYY-MM-DD{shown}") from None
 
 
-def _amount(row: dict[str, str], column: str, currency: object, required: bool = True) -> Decimal | None:
-    """A non-negative amount with no more decimals than the currency has minor units."""
+def _amount(row: dict[str, str], column: str, currency: object, required: bool = True,
+            signed: bool = False) -> Decimal | None:
+    """An amount (never negative unless `signed`) with no more decimals than the currency has."""
     value = _text(row, column, required)
     if not value:
         return None
@@ -166,7 +167,7 @@ def _amount(row: dict[str, str], column: str, currency: object, required: bool =
         amount = None
     if amount is None or not amount.is_finite():
         raise RowError(column, f"not a number: {value!r}")
-    if amount < 0:
+    if amount < 0 and not signed:
         raise RowError(column, f"must not be negative: {value}")
     if isinstance(currency, str) and amount != amount.quantize(quantum(currency)):  # else currency was bad
         raise RowError(column, f"more decimals than {currency} has: {value}")
@@ -356,9 +357,9 @@ def parse_payment_row(row: dict[str, str], now: datetime | None = None) -> Payme
     payment_id = p.take(_ref, row, "payment_id")
     ref = p.take(_ref, row, "account_ref")
     currency = p.take(_currency, row)
-    amount = p.take(_amount, row, "amount", currency)
+    amount = p.take(_amount, row, "amount", currency, True, True)  # negative: a reversal
     if amount == 0:
-        p.add("amount", "must be above 0")
+        p.add("amount", "must not be 0 (a negative amount reverses the payment of that payment_id)")
     paid_at = p.take(_instant, row, "paid_at", now)
     p.check()
     return PaymentRow(payment_id, ref, amount, currency, paid_at)

@@ -64,3 +64,54 @@ def apply_later(figures: Figures, as_of: date | None, payments: Iterable[tuple[D
         if not already_in(as_of, paid_on):
             figures = apply_payment(figures, amount, paid_on)
     return figures
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one payment took off the figures (and added to the credit), to be undone exactly by
+    its reversal; `cleared_due` is the oldest due date it cleared, if it cleared the arrears."""
+
+    balance: Decimal
+    minimum_due: Decimal
+    overdue_amount: Decimal
+    credit: Decimal
+    cleared_due: date | None = None
+
+    def to_text(self) -> str:
+        pairs = [f"balance={self.balance}", f"minimum_due={self.minimum_due}",
+                 f"overdue_amount={self.overdue_amount}", f"credit={self.credit}"]
+        if self.cleared_due is not None:
+            pairs.append(f"cleared_due={self.cleared_due.isoformat()}")
+        return ";".join(pairs)
+
+    @classmethod
+    def from_text(cls, text: str) -> Effect:
+        values = dict(pair.split("=", 1) for pair in text.split(";") if "=" in pair)
+        due = values.get("cleared_due")
+        return cls(Decimal(values["balance"]), Decimal(values["minimum_due"]),
+                   Decimal(values["overdue_amount"]), Decimal(values["credit"]),
+                   date.fromisoformat(due) if due else None)
+
+
+def effect(before: Figures, after: Figures) -> Effect:
+    cleared = before.oldest_due_date if before.oldest_due_date and after.oldest_due_date is None else None
+    return Effect(before.balance - after.balance, before.minimum_due - after.minimum_due,
+                  before.overdue_amount - after.overdue_amount, after.credit - before.credit, cleared)
+
+
+def unapply_payment(figures: Figures, done: Effect) -> Figures:
+    """The figures with a reversed payment's effect undone: what it took off is owed again, the
+    credit it left is taken back (as far as it is still there), and arrears it cleared are dated
+    from their old due date again. The "last payment" stays as the bank's file says."""
+    overdue = figures.overdue_amount + done.overdue_amount
+    oldest = figures.oldest_due_date
+    if overdue > 0 and oldest is None:
+        oldest = done.cleared_due
+    return replace(
+        figures,
+        balance=figures.balance + done.balance,
+        minimum_due=figures.minimum_due + done.minimum_due,
+        overdue_amount=overdue,
+        oldest_due_date=oldest,
+        credit=max(figures.credit - done.credit, figures.credit * 0),
+    )

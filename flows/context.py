@@ -15,6 +15,7 @@ from typing import Any
 from debt.account import Account
 from debt.local_time import debtor_zone, local_today
 from debt.money import Money
+from debt.pay_signing import PayNow
 from debt.policy import Policy
 from flows import keywords
 from flows.types import Button, Event, Reply, Text
@@ -49,6 +50,7 @@ class Ctx:
     gettext: Callable[[str], str] = field(default=lambda msgid: msgid)
     notices: int = 0  # enqueued by this step
     nonce: Callable[[], str] = new_nonce  # injected like the clock: tests make it deterministic
+    pay_now: PayNow | None = None  # how "Pay now" is offered (flows/pay_now.py); None: not at all
 
     # --- the account -------------------------------------------------------------------
     @property

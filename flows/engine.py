@@ -13,8 +13,9 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from debt.pay_signing import PayNow
 from debt.policy import Policy
-from flows import overview, plans, promise, support, verify
+from flows import overview, pay_now, plans, promise, support, verify
 from flows.commands import NEEDS_VERIFICATION
 from flows.context import Ctx, new_nonce
 from flows.keywords import MENU
@@ -57,6 +58,7 @@ TEXTS: dict[str, Handler] = {
     verify.ASK_REF: verify.on_ref_text,
     verify.ASK_FACTOR: verify.on_factor_text,
     **plans.TEXTS,
+    **pay_now.TEXTS,
     **promise.TEXTS,
     **support.TEXTS,
 }
@@ -65,6 +67,7 @@ TEXTS: dict[str, Handler] = {
 ASK_AGAIN: dict[str, AskAgain] = {
     **verify.ASK_AGAIN,
     **plans.ASK_AGAIN,
+    **pay_now.ASK_AGAIN,
     **promise.ASK_AGAIN,
     **support.ASK_AGAIN,
 }
@@ -82,8 +85,9 @@ async def _start(ctx: Ctx, args: str) -> None:
 class Flows:
     def __init__(self, store: Store, policy: Policy, secret: bytes, now: Callable[[], datetime],
                  translate: Callable[[str], gettext.NullTranslations] | None = None,
-                 nonce: Callable[[], str] = new_nonce) -> None:
+                 nonce: Callable[[], str] = new_nonce, pay_now: PayNow | None = None) -> None:
         self.store, self.policy, self.secret, self.now, self.nonce = store, policy, secret, now, nonce
+        self.pay_now = pay_now  # "Pay now": a Telegram invoice, a checkout link, or None
         # The catalogs (bot.i18n.translator): typed keywords are read in the chat's language.
         self.translate = translate or (lambda locale: gettext.NullTranslations())
 
@@ -113,7 +117,7 @@ class Flows:
         if not chat.locale or (event.language_code and not chat.locale_chosen and not chat.account_ref):
             chat.locale = fallback
         ctx = Ctx(db, self.policy, self.secret, now, event, chat, gettext=self.translate(chat.locale).gettext,
-                  nonce=self.nonce)
+                  nonce=self.nonce, pay_now=self.pay_now)
         await _load_binding(ctx)
         await _step(ctx)
         while ctx.continue_with:
@@ -180,6 +184,11 @@ async def run_command(ctx: Ctx, name: str, args: str) -> None:
 async def _button(ctx: Ctx, data: str) -> None:
     if data.startswith("cmd:"):
         await run_command(ctx, data[4:], "")
+    elif data.startswith(pay_now.PREFIX) and ctx.pay_now is not None:
+        if ctx.verified:
+            await pay_now.on_pay_button(ctx, data)
+        else:
+            await verify.begin(ctx, after="pay")
     elif data.startswith("lang:"):
         done = await support.choose_language(ctx, data[5:])
         if done is not None:

@@ -13,6 +13,7 @@ from debt.timeline import CreditReport, Timeline, timeline
 from flows.commitments import commitment_parts, dispute_parts, disputed
 from flows.context import Ctx
 from flows.menus import verified_buttons
+from flows.pay_now import pay_buttons, pay_lead
 from flows.types import N_, NP_, Text
 from store.cleared_arrears import last_cleared
 
@@ -187,7 +188,7 @@ def pay_parts(ctx: Ctx) -> list[Text]:
 
 async def pay(ctx: Ctx, args: str = "") -> None:
     ctx.go("menu")
-    ctx.say(*pay_parts(ctx), buttons=verified_buttons())
+    ctx.say(*pay_parts(ctx), *pay_lead(ctx), buttons=await pay_buttons(ctx))
 
 
 COMMANDS = {"balance": balance, "next": next_steps, "pay": pay}

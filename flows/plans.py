@@ -9,6 +9,7 @@ from flows.context import Ctx
 from flows.keywords import NO, YES
 from flows.menus import command_button, menu_button, person_row, show_menu, unclear, way_on
 from flows.notices import account_fields
+from flows.pay_now import offer
 from flows.types import N_, NP_, Text
 from store.arrangement_decisions import ArrangementRow, get_arrangement
 from store.arrangement_rows import insert_arrangement, open_arrangement
@@ -191,10 +192,11 @@ async def _record(ctx: Ctx, q: Quote) -> None:
     if status == "pending_approval":
         lead = Text(N_("Thank you. A person at the bank will look at this plan and confirm it with you. "
                        "Please wait for their answer before you pay."))
-    else:
-        lead = Text(N_("Thank you. Your plan is set up. The first payment is {amount} by {date}."),
-                    {"amount": q.schedule[0].amount, "date": q.schedule[0].due})
-    show_menu(ctx, lead, Text(N_("Use /pay to see how to pay.")))
+        show_menu(ctx, lead, Text(N_("Use /pay to see how to pay.")))
+        return
+    lead = Text(N_("Thank you. Your plan is set up. The first payment is {amount} by {date}."),
+                {"amount": q.schedule[0].amount, "date": q.schedule[0].due})
+    offer(ctx, lead, q.schedule[0].amount)
 
 
 async def on_choose_text(ctx: Ctx, text: str) -> None:

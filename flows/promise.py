@@ -13,9 +13,10 @@ from debt.money import Money
 from debt.promises import Refusal, amount_choices, check_promise, promise_dates
 from flows.context import Ctx
 from flows.keywords import NO, YES
-from flows.menus import person_row, show_menu, unclear, way_on
+from flows.menus import person_row, unclear, way_on
 from flows.notices import account_fields
 from flows.parsing import impossible_date, parse_date_text, read_amount
+from flows.pay_now import offer
 from flows.types import N_, NP_, Button, Text
 from store.notice_payloads import PromiseNotice
 from store.promise_rows import broken_in_row, insert_promise
@@ -225,9 +226,8 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
     await ctx.notify(PromiseNotice(**account_fields(ctx), promise_id=promise_id, due=due, amount=amount))
     await ctx.audit("promise", ctx.ref, promise_id=promise_id)
     ctx.go("menu")
-    show_menu(ctx, Text(N_("Thank you. Your promise to pay {amount} by {date} is recorded, and the bank's "
-                           "collectors can see it."), {"amount": amount, "date": due}),
-              Text(N_("Use /pay to see how to pay.")))
+    offer(ctx, Text(N_("Thank you. Your promise to pay {amount} by {date} is recorded, and the bank's "
+                       "collectors can see it."), {"amount": amount, "date": due}), amount)
     return True
 
 

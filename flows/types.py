@@ -59,6 +59,17 @@ class Text:
 class Button:
     label: Text
     data: str  # callback data, at most 64 bytes
+    url: str = ""  # a link button instead (the bank's checkout page): data unused
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A bill to pay in the chat (a Telegram invoice through the bank's payment provider)."""
+
+    title: Text  # Telegram: 1-32 characters
+    description: Text  # 1-255 characters
+    amount: Any  # Money
+    payload: str  # signed (debt/pay_signing.py): read back at the pre-checkout query
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of inline buttons
     ask_contact: bool = False  # show the "share my phone number" keyboard button
     remove_keyboard: bool = False
+    invoice: Invoice | None = None  # sent as an invoice after the text (when there is text)
 
 
 @dataclass(frozen=True)

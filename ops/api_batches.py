@@ -96,5 +96,5 @@ async def record_payments(store: Store, policy: Policy, items: list[dict[str, st
                           now: datetime) -> BatchResult:
     """Payments keyed by the payments file's column names; a payment_id is applied once ever."""
     context = Context("payments", (), now=now.isoformat())
-    return await _run(store, context, payment_writer(now, policy), items, "payment_id", actor,
+    return await _run(store, context, payment_writer(now, policy, actor), items, "payment_id", actor,
                       "api_payments", now)

@@ -30,12 +30,14 @@ TYPES = {
     "case_closed": "case.closed",
     "opt_out": "contact.opted_out",
     "opt_in": "contact.opted_in",
+    "payment": "payment.received",
+    "reversal": "payment.reversed",
 }
 ALLOWED = frozenset({
     "account_ref", "stage", "dpd", "today", "currency",
     "balance", "overdue", "amount", "paid", "total", "fees", "discount", "amount_now",
     "due", "first_due", "until", "schedule",
-    "promise_id", "arrangement_id", "case_id",
+    "promise_id", "arrangement_id", "case_id", "payment_id",
     "status", "source", "plan", "plan_kind", "months", "reason", "window", "scope", "case_kind", "outcome",
 })
 SCHEDULE_KEYS = frozenset({"number", "due", "amount"})

@@ -17,6 +17,8 @@ from typing import Any
 from debt.policy import Policy
 from debt.portfolio import PaymentRow
 from debt.reconcile import apply_later
+from ops.reversals import refusal as reversals_refusal
+from ops.reversals import reverse
 from ops.sweeper import apply_new_payments
 from store.accounts import (
     account_currencies,
@@ -89,15 +91,23 @@ def _differs(before: PaymentRow, now: PaymentRow) -> list[str]:
     return [column for column, (a, b) in pairs.items() if a != b]
 
 
-def payment_writer(now: datetime, policy: Policy | None) -> Writer:
-    """Rows are (line, PaymentRow). With a policy, new payments are matched to pending promises."""
+def payment_writer(now: datetime, policy: Policy | None, actor: str = "cli") -> Writer:
+    """Rows are (line, PaymentRow). With a policy, new payments are matched to pending promises.
+    A negative amount reverses the payment of the same payment_id (ops/reversals.py), once."""
     async def write(db: Any, rows: list[tuple[int, PaymentRow]]) -> Written:
         currencies = await account_currencies(db, (item.account_ref for _, item in rows))
         earlier = await payments_recorded(db, (item.payment_id for _, item in rows))
-        good, refused, lines = [], [], {}
+        good, refused, lines, reversals = [], [], {}, []
         for line, item in rows:
             have = currencies.get(item.account_ref)
             first = earlier.get(item.payment_id)
+            if item.amount < 0:  # a reversal of the payment with this id
+                why = reversals_refusal(line, item, first)
+                if why:
+                    refused.append((line, why))
+                else:
+                    reversals.append(item.payment_id)
+                continue
             differs = _differs(first, item) if first else []
             if differs:
                 refused.append((line, f"line {line}: payment_id: {item.payment_id} was loaded before "
@@ -113,7 +123,8 @@ def payment_writer(now: datetime, policy: Policy | None) -> Writer:
         notes = [_credit_note(*lines[r.payment_id], r.credit) for r in recorded if r.credit > 0]
         if policy is not None and recorded:  # same transaction: a payment and the promise it keeps
             await apply_new_payments(db, [r.payment_id for r in recorded], policy, now)
-        return Written(len(recorded), refused, notes)
+        undone = [pid for pid in reversals if await reverse(db, pid, policy, actor, now)]
+        return Written(len(recorded) + len(undone), refused, notes)
     return write
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from debt.pay_signing import PayNow
 from debt.policy import Policy
 
 # Telegram's free limits: about 30 messages a second in all, 20 a minute into one group.
@@ -61,6 +62,9 @@ class Config:
     proxies: tuple[str, ...] = ()  # which of PROXY_VARIABLES are set
     api_rate: float = API_RATE  # bank API requests a minute per key
     events: EventsSettings | None = None  # None: no DEBTDESK_EVENTS_URL, events stay in the feed
+    # DEBTDESK_PAYMENT_PROVIDER_TOKEN: Telegram invoices through the bank's payment provider
+    payment_provider_token: str | None = field(default=None, repr=False)
+    pay_now: PayNow | None = None  # "Pay now": an invoice, a checkout link, or None (instructions only)
 
     def require_secret(self) -> bytes:
         if not self.secret:

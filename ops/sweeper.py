@@ -51,7 +51,7 @@ class SweepReport:
     messages: list[Unprompted] = field(default_factory=list)  # for the shell to send now
 
 
-async def _notice(
+async def resolved_notice(
     db: Connection, policy: Policy, kind: str, row: Promise,
     state: matching.PromiseState, as_of: date, now: datetime,
 ) -> int:
@@ -103,7 +103,7 @@ async def apply_new_payments(
                 continue
             await save_state(db, state, now)
             if state.status == "kept":
-                notices.append(await _notice(db, policy, "kept", row, state, now.date(), now))
+                notices.append(await resolved_notice(db, policy, "kept", row, state, now.date(), now))
     return notices
 
 
@@ -116,7 +116,7 @@ async def _break_due(store: Store, policy: Policy, as_of: date, now: Callable[[]
             after = matching.sweep([promise_state(r) for r in rows], as_of, policy.promise.grace_days)
             for row, state in zip(rows, after, strict=True):
                 await save_state(db, state, now())
-                report.notices.append(await _notice(db, policy, "broken", row, state, as_of, now()))
+                report.notices.append(await resolved_notice(db, policy, "broken", row, state, as_of, now()))
                 if state.status == "partial":
                     report.partial += 1
                 else:

@@ -165,6 +165,29 @@ class BrokenNotice(PromiseResolved):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PaymentNotice(NoticePayload):
+    """A payment taken in the chat (source "telegram"): the collectors and the bank hear of it
+    at once, before the bank's own payments file; balance is the account's after it."""
+
+    KIND: ClassVar[str] = "payment"
+    stage: str | None = None
+    payment_id: str | None = None
+    source: str | None = None
+    amount: Money | None = None
+    balance: Money | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReversalNotice(NoticePayload):
+    """A payment the bank reversed (its file or API): what is owed again, and the balance now."""
+
+    KIND: ClassVar[str] = "reversal"
+    payment_id: str | None = None
+    amount: Money | None = None
+    balance: Money | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class DecisionNotice(NoticePayload):
     """The bank's decision on an arrangement that waited for approval."""
 
@@ -207,7 +230,7 @@ class UnknownNotice(NoticePayload):
 KINDS: dict[str, type[NoticePayload]] = {
     cls.KIND: cls for cls in (PromiseNotice, ArrangementNotice, DisputeNotice, HardshipNotice, CallbackNotice,
                               OptOutNotice, OptInNotice, LockNotice, KeptNotice, BrokenNotice,
-                              ApprovedNotice, DeclinedNotice, CaseClosedNotice)
+                              ApprovedNotice, DeclinedNotice, CaseClosedNotice, PaymentNotice, ReversalNotice)
 }
 
 

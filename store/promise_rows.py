@@ -113,6 +113,28 @@ async def save_state(
     )
 
 
+async def reopen(db: aiosqlite.Connection, state: matching.PromiseState, now: datetime) -> None:
+    """A settled promise's paid amount and status after a payment to it was reversed: pending
+    again (unresolved), or partly kept or broken as of now."""
+    resolved = None if state.status == "pending" else now.isoformat()
+    await db.execute(
+        "UPDATE promises SET status = ?, paid_amount = ?, resolved_at = ?"
+        " WHERE id = ? AND status IN ('pending', 'kept', 'partial')",
+        (state.status, str(state.paid.amount), resolved, state.id),
+    )
+
+
+async def settled_promises(db: aiosqlite.Connection, account_ref: str) -> list[Promise]:
+    """The account's promises in force that a payment may have counted towards (pending, kept or
+    partly kept, with something paid), nearest due first."""
+    async with db.execute(
+        f"SELECT {_SELECT} FROM promises p WHERE p.account_ref = ?"
+        f" AND p.status IN ('pending', 'kept', 'partial') AND {_IN_FORCE} ORDER BY p.due_date, p.id",
+        (account_ref,),
+    ) as cur:
+        return [p for p in (_promise(r) for r in await cur.fetchall()) if p.paid.amount > 0]
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 async def iter_promises(

@@ -49,7 +49,8 @@ class BotUnderTest:
         }
         self.config = load_config(env=env)
         self.store = await Store.open(self.db_path)
-        flows = Flows(self.store, self.config.policy, SECRET, self.clock, translator)
+        flows = Flows(self.store, self.config.policy, SECRET, self.clock, translator,
+                      pay_now=self.config.pay_now)
         self.app = build_application(self.config, flows, now=self.clock)
         self._observe_processing(self.app)
         self._running = running(self.app, poll_timeout=1)
@@ -117,6 +118,17 @@ class BotUnderTest:
 
     async def raw(self, update: dict, chat_id: int) -> list[Sent]:
         return await self.deliver(self.api.push_raw(update), chat_id)
+
+    # --- paying in the chat ------------------------------------------------------------------
+    async def precheckout(self, chat_id: int, invoice: dict, **kw) -> dict:
+        """Telegram's pre-checkout query for an invoice the bot sent; the bot's answer."""
+        update = self.api.push_pre_checkout(chat_id, invoice, **kw)
+        await self.deliver(update, chat_id)
+        return await self.api.wait_for_precheckout_answer(update["pre_checkout_query"]["id"])
+
+    async def paid(self, chat_id: int, invoice: dict, charge_id: str) -> list[Sent]:
+        """Telegram's successful payment of the invoice; what the bot said."""
+        return await self.raw(self.api.successful_payment(chat_id, invoice, charge_id), chat_id)
 
 
 def texts(messages: list[Sent]) -> str:

@@ -20,8 +20,10 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "debtdesk", "username": "debtdesk_bot"}
-JSON_ARGS = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options", "entities"}
+JSON_ARGS = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options", "entities",
+             "prices"}
 INT_ARGS = {"chat_id", "offset", "limit", "timeout", "message_id"}
+BOOL_ARGS = {"ok"}
 
 
 @dataclass
@@ -67,6 +69,8 @@ class FakeBotAPI:
     commands: dict[str, list[dict]] = field(default_factory=dict)  # language_code -> commands
     # method -> (HTTP status, description), answered instead of the real thing until popped.
     failures: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    invoices: list[dict] = field(default_factory=list)  # sendInvoice's arguments, in order
+    precheckout_answers: dict[str, dict] = field(default_factory=dict)  # query id -> answerPreCheckoutQuery
 
     def __post_init__(self) -> None:
         self._queue: list[_Queued] = []
@@ -134,6 +138,25 @@ class FakeBotAPI:
         if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
             message["reply_markup"] = sent.reply_markup
         return message
+
+    def _m_sendInvoice(self, args: dict) -> dict:
+        """An invoice is a message of its own; tests read its arguments from `invoices`."""
+        self.invoices.append(args)
+        asyncio.get_running_loop().create_task(self._notify())
+        total = sum(int(price["amount"]) for price in args["prices"])
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": {"id": int(args["chat_id"]), "type": "private"},
+            "invoice": {"title": args["title"], "description": args["description"], "start_parameter": "",
+                        "currency": args["currency"], "total_amount": total},
+        }
+
+    def _m_answerPreCheckoutQuery(self, args: dict) -> bool:
+        self.precheckout_answers[args["pre_checkout_query_id"]] = args
+        asyncio.get_running_loop().create_task(self._notify())
+        return True
 
     def _m_answerCallbackQuery(self, args: dict) -> bool:
         self.answered_callbacks.append(args["callback_query_id"])
@@ -237,6 +260,43 @@ class FakeBotAPI:
             contact["user_id"] = contact_user_id
         return self._push({"message": self._message(chat_id, user_id, language, contact=contact)})
 
+    def push_pre_checkout(self, chat_id: int, invoice: dict, *, total: int | None = None,
+                          language: str = "en") -> dict:
+        """Telegram's question before it charges the invoice sent to chat_id (a private chat:
+        the payer is the chat); `total` overrides the invoice's amount in minor units."""
+        amount = sum(int(p["amount"]) for p in invoice["prices"]) if total is None else total
+        query = {"id": f"pcq{next(self._ids)}", "from": user(chat_id, language),
+                 "currency": invoice["currency"], "total_amount": amount,
+                 "invoice_payload": invoice["payload"]}
+        return self._push({"pre_checkout_query": query})
+
+    def successful_payment(self, chat_id: int, invoice: dict, charge_id: str, *,
+                           language: str = "en") -> dict:
+        """The service message of a payment Telegram made for the invoice: an update to push."""
+        total = sum(int(p["amount"]) for p in invoice["prices"])
+        payment = {"currency": invoice["currency"], "total_amount": total,
+                   "invoice_payload": invoice["payload"], "telegram_payment_charge_id": charge_id,
+                   "provider_payment_charge_id": f"prov-{charge_id}"}
+        return {"update_id": next(self._ids),
+                "message": self._message(chat_id, None, language, successful_payment=payment)}
+
+    def push_successful_payment(self, chat_id: int, invoice: dict, charge_id: str, *,
+                                language: str = "en") -> dict:
+        return self.push_raw(self.successful_payment(chat_id, invoice, charge_id, language=language))
+
+    async def wait_for_precheckout_answer(self, query_id: str, timeout: float = 5.0) -> dict:
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while query_id not in self.precheckout_answers:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"pre-checkout query {query_id} not answered within {timeout}s")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), left)
+                except TimeoutError:
+                    pass
+        return self.precheckout_answers[query_id]
+
     def push_sticker(self, chat_id: int, *, language: str = "en") -> dict:
         sticker = {
             "file_id": "s1",
@@ -327,6 +387,8 @@ class _Handler(tornado.web.RequestHandler):
                 args[name] = json.loads(value)
             elif name in INT_ARGS:
                 args[name] = int(value)
+            elif name in BOOL_ARGS:
+                args[name] = value.lower() == "true"
             else:
                 args[name] = value
         return args

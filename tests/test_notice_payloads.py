@@ -49,6 +49,9 @@ EVERY_KIND = [
     np.CaseClosedNotice(account_ref="CN-1", case_id=4, case_kind="dispute", outcome="upheld"),
     np.OptOutNotice(**ACCOUNT),
     np.OptInNotice(**ACCOUNT),
+    np.PaymentNotice(account_ref="CN-1", stage="M2", payment_id="tg:charge-1", source="telegram",
+                     amount=cny("500.00"), balance=cny("4500.00")),
+    np.ReversalNotice(account_ref="CN-1", payment_id="PAY-1", amount=cny("500.00"), balance=cny("5000.00")),
 ]
 
 

@@ -145,7 +145,7 @@ async def test_payments_are_checked_applied_and_idempotent(store, secret, now, c
     assert report.errors == [
         "line 4: account_ref: unknown account CN-9999",
         "line 5: currency: USD is not the account's CNY",
-        "line 6: amount: must be above 0",
+        "line 6: amount: must not be 0 (a negative amount reverses the payment of that payment_id)",
     ]
     assert (report.changed, report.rejected) == (2, 3)
     again = await import_payments(store, path, now, progress=False)

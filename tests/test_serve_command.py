@@ -32,7 +32,7 @@ async def test_set_webhook_registers_the_url_with_the_secret_and_update_kinds_th
     (args,) = [args for method, args in api.calls if method == "setWebhook"]
     assert args["url"] == "https://bot.example.test/telegram"
     assert args["secret_token"] == WEBHOOK_SECRET
-    assert args["allowed_updates"] == ["message", "callback_query"]
+    assert args["allowed_updates"] == ["message", "callback_query", "pre_checkout_query"]
     assert WEBHOOK_SECRET not in err + out and api.token not in err + out
 
 

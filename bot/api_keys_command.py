@@ -23,22 +23,23 @@ class ApiKeyError(Exception):
     """One line for the operator."""
 
 
-async def _create(store: Store, secret: bytes, name: str, scope: str, now: datetime) -> str:
+async def create_api_key(store: Store, secret: bytes, name: str, scope: str, now: datetime,
+                         by: str = "cli") -> str:
     if not _NAME.fullmatch(name):
         raise ApiKeyError(f"key name {name!r}: 1-64 letters, digits, '.', '_' or '-'")
     async with store.unit() as db:
         key = await create_key(db, secret, name, scope, now)
         if key is None:
             raise ApiKeyError(f"a key named {name} exists already (revoked names stay taken)")
-        await audit.append(db, "cli", "apikey_create", None, now, {"name": name, "scope": scope})
+        await audit.append(db, by, "apikey_create", None, now, {"name": name, "scope": scope})
     return key
 
 
-async def _revoke(store: Store, name: str, now: datetime) -> None:
+async def revoke_api_key(store: Store, name: str, now: datetime, by: str = "cli") -> None:
     async with store.unit() as db:
         if not await revoke_key(db, name, now):
             raise ApiKeyError(f"there is no active key named {name}")
-        await audit.append(db, "cli", "apikey_revoke", None, now, {"name": name})
+        await audit.append(db, by, "apikey_revoke", None, now, {"name": name})
 
 
 async def run_apikey(
@@ -49,11 +50,11 @@ async def run_apikey(
     store = await Store.open(config.db_path)
     try:
         if action == "create":
-            key = await _create(store, config.require_secret(), name or "", scope or "read", now)
+            key = await create_api_key(store, config.require_secret(), name or "", scope or "read", now)
             print(key, file=out)
             print(f"apikey: {name} ({scope}) created; the key is shown this once", file=sys.stderr)
         elif action == "revoke":
-            await _revoke(store, name or "", now)
+            await revoke_api_key(store, name or "", now)
             print(f"apikey: {name} revoked", file=out)
         else:
             async with store.read() as db:

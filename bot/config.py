@@ -19,6 +19,9 @@ from debt.policy import PolicyError, load_policy
 from ops.event_signing import SecretError, parse_secret
 from ops.settings import (
     API_RATE,
+    CONSOLE_LOCK_FAILURES,
+    CONSOLE_LOCK_MINUTES,
+    CONSOLE_SESSION_MINUTES,
     EVENTS_BACKOFF,
     EVENTS_RETRIES,
     EVENTS_TIMEOUT,
@@ -29,6 +32,7 @@ from ops.settings import (
     SEND_RATE,
     Config,
     ConfigError,
+    ConsoleSettings,
     EventsSettings,
 )
 
@@ -40,6 +44,7 @@ KEYS = (
     "collectors_chat", "collectors_locale", "webhook_secret", "log_format", "log_level",
     "send_rate", "group_send_rate", "api_rate",
     "events_url", "events_secret", "events_retries", "events_backoff", "events_timeout",
+    "console_secure_cookie", "console_session_minutes", "console_lock_failures", "console_lock_minutes",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -123,6 +128,26 @@ def _events(values: Mapping[str, object]) -> EventsSettings | None:
                           _seconds(values, "events_timeout", EVENTS_TIMEOUT))
 
 
+def _whole(values: Mapping[str, object], key: str, default: int, most: int) -> int:
+    raw = values.get(key, default)
+    number = int(raw) if str(raw).isdigit() else -1
+    if not 1 <= number <= most:
+        raise ConfigError(f"DEBTDESK_{key.upper()} must be a whole number from 1 to {most}, not {raw!r}")
+    return number
+
+
+def _console(values: Mapping[str, object]) -> ConsoleSettings:
+    raw = str(values.get("console_secure_cookie", "true")).lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise ConfigError(f"DEBTDESK_CONSOLE_SECURE_COOKIE must be true or false, not {raw!r}")
+    return ConsoleSettings(
+        secure_cookie=raw in ("true", "1"),
+        session_minutes=_whole(values, "console_session_minutes", CONSOLE_SESSION_MINUTES, 7 * 24 * 60),
+        lock_failures=_whole(values, "console_lock_failures", CONSOLE_LOCK_FAILURES, 100),
+        lock_minutes=_whole(values, "console_lock_minutes", CONSOLE_LOCK_MINUTES, 24 * 60),
+    )
+
+
 def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
     env = _env(env)
     path = path or env.get("DEBTDESK_CONFIG") or None
@@ -172,4 +197,5 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         locales=locales_setting(env),
         proxies=_proxies(env),
         api_rate=_rate(values, "api_rate", API_RATE, "minute"),
+        console=_console(values),
     )

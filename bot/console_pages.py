@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime
 from babel.numbers import format_percent
 from fastapi.responses import HTMLResponse
@@ -20,12 +21,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.collectors import FLAGS, REASONS
 from bot.i18n import available_locales, babel_locale, translator
+from bot.notice_text import late
 from bot.render import format_param, render_text
 from debt.money import Money
 from flows.languages import LANGUAGE_NAMES
 from flows.notice_labels import CASE_KINDS, LABELS, OUTCOMES, PLANS, STATUSES
 from flows.notice_labels import label as notice_label
-from flows.types import N_, Text
+from flows.types import N_
 
 _env = Environment(loader=PackageLoader("bot", "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
@@ -89,8 +91,12 @@ def words(locale: str, zone: str = "UTC") -> dict[str, Any]:
             return render_text(found, locale, tr) if found else value
         return tr.gettext(label) if label else value
 
-    def plural(singular: str, many: str, n: int, **params: Any) -> str:
-        return render_text(Text(singular, {**params, "n": n}, plural=many, n=n), locale, tr)
+    def language_name(tag: str) -> str:
+        """A debtor's BCP 47 tag (pt-BR) named in this locale's words (português (Brasil))."""
+        try:
+            return Locale.parse(tag.replace("-", "_")).get_display_name(babel_locale(locale)) or tag
+        except (ValueError, UnknownLocaleError):
+            return tag
 
     def money(amount: Any, currency: str) -> Money:
         return Money(Decimal(str(amount)), currency)
@@ -98,13 +104,13 @@ def words(locale: str, zone: str = "UTC") -> dict[str, Any]:
     def pct(rate: str | None) -> str:
         return format_percent(Decimal(rate), "#,##0.0%", locale=babel_locale(locale)) if rate else "—"
 
-    return {"_": tr.gettext, "fmt": fmt, "fmt_time": fmt_time, "money": money, "pct": pct, "code": code,
-            "plural": plural, "locale": locale,
+    return {"_": tr.gettext, "fmt": fmt, "fmt_time": fmt_time, "money": money, "language_name": language_name, "pct": pct, "code": code,
+            "late": late, "locale": locale,
             "dir": "ltr", "lang": locale.replace("_", "-")}
 
 
-def page(name: str, locale: str, zone: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = _env.get_template(name).render(**words(locale, zone), **context)
+def page(template: str, locale: str, zone: str, status: int = 200, /, **context: Any) -> HTMLResponse:
+    html = _env.get_template(template).render(**words(locale, zone), **context)
     return HTMLResponse(html, status_code=status, headers={
         "Cache-Control": "no-store",
         # No script, no frame, no form to elsewhere: the pages need none of them.

@@ -97,7 +97,8 @@ def _pages(router: APIRouter, console: Console) -> None:
         if view is None:
             return console.render(session, "missing.html", status=404, ref=ref[:64], page_id="search")
         events = await console_data.account_events(store, view["account_ref"])
-        return console.render(session, "account.html", view=view, events=events, page_id="today")
+        back = f"/accounts/{console.quote(view['account_ref'], safe='')}"
+        return console.render(session, "account.html", view=view, events=events, page_id="account", back=back)
 
     @router.get("/promises")
     async def promises(request: Request) -> Response:

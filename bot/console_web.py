@@ -90,11 +90,13 @@ class Console:
             raise Refused(self.render(session, "forbidden.html", status=403, csrf_failed=True))
         return session, form
 
-    def render(self, session: Session | None, name: str, status: int = 200, **context: Any) -> Response:
+    def render(self, session: Session | None, template: str, /, status: int = 200, **context: Any) -> Response:
         member = session.staff if session else None
         rights = {r for r in staff_auth.RIGHTS["admin"] if member and staff_auth.may(member, r)}
         zone = self.config.policy.contact.default_timezone or "UTC"
-        return page(name, self.locale(session), zone, status, me=member, rights=rights,
+        context.setdefault("page_id", "")
+        context.setdefault("back", f"/{context['page_id'] or 'today'}")  # where a change of language returns
+        return page(template, self.locale(session), zone, status, me=member, rights=rights,
                     csrf=session.csrf if session else "", languages=self.languages, today=self.today,
                     quote=quote, **context)
 

@@ -118,15 +118,16 @@ class Bar:
 
 def week_bars(weeks: list[dict[str, Any]], height: int = 160, step: int = 48, most: int = 12) -> list[Bar]:
     """The report's last `most` weeks as bars for an SVG chart: made beside kept, scaled to the
-    highest week (whole pixels, so the page needs no script to draw them)."""
+    highest week (whole pixels, so the page needs no script to draw them); the baseline is at
+    y = height + 30, leaving room above the highest bar for its number."""
     shown = weeks[-most:]
     top = max([w["made"] for w in shown] + [1])
     bars = []
     for i, w in enumerate(shown):
         made_h = round(Decimal(w["made"]) * height / top)
         kept_h = round(Decimal(w["kept"]) * height / top)
-        bars.append(Bar(w["week"], w["made"], w["kept"], 40 + i * step, height - made_h + 10, made_h,
-                        height - kept_h + 10, kept_h))
+        bars.append(Bar(w["week"], w["made"], w["kept"], 40 + i * step, height - made_h + 30, made_h,
+                        height - kept_h + 30, kept_h))
     return bars
 
 

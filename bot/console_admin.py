@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from bot.api_keys_command import ApiKeyError, create_api_key, revoke_api_key
 from bot.console_web import Console, go
 from ops import console_data, staff_auth
+from ops.api_key_admin import ApiKeyError, create_api_key, revoke_api_key
 from ops.approvals import ApprovalError, approve_arrangement, decline_arrangement, pending_arrangements
 from ops.report import gather
 from store.api_keys import SCOPES, list_keys
@@ -59,16 +59,9 @@ def add_admin_pages(router: APIRouter, console: Console) -> None:
         """add (a one-time password shown once), disable, reset (a new one-time password)."""
         session, form = await console.form(request, "staff")
         action, name = str(form.get("action", "")), str(form.get("name", "")).strip().lower()
-        who, now = staff_auth.actor(session.staff), console.now()
-        password = staff_auth.one_time_password()
         try:
-            if action == "add":
-                await staff_auth.add(store, name, str(form.get("role", "")), password, now, by=who)
-            elif action == "reset":
-                await staff_auth.reset(store, name, password, now, by=who)
-            else:
-                await staff_auth.disable(store, name, now, by=who)
-                password = ""
+            password = await staff_auth.change(store, action, name, str(form.get("role", "")), console.now(),
+                                               by=staff_auth.actor(session.staff))
         except staff_auth.StaffError as exc:
             return await staff_page(request, session, 400, problem=exc.code)
         return await staff_page(request, session, done=action, name=name, password=password)

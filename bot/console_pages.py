@@ -19,7 +19,6 @@ from babel.numbers import format_percent
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from bot.collectors import FLAGS, REASONS
 from bot.i18n import available_locales, babel_locale, translator
 from bot.notice_text import late
 from bot.render import format_param, render_text
@@ -27,32 +26,11 @@ from debt.money import Money
 from flows.languages import LANGUAGE_NAMES
 from flows.notice_labels import CASE_KINDS, LABELS, OUTCOMES, PLANS, STATUSES
 from flows.notice_labels import label as notice_label
-from flows.types import N_
+from ops.staff_labels import ACTIONS, CREDIT, FLAGS, PROMISE_STATUSES, REASONS, ROLES
 
 _env = Environment(loader=PackageLoader("bot", "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 
-ROLES = {"collector": N_("collector"), "supervisor": N_("supervisor"), "admin": N_("admin")}
-PROMISE_STATUSES = {"pending": N_("pending"), "kept": N_("kept"), "partial": N_("partly kept"),
-                    "broken": N_("broken"), "cancelled": N_("cancelled")}
-# The audit's actions an account page lists, as a person reads them; others show their code.
-ACTIONS = {
-    "link_opened": N_("link opened"), "verified": N_("chat verified"), "verify_failed": N_("a wrong answer"),
-    "verify_locked": N_("verification paused"), "logout": N_("signed out of the chat"),
-    "binding_expired": N_("chat silent too long, must verify again"), "promise": N_("promise made"),
-    "arrangement": N_("plan chosen"), "dispute": N_("dispute raised"), "hardship": N_("hardship reported"),
-    "callback": N_("call-back asked for"), "opt_out": N_("reminders stopped"),
-    "opt_in": N_("reminders resumed"),
-    "arrangement_approved": N_("plan approved"), "arrangement_declined": N_("plan declined"),
-    "case_closed": N_("case closed"), "promise_kept": N_("promise kept"),
-    "promise_broken": N_("promise broken"),
-    "promise_partial": N_("promise partly kept"),
-}
-CREDIT = {
-    "not_reported": N_("nothing reported"), "will_be_reported": N_("to be reported late if still unpaid on"),
-    "reported": N_("reported late"), "cleared": N_("lateness cleared, still on the file"),
-    "default_registered": N_("a default registered"), "charged_off": N_("charged off"),
-}
 CODES = {"reason": REASONS, "flag": FLAGS, "kind": CASE_KINDS, "outcome": OUTCOMES, "plan": PLANS,
          "status": STATUSES, "promise": PROMISE_STATUSES, "role": ROLES, "case_reason": LABELS["reason"],
          "action": ACTIONS, "credit": CREDIT}
@@ -104,7 +82,8 @@ def words(locale: str, zone: str = "UTC") -> dict[str, Any]:
     def pct(rate: str | None) -> str:
         return format_percent(Decimal(rate), "#,##0.0%", locale=babel_locale(locale)) if rate else "—"
 
-    return {"_": tr.gettext, "fmt": fmt, "fmt_time": fmt_time, "money": money, "language_name": language_name, "pct": pct, "code": code,
+    return {"_": tr.gettext, "fmt": fmt, "fmt_time": fmt_time, "money": money, "language_name": language_name,
+            "pct": pct, "code": code,
             "late": late, "locale": locale,
             "dir": "ltr", "lang": locale.replace("_", "-")}
 

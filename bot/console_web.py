@@ -90,7 +90,8 @@ class Console:
             raise Refused(self.render(session, "forbidden.html", status=403, csrf_failed=True))
         return session, form
 
-    def render(self, session: Session | None, template: str, /, status: int = 200, **context: Any) -> Response:
+    def render(self, session: Session | None, template: str, /, status: int = 200, **context: Any
+               ) -> Response:
         member = session.staff if session else None
         rights = {r for r in staff_auth.RIGHTS["admin"] if member and staff_auth.may(member, r)}
         zone = self.config.policy.contact.default_timezone or "UTC"

@@ -135,6 +135,22 @@ async def reset(store: Store, name: str, password: str, now: datetime, by: str =
         await audit.append(db, by, "staff_password_reset", None, now, {"name": name})
 
 
+async def change(store: Store, action: str, name: str, role: str, now: datetime, by: str) -> str:
+    """An admin's change from the console: add (with `role`) or reset, which return the new
+    one-time password to show once, or disable, which returns ''."""
+    if action == "disable":
+        await disable(store, name, now, by=by)
+        return ""
+    password = one_time_password()
+    if action == "add":
+        await add(store, name, role, password, now, by=by)
+    elif action == "reset":
+        await reset(store, name, password, now, by=by)
+    else:
+        raise StaffError(f"no such change {action!r}", "bad_action")
+    return password
+
+
 async def choose_locale(store: Store, member: StaffMember, locale: str, now: datetime) -> None:
     async with store.unit() as db:
         await set_locale(db, member.id, locale)

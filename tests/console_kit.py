@@ -67,10 +67,12 @@ async def sign_in(client: httpx.AsyncClient, name: str, password: str = PASSWORD
 
 
 @asynccontextmanager
-async def client_of(bot: BotUnderTest, name: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
+async def client_of(bot: BotUnderTest, name: str | None = None,
+                    scheme: str = "http") -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of the console in process (signed in as `name` when given)."""
     app = build_web_app(bot.config, bot.store, bot.app, [console_router(bot.config, bot.store, bot.clock)])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as c:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=f"{scheme}://console.test") as c:
         if name:
             assert (await sign_in(c, name)).status_code == 303
         yield c
@@ -84,7 +86,8 @@ async def chromium(width: int = 1280, height: int = 800):
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = await browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False)
+            size = {"width": width, "height": height}
+            context = await browser.new_context(viewport=size, java_script_enabled=False)
             yield await context.new_page()
         finally:
             await browser.close()

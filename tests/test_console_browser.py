@@ -50,14 +50,15 @@ async def history(bot: BotUnderTest, ref: str) -> None:
         for weeks_ago, (made, kept) in enumerate([(3, 2), (5, 4), (2, 1), (6, 3), (4, 4), (3, 1)], start=1):
             when = start - timedelta(weeks=weeks_ago)
             for i in range(made):
-                pid = await insert_promise(db, ref, Money(Decimal("50.00"), "GBP"), when.date() + timedelta(days=3),
-                                           "chat", when)
+                due = when.date() + timedelta(days=3)
+                pid = await insert_promise(db, ref, Money(Decimal("50.00"), "GBP"), due, "chat", when)
                 status = "kept" if i < kept else "broken"
                 resolved = when + timedelta(days=4)  # the day after it fell due
                 if weeks_ago == 1 and i == kept:
                     resolved = start - timedelta(days=1)
-                await db.execute("UPDATE promises SET status = ?, resolved_at = ?, paid_amount = ? WHERE id = ?",
-                                 (status, resolved.isoformat(), "50.00" if status == "kept" else "0", pid))
+                paid = "50.00" if status == "kept" else "0"
+                sql = "UPDATE promises SET status = ?, resolved_at = ?, paid_amount = ? WHERE id = ?"
+                await db.execute(sql, (status, resolved.isoformat(), paid, pid))
         for days in (0, 4):
             await insert_promise(db, ref, Money(Decimal("75.00"), "GBP"), start.date() + timedelta(days=days),
                                  "chat", start)
@@ -150,7 +151,8 @@ async def test_five_wrong_passwords_lock_the_sign_in_even_for_the_right_one(bot)
         assert alert.startswith("Too many wrong passwords: signing in with this name is paused until")
         await screenshot(page, "login-locked")
         await browser_sign_in(page, base, "colin", PASSWORD)
-        assert page.url.endswith("/console/login") and "paused until" in await page.get_by_role("alert").inner_text()
+        assert page.url.endswith("/console/login")
+        assert "paused until" in await page.get_by_role("alert").inner_text()
         # The lock is the policy's 15 minutes (DEBTDESK_CONSOLE_LOCK_MINUTES), counted on the clock.
         bot.clock.advance(minutes=16)
         await browser_sign_in(page, base, "colin", PASSWORD)

@@ -6,8 +6,11 @@ the staff member's language."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
+from babel.dates import format_date
+from babel.numbers import format_currency
 from console_kit import CONSOLE_ENV, add_staff, client_of, form_token
 from flows_kit import rows
 from test_e2e_approvals_cases import SETTLER, verify
@@ -122,3 +125,31 @@ async def test_a_post_without_its_csrf_token_or_with_another_is_refused(bot):
     async with client_of(bot) as stranger:  # the sign-in form needs the token of its own cookie
         answer = await stranger.post("/console/login", data={"name": "sue", "password": "whatever-it-is"})
         assert answer.status_code == 403
+
+
+async def test_pages_speak_the_staff_members_language_defaulting_to_the_collectors(bot):
+    bot.env.update(DEBTDESK_COLLECTORS_LOCALE="ru")
+    await bot.restart()
+    await bot.seed_account(account_ref="UK-R001")
+    await add_staff(bot, "olga", "supervisor")
+    await add_staff(bot, "li", "collector")
+    async with client_of(bot) as client:
+        assert "Войти" in (await client.get("/console/login")).text  # nobody signed in yet: the default
+    async with client_of(bot, "olga") as olga, client_of(bot, "li") as li:
+        today = await olga.get("/console/today")
+        day = format_date(date(2026, 3, 1), "medium", locale="ru")
+        amount = format_currency(300, "GBP", locale="ru")
+        assert '<html lang="ru">' in today.text and f"Очередь звонков на {day}" in today.text
+        assert amount in today.text  # babel's Russian formats: 300,00 £
+        token = form_token((await li.get("/console/today")).text)
+        chosen = await li.post("/console/language",
+                               data={"csrf": token, "locale": "zh_Hans", "back": "/cases"})
+        assert chosen.status_code == 303 and chosen.headers["location"] == "/console/cases"
+        assert "未结案件（最早的在前）" in (await li.get("/console/cases")).text
+        assert "Очередь звонков" in (await olga.get("/console/today")).text  # her own setting is unchanged
+        report = await olga.get("/console/report")
+        assert "Результаты самообслуживания" in report.text
+        bad = await li.post("/console/language",
+                            data={"csrf": token, "locale": "xx", "back": "//evil.example/"})
+        assert bad.headers["location"] == "/console/today"  # no such language, and no other site
+        assert "外呼队列" in (await li.get("/console/today")).text

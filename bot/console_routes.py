@@ -96,9 +96,10 @@ def _pages(router: APIRouter, console: Console) -> None:
         view = await account_view(store, policy, ref[:64], console.today)
         if view is None:
             return console.render(session, "missing.html", status=404, ref=ref[:64], page_id="search")
-        events = await console_data.account_events(store, view["account_ref"])
+        events, chosen = await console_data.account_events(store, view["account_ref"])
         back = f"/accounts/{console.quote(view['account_ref'], safe='')}"
-        return console.render(session, "account.html", view=view, events=events, page_id="account", back=back)
+        return console.render(session, "account.html", view=view, events=events, chosen=chosen,
+                              page_id="account", back=back)
 
     @router.get("/promises")
     async def promises(request: Request) -> Response:

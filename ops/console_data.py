@@ -17,6 +17,8 @@ from debt.money import Money
 from debt.policy import Policy
 from debt.queue_rule import LEFT_OUT
 from ops.queue_export import Summary, entry, summarise
+from store.arrangement_decisions import ArrangementRow, get_arrangement
+from store.arrangement_rows import open_arrangement
 from store.cases import CaseRow, open_cases
 from store.console_queries import AuditLine, latest_audit, promises_due, promises_resolved, refs_matching
 from store.db import Store
@@ -99,9 +101,12 @@ async def search(store: Store, text: str) -> list[str]:
         return await refs_matching(db, text, SEARCH_MOST)
 
 
-async def account_events(store: Store, ref: str) -> list[AuditLine]:
+async def account_events(store: Store, ref: str) -> tuple[list[AuditLine], ArrangementRow | None]:
+    """The account's latest audit rows, and the plan chosen (active or awaiting approval), if any."""
     async with store.read() as db:
-        return await latest_audit(db, ref, AUDIT_ROWS)
+        chosen = await open_arrangement(db, ref)
+        plan = await get_arrangement(db, chosen[0]) if chosen else None
+        return await latest_audit(db, ref, AUDIT_ROWS), plan
 
 
 @dataclass(frozen=True)

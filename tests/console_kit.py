@@ -101,5 +101,7 @@ async def browser_sign_in(page, base: str, name: str, password: str = PASSWORD):
 
 
 async def screenshot(page, name: str) -> None:
+    """The whole page; a one-time password or key on it is masked (it changes on every run)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    path = str(SCREENSHOTS / f"{name}.png")
+    await page.screenshot(path=path, full_page=True, mask=[page.locator(".secret")])

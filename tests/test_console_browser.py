@@ -126,6 +126,9 @@ async def test_a_supervisor_approves_a_settlement_and_the_debtor_is_told(bot):
         assert "Approved. The debtor will be told" in await page.get_by_role("status").inner_text()
         assert "Nothing awaits approval." in await page.locator("main").inner_text()
 
+        await page.goto(f"{base}/console/accounts/UK-S001")
+        chosen = await page.locator("#h-offers + p").inner_text()
+        assert chosen == "Chosen by the debtor: a settlement for less than the balance · £1,680.00 · active"
         await page.get_by_role("link", name="Promises").click()
         await screenshot(page, "promises")
         await page.get_by_role("link", name="Report").click()

@@ -13,6 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from console_kit import CONSOLE_ENV, add_staff, client_of, form_token
 from flows_kit import rows
+from serve_kit import ServeProcess, serve_environment
 from test_e2e_approvals_cases import SETTLER, verify
 
 CHAT = 901
@@ -72,6 +73,8 @@ async def test_search_lists_no_account_for_a_part_of_a_reference_or_phone(bot):
         for exact, ref in (("UK-1003", "UK-1003"), ("+447911000107", "UK-1007"), ("  UK-1011 ", "UK-1011")):
             answer = await client.get("/console/search", params={"q": exact})
             assert answer.status_code == 303 and answer.headers["location"] == f"/console/accounts/{ref}"
+        missing = await client.get("/console/accounts/UK-10")
+        assert missing.status_code == 404 and "There is no account UK-10." in missing.text
         # One phone on two accounts (a card and a loan of one person): both, and no more.
         await bot.seed_account(account_ref="UK-2000", phone="+447911000105")
         both = await client.get("/console/search", params={"q": "+447911000105"})
@@ -153,3 +156,19 @@ async def test_pages_speak_the_staff_members_language_defaulting_to_the_collecto
                             data={"csrf": token, "locale": "xx", "back": "//evil.example/"})
         assert bad.headers["location"] == "/console/today"  # no such language, and no other site
         assert "外呼队列" in (await li.get("/console/today")).text
+
+
+async def test_debtdesk_serve_serves_the_console_beside_the_bank_api(api, tmp_path):
+    process = ServeProcess(api, serve_environment(api, str(tmp_path / "serve.db")), tmp_path / "serve.stderr")
+    await process.start()
+    try:
+        login = await process.client.get("/console/login")
+        assert login.status_code == 200 and "debtdesk staff console" in login.text
+        cookie = login.headers["set-cookie"].lower()
+        assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie  # the default
+        today = await process.client.get("/console/today")
+        assert today.status_code == 303 and today.headers["location"] == "/console/login"
+        assert "/console" not in (await process.client.get("/openapi.json")).text  # the bank's document only
+    finally:
+        assert await process.terminate() == 0
+        await process.close()

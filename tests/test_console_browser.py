@@ -219,3 +219,10 @@ async def test_the_admin_pages_search_and_a_phone_width(bot):
         await screenshot(page, "today-phone")
         await page.goto(f"{base}/console/accounts/UK-Q003")
         await screenshot(page, "account-phone")
+    async with console_server(bot) as base, chromium() as page:  # her own language, chosen in the header
+        await browser_sign_in(page, base, "ada")
+        await page.get_by_label("Language").select_option(label="Русский")
+        await page.get_by_role("button", name="Change").click()
+        assert (await page.get_by_role("heading", level=1).inner_text()).startswith("Очередь звонков на")
+        assert await page.get_by_role("button", name="Выйти").count() == 1
+        await screenshot(page, "today-ru")

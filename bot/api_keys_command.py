@@ -6,40 +6,16 @@ only its keyed hash is stored. A revoked key's name stays taken: the audit rows 
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from ops.api_key_admin import ApiKeyError, create_api_key, revoke_api_key
 from ops.settings import Config
-from store import audit
-from store.api_keys import create_key, list_keys, revoke_key
+from store.api_keys import list_keys
 from store.db import Store
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-class ApiKeyError(Exception):
-    """One line for the operator."""
-
-
-async def _create(store: Store, secret: bytes, name: str, scope: str, now: datetime) -> str:
-    if not _NAME.fullmatch(name):
-        raise ApiKeyError(f"key name {name!r}: 1-64 letters, digits, '.', '_' or '-'")
-    async with store.unit() as db:
-        key = await create_key(db, secret, name, scope, now)
-        if key is None:
-            raise ApiKeyError(f"a key named {name} exists already (revoked names stay taken)")
-        await audit.append(db, "cli", "apikey_create", None, now, {"name": name, "scope": scope})
-    return key
-
-
-async def _revoke(store: Store, name: str, now: datetime) -> None:
-    async with store.unit() as db:
-        if not await revoke_key(db, name, now):
-            raise ApiKeyError(f"there is no active key named {name}")
-        await audit.append(db, "cli", "apikey_revoke", None, now, {"name": name})
-
+__all__ = ["ApiKeyError", "run_apikey"]
 
 async def run_apikey(
     config: Config, action: str, name: str | None, scope: str | None, out: Any = None
@@ -49,11 +25,11 @@ async def run_apikey(
     store = await Store.open(config.db_path)
     try:
         if action == "create":
-            key = await _create(store, config.require_secret(), name or "", scope or "read", now)
+            key = await create_api_key(store, config.require_secret(), name or "", scope or "read", now)
             print(key, file=out)
             print(f"apikey: {name} ({scope}) created; the key is shown this once", file=sys.stderr)
         elif action == "revoke":
-            await _revoke(store, name or "", now)
+            await revoke_api_key(store, name or "", now)
             print(f"apikey: {name} revoked", file=out)
         else:
             async with store.read() as db:

@@ -278,11 +278,21 @@ async def cmd_refuse_contact(config: Config, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+async def cmd_staff(config: Config, args: argparse.Namespace) -> int:
+    from bot.cli_staff import run_staff
+    from ops.staff_auth import StaffError
+
+    try:
+        return await run_staff(config, args.action, getattr(args, "name", None), getattr(args, "role", None))
+    except StaffError as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS = {
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
     "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events, "serve": cmd_serve,
-    "apikey": cmd_apikey, "refuse-contact": cmd_refuse_contact,
+    "apikey": cmd_apikey, "refuse-contact": cmd_refuse_contact, "staff": cmd_staff,
 }
 
 
@@ -376,6 +386,16 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--scope", choices=("read", "write"), required=True)
     acts.add_parser("list", help="every key: name, scope, created, revoked")
     acts.add_parser("revoke", help="the key stops working at once").add_argument("name", metavar="NAME")
+
+    p = sub.add_parser("staff", help="the staff console's people: add, list, disable, reset a password")
+    acts = p.add_subparsers(dest="action", metavar="<action>", required=True)
+    q = acts.add_parser("add", help="a new member; asks for the password, or prints a one-time one")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", choices=("collector", "supervisor", "admin"), required=True)
+    acts.add_parser("list", help="every member: name, role, language, created, disabled")
+    acts.add_parser("disable", help="the member cannot sign in; their sessions end").add_argument("name")
+    q = acts.add_parser("reset", help="a new password (asked, or printed once); sessions end")
+    q.add_argument("name")
 
     sub.add_parser("check", help="before the first start: settings, policy, database, catalogs, bot token")
 

@@ -45,6 +45,7 @@ from flows.types import N_, Text
 from ops.case_closing import CaseError, close
 from ops.queue_export import top_entries
 from ops.report import gather
+from ops.staff_labels import FLAGS, REASONS
 from ops.staff_view import account_view
 from store.db import Store
 from store.promise_rows import due_on
@@ -52,31 +53,6 @@ from store.promise_rows import due_on
 log = logging.getLogger(__name__)
 
 DEFAULT_N, MAX_N, MAX_TODAY = 10, 50, 50
-REASONS = {
-    "broken_promise": N_("broken promise"),
-    "overdue": N_("overdue"),
-    "dispute": N_("dispute"),
-    "hardship": N_("hardship review"),
-    "callback": N_("call-back request"),
-    "pending_promise": N_("promise pending"),
-    "awaiting_approval": N_("awaiting approval"),
-    "refused_contact": N_("refused contact"),
-}
-
-# The staff view's flags, as the collectors read them (the codes stay in `show --format json`).
-FLAGS = {
-    "charged_off": N_("charged off"),
-    "disputed": N_("disputed"),
-    "closed": N_("closed"),
-    "hardship_review": N_("hardship under review"),
-    "callback_requested": N_("call-back requested"),
-    "promise_pending": N_("a promise pending"),
-    "arrangement_active": N_("a plan active"),
-    "arrangement_pending_approval": N_("a plan awaiting approval"),
-    "self_service_promises_paused": N_("self-service promises paused (broken promises)"),
-    "chat_verified": N_("a chat verified"),
-    "opted_out": N_("opted out of reminders"),
-}
 
 
 class Collectors:

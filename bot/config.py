@@ -20,6 +20,9 @@ from debt.policy import Policy, PolicyError, load_policy
 from ops.event_signing import SecretError, parse_secret
 from ops.settings import (
     API_RATE,
+    CONSOLE_LOCK_FAILURES,
+    CONSOLE_LOCK_MINUTES,
+    CONSOLE_SESSION_MINUTES,
     EVENTS_BACKOFF,
     EVENTS_RETRIES,
     EVENTS_TIMEOUT,
@@ -30,6 +33,7 @@ from ops.settings import (
     SEND_RATE,
     Config,
     ConfigError,
+    ConsoleSettings,
     EventsSettings,
 )
 
@@ -42,6 +46,7 @@ KEYS = (
     "send_rate", "group_send_rate", "api_rate",
     "events_url", "events_secret", "events_retries", "events_backoff", "events_timeout",
     "payment_provider_token", "checkout_secret",
+    "console_secure_cookie", "console_session_minutes", "console_lock_failures", "console_lock_minutes",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -138,6 +143,24 @@ def _pay_now(values: Mapping[str, object], policy: Policy) -> tuple[str | None, 
         raise ConfigError("the policy's [payment] checkout_url needs DEBTDESK_CHECKOUT_SECRET (at least 16 "
                           "characters, shared with the bank's checkout page) to sign the links")
     return None, PayNow("link", policy.payment.checkout_url, key.encode())
+def _whole(values: Mapping[str, object], key: str, default: int, most: int) -> int:
+    raw = values.get(key, default)
+    number = int(raw) if str(raw).isdigit() else -1
+    if not 1 <= number <= most:
+        raise ConfigError(f"DEBTDESK_{key.upper()} must be a whole number from 1 to {most}, not {raw!r}")
+    return number
+
+
+def _console(values: Mapping[str, object]) -> ConsoleSettings:
+    raw = str(values.get("console_secure_cookie", "true")).lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise ConfigError(f"DEBTDESK_CONSOLE_SECURE_COOKIE must be true or false, not {raw!r}")
+    return ConsoleSettings(
+        secure_cookie=raw in ("true", "1"),
+        session_minutes=_whole(values, "console_session_minutes", CONSOLE_SESSION_MINUTES, 7 * 24 * 60),
+        lock_failures=_whole(values, "console_lock_failures", CONSOLE_LOCK_FAILURES, 100),
+        lock_minutes=_whole(values, "console_lock_minutes", CONSOLE_LOCK_MINUTES, 24 * 60),
+    )
 
 
 def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -192,4 +215,5 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         api_rate=_rate(values, "api_rate", API_RATE, "minute"),
         payment_provider_token=provider_token,
         pay_now=pay_now,
+        console=_console(values),
     )

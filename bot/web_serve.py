@@ -1,4 +1,5 @@
-"""`debtdesk serve`: the ASGI app (bot/web_app.py) on uvicorn, beside PTB's job queue.
+"""`debtdesk serve`: the ASGI app (bot/web_app.py) on uvicorn, beside PTB's job queue; the staff
+console under /console/ (bot/console_routes.py).
 
 The Telegram Application is initialised and started without its Updater: no polling and no
 webhook server of PTB's own; the app's POST /telegram feeds it updates. uvicorn runs in the
@@ -27,6 +28,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.bank_api import BankApi, key_dependency, make_router
 from bot.config import Config, ConfigError
+from bot.console_routes import console_router
 from bot.events_api import events_router
 from bot.i18n import translator
 from bot.metrics import MeteredFlows, Metrics
@@ -105,7 +107,8 @@ async def serve_web(config: Config, listen: str = DEFAULT_LISTEN, port: int = DE
             async with signalled() as stop:
                 if await reach_bot_api(application.bot, where, stop, first_retry_delay):
                     async with started(application):
-                        doors = [*bank_routers(config, store, now), *routers]
+                        console = console_router(config, store, now)
+                        doors = [*bank_routers(config, store, now), console, *routers]
                         app = build_web_app(config, store, application, doors, metrics=metrics)
                         await _serve_until(stop, app, listen, port)
         except InvalidToken:

@@ -22,6 +22,10 @@ PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 EVENTS_RETRIES = 10
 EVENTS_BACKOFF = 10.0
 EVENTS_TIMEOUT = 10.0
+# The staff console: its session cookie's life, and the wrong passwords that lock a sign-in.
+CONSOLE_SESSION_MINUTES = 480
+CONSOLE_LOCK_FAILURES = 5
+CONSOLE_LOCK_MINUTES = 15
 
 
 class ConfigError(ValueError):
@@ -37,6 +41,17 @@ class EventsSettings:
     retries: int = EVENTS_RETRIES
     backoff: float = EVENTS_BACKOFF  # seconds before the first retry
     timeout: float = EVENTS_TIMEOUT  # seconds for one POST
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """The staff console (bot/console_web.py). `secure_cookie` off only for plain-http tests on
+    localhost: a browser sends a Secure cookie over HTTPS alone."""
+
+    secure_cookie: bool = True
+    session_minutes: int = CONSOLE_SESSION_MINUTES  # a session expires this long after sign-in
+    lock_failures: int = CONSOLE_LOCK_FAILURES  # this many wrong passwords in a row lock the name
+    lock_minutes: int = CONSOLE_LOCK_MINUTES  # for this long after the last of them
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,7 @@ class Config:
     # DEBTDESK_PAYMENT_PROVIDER_TOKEN: Telegram invoices through the bank's payment provider
     payment_provider_token: str | None = field(default=None, repr=False)
     pay_now: PayNow | None = None  # "Pay now": an invoice, a checkout link, or None (instructions only)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
 
     def require_secret(self) -> bytes:
         if not self.secret:

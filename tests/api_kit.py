@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from db_kit import database
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "api-test-secret-0123456789"
@@ -26,8 +27,9 @@ def free_port() -> int:
 
 
 def api_env(db: Path, **extra: str) -> dict[str, str]:
+    """A bank API server's settings, with a new database named after `db` on the suite's engine."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
-    return {**base, "DEBTDESK_SECRET": SECRET, "DEBTDESK_DB": str(db), **extra}
+    return {**base, "DEBTDESK_SECRET": SECRET, "DEBTDESK_DB": database(db.parent, db.name), **extra}
 
 
 def debtdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -79,7 +79,18 @@ def rows(target: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
 
     query = sql.replace("%", "%%").replace("?", "%s")
     with psycopg.connect(target, autocommit=True) as conn:
-        return [tuple(row) for row in conn.execute(query, tuple(params))]
+        cur = conn.execute(query, tuple(params))
+        return [tuple(row) for row in cur] if cur.description else []
+
+
+def dump(target: str) -> str:
+    """Every value stored, as text: to show a secret is nowhere in the database."""
+    if not target.startswith(("postgresql://", "postgres://")):
+        with sqlite3.connect(target) as conn:
+            return "\n".join(conn.iterdump())
+    tables = [name for (name,) in rows(target, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                                               "ORDER BY tablename")]
+    return "\n".join(f"{table}: {row!r}" for table in tables for row in rows(target, f"SELECT * FROM {table}"))
 
 
 def exists(target: str) -> bool:

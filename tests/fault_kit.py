@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from accounts_kit import person
+from db_kit import ON_POSTGRESQL, rows
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET, Clock, link, seed
 
@@ -107,7 +108,9 @@ class BotProcess:
 
 
 def query(db_path: str, sql: str, *args) -> list[tuple]:
-    """A read of the database file, blocking and short: between runs or beside a running bot."""
+    """A read of the database, blocking and short: between runs or beside a running bot."""
+    if ON_POSTGRESQL:
+        return rows(db_path, sql, args)
     conn = sqlite3.connect(db_path, timeout=30)
     try:
         return conn.execute(sql, args).fetchall()
@@ -116,7 +119,8 @@ def query(db_path: str, sql: str, *args) -> list[tuple]:
 
 
 def integrity(db_path: str) -> str:
-    return query(db_path, "PRAGMA integrity_check")[0][0]
+    """SQLite's own check of the file after a kill; PostgreSQL's WAL recovery is the server's."""
+    return "ok" if ON_POSTGRESQL else query(db_path, "PRAGMA integrity_check")[0][0]
 
 
 def queued_update_ids(api: FakeBotAPI) -> set[int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +13,7 @@ import httpx
 import pytest
 from accounts_kit import account_dict
 from api_kit import SECRET, api_env, debtdesk, new_key, serving
+from db_kit import dump, rows
 
 from bot.api_guard import MAX_BODY
 from debt.money import Money
@@ -65,8 +65,7 @@ def _client(server, name: str | None = "crm") -> httpx.Client:
 
 
 def _audit(env: dict[str, str]) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(env["DEBTDESK_DB"]) as conn:
-        return conn.execute("SELECT actor, action, detail FROM audit ORDER BY id").fetchall()
+    return rows(env["DEBTDESK_DB"], "SELECT actor, action, detail FROM audit ORDER BY id")
 
 
 ENDPOINTS = [("GET", "/api/v1/accounts/CN-0001", None), ("GET", "/api/v1/queue", None),
@@ -103,12 +102,11 @@ def test_a_read_key_reads_every_listing(server, method, path, body):
 
 def test_a_key_is_printed_once_and_only_its_keyed_hash_is_stored(server):
     _, env, keys = server
-    with sqlite3.connect(env["DEBTDESK_DB"]) as conn:
-        stored = conn.execute("SELECT name, scope, digest, revoked_at FROM api_keys ORDER BY name").fetchall()
+    stored = rows(env["DEBTDESK_DB"], "SELECT name, scope, digest, revoked_at FROM api_keys ORDER BY name")
     assert [(n, s, r is not None) for n, s, _, r in stored] == [
         ("bi", "read", False), ("crm", "write", False), ("old", "write", True)]
-    dump = "\n".join(sqlite3.connect(env["DEBTDESK_DB"]).iterdump())
-    assert not any(key in dump or key[4:] in dump for key in keys.values())
+    everything = dump(env["DEBTDESK_DB"])
+    assert not any(key in everything or key[4:] in everything for key in keys.values())
     listing = debtdesk(env, "apikey", "list")
     assert listing.returncode == 0 and "crm\twrite" in listing.stdout and "revoked" in listing.stdout
     assert not any(key in listing.stdout for key in keys.values())

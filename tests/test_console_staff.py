@@ -6,11 +6,11 @@ is an audit row with the member's name."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import timedelta
 
 import pytest
 from console_kit import CONSOLE_ENV, PASSWORD, add_staff, client_of, form_token, sign_in
+from db_kit import rows
 from flows_kit import rows
 
 from bot.cli import main
@@ -42,8 +42,7 @@ async def test_staff_command_adds_lists_disables_and_resets(settings, capsys, no
     assert (await staff_cli(capsys, "add", "ann", "--role", "admin"))[:1] == (2,)  # the name is taken
     assert "role" in (await staff_cli(capsys, "add", "bob", "--role", "boss"))[2]
 
-    with sqlite3.connect(settings) as db:
-        [(stored,)] = db.execute("SELECT password_hash FROM staff WHERE name = 'ann'").fetchall()
+    [(stored,)] = rows(settings, "SELECT password_hash FROM staff WHERE name = 'ann'")
     assert stored.startswith("$argon2id$") and password not in stored
 
     store = await Store.open(str(settings))
@@ -67,8 +66,7 @@ async def test_staff_command_adds_lists_disables_and_resets(settings, capsys, no
         assert "no staff member named zed" in (await staff_cli(capsys, "disable", "zed"))[2]
     finally:
         await store.close()
-    with sqlite3.connect(settings) as db:
-        actions = [r[0] for r in db.execute("SELECT action FROM audit WHERE actor = 'cli' ORDER BY id")]
+    actions = [r[0] for r in rows(settings, "SELECT action FROM audit WHERE actor = 'cli' ORDER BY id")]
     assert actions == ["staff_added", "staff_password_reset", "staff_disabled"]
 
 

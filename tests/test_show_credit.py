@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import httpx
 import pytest
@@ -26,8 +25,7 @@ def loaded(tmp_path_factory):
     paid = debtdesk(env, "import", "payments", payments(tmp, "pay.csv", ("PAY-1", "512.50", "2026-03-05")),
                     "--no-progress")
     assert paid.returncode == 0, paid.stderr
-    with sqlite3.connect(env["DEBTDESK_DB"]) as conn:
-        conn.execute("UPDATE accounts SET as_of = NULL WHERE account_ref = 'CN-0002'")
+    rows(env["DEBTDESK_DB"], "UPDATE accounts SET as_of = NULL WHERE account_ref = 'CN-0002'")
     return env
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from db_kit import database
+from db_kit import database, dump, rows
 from loop_seed import add_account, add_promise
 
 from bot.cli import main
@@ -44,13 +43,11 @@ async def _seed(path: str) -> None:
 
 
 def statuses(path: str) -> list[str]:
-    with sqlite3.connect(path) as conn:
-        return [row[0] for row in conn.execute("SELECT status FROM promises ORDER BY id")]
+    return [row[0] for row in rows(path, "SELECT status FROM promises ORDER BY id")]
 
 
 def dump(path: str) -> list[str]:
-    with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())
+    return dump(path).splitlines()
 
 
 def test_sweep_refuses_a_future_as_of_without_force(db_path, capsys):

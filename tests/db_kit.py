@@ -88,9 +88,9 @@ def dump(target: str) -> str:
     if not target.startswith(("postgresql://", "postgres://")):
         with sqlite3.connect(target) as conn:
             return "\n".join(conn.iterdump())
-    tables = [name for (name,) in rows(target, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                                               "ORDER BY tablename")]
-    return "\n".join(f"{table}: {row!r}" for table in tables for row in rows(target, f"SELECT * FROM {table}"))
+    listed = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+    tables = [name for (name,) in rows(target, listed)]
+    return "\n".join(f"{t}: {row!r}" for t in tables for row in rows(target, f"SELECT * FROM {t}"))
 
 
 def exists(target: str) -> bool:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from console_kit import CONSOLE_ENV, PASSWORD, add_staff, client_of, form_token, sign_in
-from db_kit import rows
+from db_kit import rows as stored_rows
 from flows_kit import rows
 
 from bot.cli import main
@@ -42,7 +42,7 @@ async def test_staff_command_adds_lists_disables_and_resets(settings, capsys, no
     assert (await staff_cli(capsys, "add", "ann", "--role", "admin"))[:1] == (2,)  # the name is taken
     assert "role" in (await staff_cli(capsys, "add", "bob", "--role", "boss"))[2]
 
-    [(stored,)] = rows(settings, "SELECT password_hash FROM staff WHERE name = 'ann'")
+    [(stored,)] = stored_rows(settings, "SELECT password_hash FROM staff WHERE name = 'ann'")
     assert stored.startswith("$argon2id$") and password not in stored
 
     store = await Store.open(str(settings))
@@ -66,7 +66,7 @@ async def test_staff_command_adds_lists_disables_and_resets(settings, capsys, no
         assert "no staff member named zed" in (await staff_cli(capsys, "disable", "zed"))[2]
     finally:
         await store.close()
-    actions = [r[0] for r in rows(settings, "SELECT action FROM audit WHERE actor = 'cli' ORDER BY id")]
+    actions = [r[0] for r in stored_rows(settings, "SELECT action FROM audit WHERE actor = 'cli' ORDER BY id")]
     assert actions == ["staff_added", "staff_password_reset", "staff_disabled"]
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from db_kit import database, dump, rows
+from db_kit import database, rows
+from db_kit import dump as dump_all
 from loop_seed import add_account, add_promise
 
 from bot.cli import main
@@ -47,7 +48,7 @@ def statuses(path: str) -> list[str]:
 
 
 def dump(path: str) -> list[str]:
-    return dump(path).splitlines()
+    return dump_all(path).splitlines()
 
 
 def test_sweep_refuses_a_future_as_of_without_force(db_path, capsys):

@@ -66,7 +66,8 @@ async def test_staff_command_adds_lists_disables_and_resets(settings, capsys, no
         assert "no staff member named zed" in (await staff_cli(capsys, "disable", "zed"))[2]
     finally:
         await store.close()
-    actions = [r[0] for r in stored_rows(settings, "SELECT action FROM audit WHERE actor = 'cli' ORDER BY id")]
+    sql = "SELECT action FROM audit WHERE actor = 'cli' ORDER BY id"
+    actions = [r[0] for r in stored_rows(settings, sql)]
     assert actions == ["staff_added", "staff_password_reset", "staff_disabled"]
 
 

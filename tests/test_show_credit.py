@@ -25,7 +25,7 @@ def loaded(tmp_path_factory):
     paid = debtdesk(env, "import", "payments", payments(tmp, "pay.csv", ("PAY-1", "512.50", "2026-03-05")),
                     "--no-progress")
     assert paid.returncode == 0, paid.stderr
-    rows(env["DEBTDESK_DB"], "UPDATE accounts SET as_of = NULL WHERE account_ref = 'CN-0002'")
+    stored_rows(env["DEBTDESK_DB"], "UPDATE accounts SET as_of = NULL WHERE account_ref = 'CN-0002'")
     return env
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from debt.policy import Policy
-from flows import overview, plans, promise, support, verify
+from flows import overview, plans, promise, support, understood, verify
 from flows.commands import NEEDS_VERIFICATION
 from flows.context import Ctx, new_nonce
 from flows.keywords import MENU
@@ -52,6 +52,7 @@ BUTTONS: dict[str, ButtonHandler] = {
     **plans.BUTTONS,
     **promise.BUTTONS,
     **support.BUTTONS,
+    **understood.BUTTONS,
 }
 TEXTS: dict[str, Handler] = {
     verify.ASK_REF: verify.on_ref_text,
@@ -59,6 +60,7 @@ TEXTS: dict[str, Handler] = {
     **plans.TEXTS,
     **promise.TEXTS,
     **support.TEXTS,
+    **understood.TEXTS,  # typed sentences inside steps: "next Friday" at the promise's date
 }
 # state -> its question asked again, buttons and all, the same state and nonce: after a language
 # is chosen the step goes on where it was, now in the new language.
@@ -67,8 +69,9 @@ ASK_AGAIN: dict[str, AskAgain] = {
     **plans.ASK_AGAIN,
     **promise.ASK_AGAIN,
     **support.ASK_AGAIN,
+    **understood.ASK_AGAIN,
 }
-GUEST_STATES = frozenset({"start", verify.ASK_REF, verify.ASK_FACTOR})
+GUEST_STATES = frozenset({"start", verify.ASK_REF, verify.ASK_FACTOR, understood.GUEST_CONFIRM})
 
 
 async def _start(ctx: Ctx, args: str) -> None:
@@ -163,6 +166,8 @@ async def _step(ctx: Ctx) -> None:
         await support.menu(ctx)  # "menu" or "cancel" typed in any step leaves it
     elif event.kind == "text" and ctx.state in TEXTS:
         await TEXTS[ctx.state](ctx, event.text)
+    elif event.kind == "text":
+        await understood.on_free_text(ctx, event.text)  # at the menu: a sentence in any language
     else:
         not_understood(ctx)
 

@@ -195,6 +195,36 @@ def _guest(hits: set[str], named: str | None) -> Understanding:
     if intent in GUEST:
         slots = {"language": named} if intent == "language" and named else {}
         return Understanding(intent, slots, frozenset(), 1.0)
-    if intent is not None:
-        return Understanding(VERIFY, {}, frozenset(), 0.8)
+    if intent is not None:  # what to show once they have confirmed who they are
+        return Understanding(VERIFY, {"after": intent}, frozenset(), 0.8)
     return Understanding(None)
+
+
+def promise_slots(text: str, locale: str, today: date, currency: str) -> Understanding:
+    """Only an amount and a day, for the promise's own steps ("half", "next Friday")."""
+    typed = plain(text[:_MAX_CHARS])
+    lang = language_of(locale) if language_of(locale) in TABLES else "en"
+    slots: dict[str, Any] = {}
+    unclear: set[str] = set()
+    day = find_date(typed, lang, today)
+    money = find_amount(take(typed, day), lang, locale, currency)
+    _fill(slots, unclear, "amount", money.value if money else None, money is not None)
+    _fill(slots, unclear, "date", day.value if day else None, day is not None)
+    return Understanding("promise" if slots or unclear else None, slots, frozenset(unclear),
+                         1.0 if slots and not unclear else 0.6)
+
+
+def choice_in(text: str, locale: str, kind: str) -> str | None:
+    """A call-back's time of day ("callback"), or a dispute's or hardship's reason, typed at that
+    step: "in the evening", "I lost my job", "已经还了"."""
+    typed = plain(text[:_MAX_CHARS])
+    chat_lang = language_of(locale) if language_of(locale) in TABLES else "en"
+    for lang in _order(chat_lang):
+        if kind == "callback":
+            window = find_window(typed, lang)
+            found = window.value if window else None
+        else:
+            found = _reason(typed, lang, kind)
+        if isinstance(found, str):
+            return found
+    return None

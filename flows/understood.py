@@ -258,9 +258,10 @@ async def _change(ctx: Ctx, do: str | None) -> None:
 
 
 async def on_confirm_text(ctx: Ctx, text: str) -> None:
-    """Typed "yes" or "no" in the chat's language answer it; anything else asks again."""
+    """Typed "no" changes it; typed "yes" does not record (only the Confirm press does: the
+    summary was understood from typed words, and typing more words is not the press)."""
     if ctx.said(YES, text):
-        await on_confirm(ctx, "ok")
+        _say_confirm(ctx, Text(promise.PRESS_CONFIRM))
     elif ctx.said(NO, text):
         await on_confirm(ctx, "change")
     elif not await instead(ctx, text):

@@ -23,7 +23,7 @@ UNCLEAR = "unclear"
 _CURRENCY_MARKS = (
     (r"r\$|reais|real|brl", "BRL"),
     (r"rp\.?|rupiah|idr", "IDR"),
-    (r"₽|руб\w*|р\.|rub|rubles?|roubles?", "RUB"),
+    (r"₽|руб\w*|р\.?|rub|rubles?|roubles?", "RUB"),
     (r"¥|￥|rmb|cny|人民币", "CNY"),
     (r"nt\$|twd|台币|新台币", "TWD"),
     (r"元|块钱|块|yuan|kuai", ""),

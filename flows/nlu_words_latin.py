@@ -190,7 +190,8 @@ PT = {
                r"|mando o pix|vou mandar|pagarei|me comprometo",
     "plans": r"planos?|parcela\w*|parcelar|parcelamento|acordo|negociar|negociacao|renegociar|prestacoes"
         r"|pagar aos poucos|quitacao|desconto",
-    "balance": r"saldo|quanto (?:devo|eu devo|e|falta|tenho que pagar)|minha divida|divida total|total"
+    "balance": r"saldo|(?:quanto|qnto|qto|qnt) (?:devo|eu devo|e|falta|tenho que pagar)|minha divida"
+        r"|divida total|total"
         r"|extrato|fatura|quanto",
     "thanks": r"obrigad[oa]|valeu|vlw|brigad[oa]|muito obrigad[oa]|agradeco",
     "goodbye": r"tchau|ate logo|ate mais|falou|flw|adeus|e isso",
@@ -246,7 +247,9 @@ ID = {
                r"|saya bayar|aku bayar|sy bayar|transfer (?:besok|hari|tanggal)",
     "plans": r"cicil\w*|nyicil|angsur\w*|rencana (?:pembayaran|cicilan)|restrukturisasi|keringanan"
         r"|bayar bertahap|tenor|program",
-    "balance": r"saldo|sisa (?:utang|hutang|tagihan)|berapa (?:utang|hutang|tagihan|yang harus|total|sisa)"
+    "balance": r"saldo|(?:berapa|brp|brapa) (?:tagihan|utang|hutang)(?: saya| sy| aku)?|(?:tagihan|utang"
+        r"|hutang) (?:sy|aku)|sisa (?:utang|hutang|tagihan)|berapa (?:utang|hutang|tagihan|yang harus"
+        r"|total|sisa)"
         r"|tagihan saya|total (?:tagihan|utang|hutang)|utang saya|hutang saya|berapa",
     "thanks": r"terima kasih|makasih|trims|thanks|thx|tengkyu|terimakasih|mksh",
     "goodbye": r"sampai jumpa|dadah|bye|selamat tinggal|sudah cukup|itu saja",

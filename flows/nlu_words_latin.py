@@ -38,7 +38,8 @@ EN = {
         r"|cannot afford"
                 r"|no money|broke|struggl\w*|hard time|hardship|difficult(?:y|ies)?|lost my job|laid off"
                 r"|fired|unemployed"
-                r"|no job|jobless|out of work|sick|ill|illness|hospital\w*|cancer|surgery|injur\w*|disabled"
+                r"|no job|jobless|out of work|redundan\w*|sick|ill|illness|hospital\w*|cancer|surgery"
+                r"|injur\w*|disabled"
                 r"|pay ?cut"
                 r"|salary (?:cut|reduced|down)|less money|income (?:dropped|fell|down|went down)"
                 r"|reduced hours"
@@ -123,7 +124,8 @@ ES = {
                 r"|cirugia|accidente"
                 r"|me bajaron el sueldo|gano menos|fallecio|murio|divorcio|esta dificil"
                 r"|no llego a fin de mes",
-    "callback": r"llam[ae]me|llamenme|llamarme|me llamen|me llaman|me pueden llamar|me puede llamar|llamada"
+    "callback": r"marquen(?:me)?|marcarme|marcame|llam[ae]me|llamenme|llamarme|me llamen|me llaman"
+        r"|me pueden llamar|me puede llamar|llamada"
         r"|marcame|me marcan|regresar la llamada",
     "person": r"persona|humano|agente|asesor\w*|operador\w*|ejecutiv[oa]|alguien|hablar con"
         r"|atencion al cliente|servicio al cliente|gerente",

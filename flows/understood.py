@@ -125,8 +125,11 @@ async def _language(ctx: Ctx, got: Understanding) -> None:
         await support.language(ctx)
         return
     done = await support.choose_language(ctx, code)
-    if done is not None:
-        show_menu(ctx, done)
+    if done is None:
+        return
+    # Asked inside a step: that step again, now in the new language; else the menu.
+    steps = {**verify.ASK_AGAIN, **plans.ASK_AGAIN, **promise.ASK_AGAIN, **support.ASK_AGAIN, **ASK_AGAIN}
+    steps.get(ctx.state, show_menu)(ctx, done)
 
 
 # --- a promise ------------------------------------------------------------------------------

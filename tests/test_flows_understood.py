@@ -174,3 +174,12 @@ async def test_a_guest_can_stop_reminders_with_confirm(store, clock):
     await chat.tap("Confirm")
     [row] = await rows(store, "SELECT opted_out FROM chats")
     assert row["opted_out"] == 1
+
+
+async def test_a_language_named_inside_a_step_asks_that_step_again_in_it(store, clock):
+    chat = await verified(make_flows(store, clock), await seed(store, clock))
+    await chat.cmd("promise")
+    out = await chat.text("en español por favor")
+    assert out.locale == "es" and has(out, "How much will you pay?")
+    out = await chat.text("la mitad")  # still at the amount step, read in Spanish
+    assert param(out, "By which date will you pay", "amount") == gbp("1200.00")

@@ -1,4 +1,5 @@
-"""`python -m bench [--quick | --rows N] [--only import,queue,journeys,webhook]`: run, print, save."""
+"""`python -m bench [--quick | --rows N] [--only import,queue,journeys,webhook,api,understanding]`: run,
+print, save."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from bench.journeys import run_journeys
 from bench.portfolio_file import write_portfolio
 from bench.queues import run_queue
 from bench.table import Row, render
+from bench.understanding_bench import run_understanding
 from bench.webhook_rows import run_webhook
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FULL_ROWS = 1_000_000
 QUICK_ROWS = 50_000
-PARTS = ("import", "queue", "journeys", "webhook", "api")
+PARTS = ("import", "queue", "journeys", "webhook", "api", "understanding")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -83,6 +85,8 @@ def _run_part(part: str, args: argparse.Namespace, csv_path: Path, work: Path) -
         return run_webhook(work, args.journeys)
     if part == "api":
         return run_api_upsert(work, args.rows)
+    if part == "understanding":
+        return run_understanding(50 if args.quick else 200)
     raise ValueError(part)
 
 

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from debt.pay_signing import PayNow
 from debt.policy import Policy
-from flows import overview, pay_now, plans, promise, support, verify
+from flows import overview, pay_now, plans, promise, support, understood, verify
 from flows.commands import NEEDS_VERIFICATION
 from flows.context import Ctx, new_nonce
 from flows.keywords import MENU
@@ -53,6 +53,7 @@ BUTTONS: dict[str, ButtonHandler] = {
     **plans.BUTTONS,
     **promise.BUTTONS,
     **support.BUTTONS,
+    **understood.BUTTONS,
 }
 TEXTS: dict[str, Handler] = {
     verify.ASK_REF: verify.on_ref_text,
@@ -61,6 +62,7 @@ TEXTS: dict[str, Handler] = {
     **pay_now.TEXTS,
     **promise.TEXTS,
     **support.TEXTS,
+    **understood.TEXTS,  # typed sentences inside steps: "next Friday" at the promise's date
 }
 # state -> its question asked again, buttons and all, the same state and nonce: after a language
 # is chosen the step goes on where it was, now in the new language.
@@ -70,8 +72,9 @@ ASK_AGAIN: dict[str, AskAgain] = {
     **pay_now.ASK_AGAIN,
     **promise.ASK_AGAIN,
     **support.ASK_AGAIN,
+    **understood.ASK_AGAIN,
 }
-GUEST_STATES = frozenset({"start", verify.ASK_REF, verify.ASK_FACTOR})
+GUEST_STATES = frozenset({"start", verify.ASK_REF, verify.ASK_FACTOR, understood.GUEST_CONFIRM})
 
 
 async def _start(ctx: Ctx, args: str) -> None:
@@ -167,6 +170,8 @@ async def _step(ctx: Ctx) -> None:
         await support.menu(ctx)  # "menu" or "cancel" typed in any step leaves it
     elif event.kind == "text" and ctx.state in TEXTS:
         await TEXTS[ctx.state](ctx, event.text)
+    elif event.kind == "text":
+        await understood.on_free_text(ctx, event.text)  # at the menu: a sentence in any language
     else:
         not_understood(ctx)
 

@@ -24,6 +24,10 @@ from store.promise_rows import broken_in_row, insert_promise
 AMOUNT, DATE, CONFIRM = "promise_amount", "promise_date", "promise_confirm"
 DATE_BUTTONS = 7
 _AMOUNT_REASONS = ("too_small", "too_much")
+# A summary said back from a typed sentence is confirmed by the button only.
+PRESS_CONFIRM = N_("To record it, please press Confirm below; to change it, press \"No, change it\".")
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+                 N_("Sunday"))
 _CHOICE_LABELS = {
     "overdue": N_("The overdue amount: {amount}"),
     "minimum": N_("The minimum payment: {amount}"),
@@ -70,8 +74,34 @@ async def start(ctx: Ctx, args: str = "") -> None:
 
 
 def ask_amount(ctx: Ctx, *lead: Text) -> None:
-    ctx.go(AMOUNT)
+    ctx.go(AMOUNT, **({"typed": 1} if ctx.data.get("typed") else {}))
     _say_amount(ctx, *lead)
+
+
+async def begin_with(ctx: Ctx, amount: Money | None, due: date | None, *lead: Text) -> None:
+    """The flow entered with what a typed sentence gave (flows/understood.py): only what is
+    missing or refused is asked, and the end is a summary that needs the Confirm press."""
+    account = ctx.account
+    probe = ctx.money(max(account.balance, Decimal(0)))
+    refusal = check_promise(account, ctx.policy, ctx.today, probe, ctx.today, await _broken(ctx))
+    if refusal and refusal.reason in ("too_many_broken", "nothing_owed"):
+        ctx.go("menu")
+        ctx.say(refusal_text(refusal), buttons=way_on())
+        return
+    ctx.go(AMOUNT, typed=1, **({"due": due.isoformat()} if due else {}))
+    if amount is None:
+        _say_amount(ctx, *lead)
+        return
+    await _amount_chosen(ctx, amount, *lead)
+
+
+def say_step_again(ctx: Ctx, *lead: Text) -> None:
+    ASK_AGAIN[ctx.state](ctx, *lead)
+
+
+def _carried(ctx: Ctx) -> dict[str, object]:
+    """What a typed sentence set, carried from step to step: its day, and that it was typed."""
+    return {k: ctx.data[k] for k in ("typed", "due") if k in ctx.data}
 
 
 def _say_amount(ctx: Ctx, *lead: Text) -> None:
@@ -106,7 +136,7 @@ async def on_amount_text(ctx: Ctx, text: str) -> None:
     await _amount_chosen(ctx, ctx.money(value))
 
 
-async def _amount_chosen(ctx: Ctx, amount: Money) -> None:
+async def _amount_chosen(ctx: Ctx, amount: Money, *lead: Text) -> None:
     # The date is not known yet: check the amount against today, keep only the amount's reasons.
     refusal = check_promise(ctx.account, ctx.policy, ctx.today, amount, ctx.today, await _broken(ctx))
     if refusal and refusal.reason in _AMOUNT_REASONS:
@@ -116,7 +146,13 @@ async def _amount_chosen(ctx: Ctx, amount: Money) -> None:
         ctx.go("menu")
         ctx.say(refusal_text(refusal), buttons=way_on())
         return
-    ask_date(ctx, str(amount.amount))
+    carried = _carried(ctx)
+    due = carried.pop("due", None)
+    ctx.go(DATE, amount=str(amount.amount), **carried)
+    if isinstance(due, str):  # the day came with the amount ("500 on Friday")
+        await _date_chosen(ctx, date.fromisoformat(due))
+        return
+    _say_date(ctx, *lead)
 
 
 def _date_choices(ctx: Ctx) -> list[date]:
@@ -124,11 +160,6 @@ def _date_choices(ctx: Ctx) -> list[date]:
     if len(dates) <= DATE_BUTTONS:
         return dates
     return dates[: DATE_BUTTONS - 1] + [dates[-1]]  # the next days, and the last allowed one
-
-
-def ask_date(ctx: Ctx, amount: str, *lead: Text) -> None:
-    ctx.go(DATE, amount=amount)
-    _say_date(ctx, *lead)
 
 
 def _say_date(ctx: Ctx, *lead: Text) -> None:
@@ -187,12 +218,19 @@ async def _date_chosen(ctx: Ctx, due: date) -> None:
     if refusal:
         ask_amount(ctx, refusal_text(refusal))
         return
-    ctx.go(CONFIRM, amount=str(amount.amount), due=due.isoformat())
+    ctx.go(CONFIRM, amount=str(amount.amount), due=due.isoformat(), **_carried(ctx))
     _say_confirm(ctx)
 
 
 def _say_confirm(ctx: Ctx, *lead: Text) -> None:
     amount, due = ctx.money(Decimal(ctx.data["amount"])), date.fromisoformat(ctx.data["due"])
+    if ctx.data.get("typed"):  # said back exactly as understood from a sentence
+        summary_buttons = ((ctx.btn(Text(N_("Confirm")), "ok"), ctx.btn(Text(N_("No, change it")), "change")),
+                           person_row())
+        ctx.say(*lead, Text(N_("Promise: {amount} by {weekday}, {date}. Confirm?"),
+                            {"amount": amount, "weekday": Text(WEEKDAY_NAMES[due.weekday()]), "date": due}),
+                buttons=summary_buttons)
+        return
     buttons: tuple[tuple[Button, ...], ...] = (
         (ctx.btn(Text(N_("Yes, I promise")), "ok"), ctx.btn(Text(N_("Change it")), "change")),
         person_row(),
@@ -202,8 +240,11 @@ def _say_confirm(ctx: Ctx, *lead: Text) -> None:
 
 
 async def on_confirm_text(ctx: Ctx, text: str) -> None:
-    """Typed "yes" or "no" in the chat's language answer it; anything else asks again."""
-    if ctx.said(YES, text):
+    """Typed "yes" or "no" in the chat's language answer it; anything else asks again. A promise
+    understood from a sentence is recorded only by the Confirm press, never by typing."""
+    if ctx.said(YES, text) and ctx.data.get("typed"):
+        _say_confirm(ctx, Text(PRESS_CONFIRM))
+    elif ctx.said(YES, text):
         await on_confirm(ctx, "ok")
     elif ctx.said(NO, text):
         await on_confirm(ctx, "change")

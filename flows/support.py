@@ -163,6 +163,12 @@ async def on_dispute_text(ctx: Ctx, text: str) -> None:
     await _open_dispute(ctx, detail[:MAX_DETAIL])
 
 
+async def record_dispute(ctx: Ctx, reason: str, detail: str) -> None:
+    """A dispute confirmed from a typed sentence (flows/understood.py), its words as the detail."""
+    ctx.go(DISPUTE_DETAIL, reason=reason)
+    await _open_dispute(ctx, detail)
+
+
 async def _open_dispute(ctx: Ctx, detail: str) -> None:
     reason = ctx.data["reason"]
     case_id = await cases.open_case(ctx.db, ctx.ref, "dispute", reason, detail, ctx.now)

@@ -52,9 +52,11 @@ async def test_garbage_gets_a_short_answer_and_the_menu(store, clock):
     ref = await seed(store, clock)
     flows = make_flows(store, clock)
     stranger = Chat(flows, chat_id=5)
-    for out in (await stranger.text("hello?"), await stranger.text(""),
+    for out in (await stranger.text("what??"), await stranger.text(""),
                 await stranger.contact("+447911123456"), await stranger.cmd("frobnicate")):
         assert has(out, "first confirm who you are")
+    # A greeting is understood: the way in is to confirm who you are.
+    assert has(await stranger.text("hello?"), "Please type the account reference")
     chat = await verified(flows, ref)
     before = await snapshot(store)
     for out in (await chat.text("what??"), await chat.text(""), await chat.send("sticker"),

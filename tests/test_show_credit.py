@@ -9,6 +9,7 @@ import json
 import httpx
 import pytest
 from api_kit import api_env, debtdesk, new_key, serving
+from db_kit import rows as stored_rows
 from test_audit_payments import account, payments, portfolio
 
 

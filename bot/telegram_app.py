@@ -183,7 +183,7 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
     deliverer = events_deliverer(config, flows.store, application.bot_data)  # serve starts it
-    _schedule(flows, application, now)
+    _schedule(flows, application, now, config.jobs_first)
     on_update = make_update_handler(flows, kick_all(notifier, deliverer), config.collectors_chat)
     # The collectors' commands first: answered in their chat only, and nothing after them there.
     application.add_handlers(collector_handlers(config, flows.store, now), group=-1)
@@ -192,12 +192,15 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     return application
 
 
-def _schedule(flows: Flows, application: Application, now: Callable[[], datetime]) -> None:
-    """Reminders before due dates, and the sweep that settles promises as payments arrive."""
+def _schedule(flows: Flows, application: Application, now: Callable[[], datetime],
+              first: float | None = None) -> None:
+    """Reminders before due dates, and the sweep that settles promises as payments arrive; the
+    first run `first` seconds in (DEBTDESK_JOBS_FIRST), else one interval in."""
     deps = JobDeps(flows.store, flows.policy, now)
-    application.job_queue.run_repeating(reminder_job, interval=REMINDER_INTERVAL_SECONDS, data=deps)
-    application.job_queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL_SECONDS, data=deps)
-    application.job_queue.run_repeating(decisions_job, interval=REMINDER_INTERVAL_SECONDS, data=deps)
+    queue = application.job_queue
+    queue.run_repeating(reminder_job, interval=REMINDER_INTERVAL_SECONDS, first=first, data=deps)
+    queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL_SECONDS, first=first, data=deps)
+    queue.run_repeating(decisions_job, interval=REMINDER_INTERVAL_SECONDS, first=first, data=deps)
     schedule_housekeeping(application.job_queue, deps)
 
 

@@ -61,6 +61,7 @@ class Config:
     proxies: tuple[str, ...] = ()  # which of PROXY_VARIABLES are set
     api_rate: float = API_RATE  # bank API requests a minute per key
     events: EventsSettings | None = None  # None: no DEBTDESK_EVENTS_URL, events stay in the feed
+    jobs_first: float | None = None  # DEBTDESK_JOBS_FIRST: the periodic jobs' first run, seconds in
 
     def require_secret(self) -> bytes:
         if not self.secret:

@@ -12,12 +12,13 @@ Migrations run under the same lock, so instances started together migrate once.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from store.cluster_locks import ClusterLocks
 from store.migrations_files import migrations
 from store.onthread import Work
 from store.pg_connection import PgConnection
@@ -34,6 +35,7 @@ class PgStore:
 
     def __init__(self, pool: AsyncConnectionPool, url: str) -> None:
         self.pool, self.path = pool, url
+        self.locks = ClusterLocks(url)  # store/cluster_locks.py: chat turns and job claims
 
     @classmethod
     async def open(cls, url: str, max_size: int = POOL_MAX) -> PgStore:
@@ -49,7 +51,16 @@ class PgStore:
         return store
 
     async def close(self) -> None:
+        await self.locks.close()
         await self.pool.close()
+
+    def chat_turn(self, key: int) -> AbstractAsyncContextManager[None]:
+        """One chat's updates one at a time across every instance (a session advisory lock)."""
+        return self.locks.turn(f"chat:{key}")
+
+    def claim(self, job: str) -> AbstractAsyncContextManager[bool]:
+        """True inside while this process alone runs the job; False when another instance does."""
+        return self.locks.claim(f"job:{job}")
 
     async def schema_version(self) -> int:
         async with self.pool.connection() as raw:

@@ -198,9 +198,10 @@ def _schedule(flows: Flows, application: Application, now: Callable[[], datetime
     first run `first` seconds in (DEBTDESK_JOBS_FIRST), else one interval in."""
     deps = JobDeps(flows.store, flows.policy, now)
     queue = application.job_queue
-    queue.run_repeating(reminder_job, interval=REMINDER_INTERVAL_SECONDS, first=first, data=deps)
-    queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL_SECONDS, first=first, data=deps)
-    queue.run_repeating(decisions_job, interval=REMINDER_INTERVAL_SECONDS, first=first, data=deps)
+    late = {"misfire_grace_time": None}  # a run held up by a busy machine still runs, late
+    for job, interval in ((reminder_job, REMINDER_INTERVAL_SECONDS), (sweep_job, SWEEP_INTERVAL_SECONDS),
+                          (decisions_job, REMINDER_INTERVAL_SECONDS)):
+        queue.run_repeating(job, interval=interval, first=first, data=deps, job_kwargs=late)
     schedule_housekeeping(application.job_queue, deps)
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from accounts_kit import person
+from db_kit import rows
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET, Clock, link, seed
 
@@ -107,7 +108,9 @@ class BotProcess:
 
 
 def query(db_path: str, sql: str, *args) -> list[tuple]:
-    """A read of the database file, blocking and short: between runs or beside a running bot."""
+    """A read of the database, blocking and short: between runs or beside a running bot."""
+    if db_path.startswith(("postgresql://", "postgres://")):
+        return rows(db_path, sql, args)
     conn = sqlite3.connect(db_path, timeout=30)
     try:
         return conn.execute(sql, args).fetchall()
@@ -116,6 +119,10 @@ def query(db_path: str, sql: str, *args) -> list[tuple]:
 
 
 def integrity(db_path: str) -> str:
+    """SQLite's own check of the file; on PostgreSQL, that the server answers a query (a
+    killed client cannot damage the server's files)."""
+    if db_path.startswith(("postgresql://", "postgres://")):
+        return "ok" if query(db_path, "SELECT 1") == [(1,)] else "no answer"
     return query(db_path, "PRAGMA integrity_check")[0][0]
 
 

@@ -11,9 +11,9 @@ locks, held on one connection of this process's own.
 A lock belongs to the connection that took it, so PostgreSQL itself ends the claim of a
 process that dies (SIGKILL, power cut): the server sees the connection close and releases
 every lock it held; the next instance to try takes over. The locks take no table and no
-row: nothing to migrate, nothing left behind. Keys are 64-bit hashes of a name ("chat:42",
-"job:sweep"), in the same key space as store/pg_store.py's WRITE_LOCK (a collision only
-makes two keys wait for each other).
+row: nothing to migrate, nothing left behind. Keys are 64-bit hashes of the schema and a name
+("chat:42", "job:sweep"), in the same key space as store/pg_store.py's WRITE_LOCK (a collision
+only makes two keys wait for each other).
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class ClusterLocks:
         self._guard = asyncio.Lock()
         self._local = LocalTurns()
         self._held: set[int] = set()
+        self._scope: str | None = None  # database.schema, read once
 
     async def close(self) -> None:
         """Close the connection: PostgreSQL releases whatever it still holds."""
@@ -78,12 +79,28 @@ class ClusterLocks:
                 self._conn = None
             self._held.clear()
 
+    async def _connected(self) -> psycopg.AsyncConnection:
+        """The lock connection (under the guard), opened again if it died."""
+        if self._conn is None or self._conn.closed:
+            if self._conn is not None:  # it died: the server has released what it held
+                log.warning("the cluster lock connection was lost; reconnecting")
+            self._conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+            if self._scope is None:
+                cur = await self._conn.execute("SELECT current_database() || '.' || current_schema()")
+                self._scope = (await cur.fetchone())[0]
+        return self._conn
+
+    async def _key(self, name: str) -> int:
+        """The name's key in this database's schema: advisory locks are per database server-wide,
+        so two debtdesk databases in schemas of one PostgreSQL database never block each other."""
+        if self._scope is None:
+            async with self._guard:
+                await self._connected()
+        return lock_key(f"{self._scope}/{name}")
+
     async def _ask(self, sql: str, key: int) -> bool:
         async with self._guard:
-            if self._conn is None or self._conn.closed:
-                if self._conn is not None:  # it died: the server has released what it held
-                    log.warning("the cluster lock connection was lost; reconnecting")
-                self._conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+            await self._connected()
             try:
                 cur = await self._conn.execute(sql, (key,))
                 return bool((await cur.fetchone())[0])
@@ -114,7 +131,7 @@ class ClusterLocks:
     @asynccontextmanager
     async def turn(self, name: str) -> AsyncIterator[None]:
         """Wait for the name's lock (after this process's earlier waiters), hold it inside."""
-        key = lock_key(name)
+        key = await self._key(name)
         async with self._local.turn(key):
             delay = FIRST_RETRY_SECONDS
             while not await self._try(key):
@@ -128,7 +145,7 @@ class ClusterLocks:
     @asynccontextmanager
     async def claim(self, name: str) -> AsyncIterator[bool]:
         """True inside when this process holds the name's lock; False when another one does."""
-        key = lock_key(name)
+        key = await self._key(name)
         if not await self._try(key):
             yield False
             return

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from db_kit import database
+from db_kit import ON_POSTGRESQL, database, rows
 from loop_seed import add_account, add_promise
 
 from bot.cli import main
@@ -44,13 +44,16 @@ async def _seed(path: str) -> None:
 
 
 def statuses(path: str) -> list[str]:
-    with sqlite3.connect(path) as conn:
-        return [row[0] for row in conn.execute("SELECT status FROM promises ORDER BY id")]
+    return [row[0] for row in rows(path, "SELECT status FROM promises ORDER BY id")]
 
 
-def dump(path: str) -> list[str]:
-    with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())
+def dump(path: str) -> list:
+    """Everything a sweep could write, on either engine."""
+    if not ON_POSTGRESQL:
+        with sqlite3.connect(path) as conn:
+            return list(conn.iterdump())
+    return [rows(path, f"SELECT * FROM {table} ORDER BY 1")
+            for table in ("accounts", "promises", "outbox", "audit", "messages_sent", "cases")]
 
 
 def test_sweep_refuses_a_future_as_of_without_force(db_path, capsys):

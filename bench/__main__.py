@@ -1,5 +1,5 @@
-"""`python -m bench [--quick | --rows N] [--only import,queue,journeys,webhook,api,understanding]`: run,
-print, save."""
+"""`python -m bench [--quick | --rows N] [--only import,queue,journeys,webhook,api,understanding,cluster]`:
+run, print, save. `cluster` needs a PostgreSQL server (DEBTDESK_BENCH_PG, the local one by default)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.api_upsert import run_api_upsert
+from bench.cluster_rows import run_cluster
 from bench.imports import run_import
 from bench.journeys import run_journeys
 from bench.portfolio_file import write_portfolio
@@ -25,7 +26,7 @@ from bench.webhook_rows import run_webhook
 RESULTS = Path(__file__).resolve().parent / "results"
 FULL_ROWS = 1_000_000
 QUICK_ROWS = 50_000
-PARTS = ("import", "queue", "journeys", "webhook", "api", "understanding")
+PARTS = ("import", "queue", "journeys", "webhook", "api", "understanding", "cluster")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -87,6 +88,8 @@ def _run_part(part: str, args: argparse.Namespace, csv_path: Path, work: Path) -
         return run_api_upsert(work, args.rows)
     if part == "understanding":
         return run_understanding(50 if args.quick else 200)
+    if part == "cluster":
+        return run_cluster(work, args.journeys)
     raise ValueError(part)
 
 

@@ -65,6 +65,13 @@ def health_port_setting(env: Mapping[str, str] | None = None) -> str:
     return _env(env).get("DEBTDESK_HEALTH_PORT") or str(HEALTH_PORT)
 
 
+def jobs_first_setting(env: Mapping[str, str]) -> float | None:
+    """DEBTDESK_JOBS_FIRST: seconds after start before the sweep, the reminders and the decisions'
+    messages first run (unset: one interval, as before); refused unless 0 < seconds <= 3600."""
+    raw = env.get("DEBTDESK_JOBS_FIRST") or None
+    return None if raw is None else _seconds({"jobs_first": raw}, "jobs_first", 0)
+
+
 def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
     """The standard proxy variables set (in either case): named when the Bot API is unreachable."""
     return tuple(name for name in PROXY_VARIABLES if env.get(name) or env.get(name.lower()))
@@ -216,4 +223,5 @@ def load_config(path: str | None = None, env: Mapping[str, str] | None = None) -
         payment_provider_token=provider_token,
         pay_now=pay_now,
         console=_console(values),
+        jobs_first=jobs_first_setting(env),
     )

@@ -7,6 +7,7 @@ became of it. Telegram's errors stop here.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -68,10 +69,27 @@ def telegram_sender(send: SendRendered) -> Send:
     return deliver_one
 
 
+def once_in_cluster(job: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
+    """The job's run, unless another instance on the same PostgreSQL database is running it now
+    (the store's claim, released by PostgreSQL if that instance dies). What each job sends is
+    derived from the rows and recorded once sent, so a later run by any instance finds it done:
+    the runs one after another, never side by side, send each message once."""
+
+    @functools.wraps(job)
+    async def run(context: Any) -> None:
+        deps: JobDeps = context.job.data
+        async with deps.store.claim(job.__name__) as mine:
+            if mine:
+                await job(context)
+
+    return run
+
+
 def _sender(context: Any) -> Send:
     return telegram_sender(telegram_send_rendered(context.bot))
 
 
+@once_in_cluster
 async def reminder_job(context: Any) -> None:
     """For PTB's JobQueue.run_repeating(reminder_job, interval=600, data=JobDeps(...))."""
     deps: JobDeps = context.job.data
@@ -81,6 +99,7 @@ async def reminder_job(context: Any) -> None:
         log.info("reminders: %d of %d sent", sent, len(messages))
 
 
+@once_in_cluster
 async def sweep_job(context: Any) -> None:
     """For PTB's JobQueue.run_repeating(sweep_job, interval=3600, data=JobDeps(...))."""
     deps: JobDeps = context.job.data
@@ -89,6 +108,7 @@ async def sweep_job(context: Any) -> None:
     log.info("sweep: %d broken, %d partial, %d debtor messages sent", report.broken, report.partial, sent)
 
 
+@once_in_cluster
 async def decisions_job(context: Any) -> None:
     """For PTB's JobQueue.run_repeating(decisions_job, interval=600, data=JobDeps(...))."""
     deps: JobDeps = context.job.data
@@ -99,6 +119,7 @@ async def decisions_job(context: Any) -> None:
         log.info("decisions: %d call-back requests expired, %d of %d messages sent", expired, sent, len(owed))
 
 
+@once_in_cluster
 async def prune_job(context: Any) -> None:
     """For PTB's JobQueue.run_repeating(prune_job, interval=3600, data=JobDeps(...))."""
     deps: JobDeps = context.job.data

@@ -6,6 +6,8 @@ again (each carries its id, so a repeat is visible). Failures never drop a notic
 - network trouble (NetworkError, TimedOut): retry with exponential backoff, capped;
 - a permanent refusal (chat not found, bot removed): log it and keep trying, rarely.
 The rows are the state: a new Notifier on the same database picks up where the last one stopped.
+Instances sharing a PostgreSQL database drain one at a time (the store's claim, an advisory lock
+PostgreSQL releases when its holder dies), so each notice goes once, in id order, from one of them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ BACKOFF_CAP = timedelta(minutes=15)
 PERMANENT_BASE = timedelta(minutes=10)
 PERMANENT_CAP = timedelta(hours=6)
 PERMANENT = (BadRequest, Forbidden, ChatMigrated, InvalidToken)
+CLAIM = "notifier"  # one drain at a time across the instances sharing a PostgreSQL database
 
 
 def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
@@ -90,8 +93,10 @@ class Notifier:
             await asyncio.gather(self._pending, return_exceptions=True)
 
     async def drain(self) -> DrainResult:
-        async with self._lock:
-            return await self._drain()
+        """Send what is due, unless another instance on the same PostgreSQL is draining now (its
+        drain reads to the end of the outbox, so nothing waits for long)."""
+        async with self._lock, self.store.claim(CLAIM) as mine:
+            return await self._drain() if mine else DrainResult(0, 0)
 
     def kick(self) -> None:
         """Drain soon, without waiting: call it right after a unit of work that enqueued notices."""

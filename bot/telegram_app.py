@@ -188,7 +188,7 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     application = builder.rate_limiter(limiter).concurrent_updates(False).build()
     notifier = _notifier(config, flows, application, now)
     deliverer = events_deliverer(config, flows.store, application.bot_data)  # serve starts it
-    _schedule(flows, application, now)
+    _schedule(flows, application, now, config.jobs_first)
     after = kick_all(notifier, deliverer)
     on_update = make_update_handler(flows, after, config.collectors_chat, config.payment_provider_token)
     # The collectors' commands first: answered in their chat only, and nothing after them there.
@@ -201,12 +201,16 @@ def build_application(config: Config, flows: Flows, *, now: Callable[[], datetim
     return application
 
 
-def _schedule(flows: Flows, application: Application, now: Callable[[], datetime]) -> None:
-    """Reminders before due dates, and the sweep that settles promises as payments arrive."""
+def _schedule(flows: Flows, application: Application, now: Callable[[], datetime],
+              first: float | None = None) -> None:
+    """Reminders before due dates, and the sweep that settles promises as payments arrive; the
+    first run `first` seconds in (DEBTDESK_JOBS_FIRST), else one interval in."""
     deps = JobDeps(flows.store, flows.policy, now)
-    application.job_queue.run_repeating(reminder_job, interval=REMINDER_INTERVAL_SECONDS, data=deps)
-    application.job_queue.run_repeating(sweep_job, interval=SWEEP_INTERVAL_SECONDS, data=deps)
-    application.job_queue.run_repeating(decisions_job, interval=REMINDER_INTERVAL_SECONDS, data=deps)
+    queue = application.job_queue
+    late = {"misfire_grace_time": None}  # a run held up by a busy machine still runs, late
+    for job, interval in ((reminder_job, REMINDER_INTERVAL_SECONDS), (sweep_job, SWEEP_INTERVAL_SECONDS),
+                          (decisions_job, REMINDER_INTERVAL_SECONDS)):
+        queue.run_repeating(job, interval=interval, first=first, data=deps, job_kwargs=late)
     schedule_housekeeping(application.job_queue, deps)
 
 

@@ -35,7 +35,7 @@ def build_web_app(config: Config, store: Store, telegram_application: Applicatio
     app = FastAPI(title="debtdesk", docs_url=None, redoc_url=None)
     app.state.config, app.state.store = config, store
     app.state.telegram, app.state.metrics = telegram_application, metrics
-    app.include_router(webhook_router(telegram_application, config.webhook_secret, metrics))
+    app.include_router(webhook_router(telegram_application, config.webhook_secret, metrics, store))
     app.include_router(_operations_router(store, telegram_application, metrics))
     for router in routers:
         app.include_router(router)

@@ -11,17 +11,18 @@ A request without the secret is refused before its body is read; a body over 1 M
 one that is not a JSON object with an update id 400. An update PTB cannot read is logged by id
 and answered 200, as long polling does, or Telegram would resend it for a day.
 
-Updates of one chat run one after another in arrival order; different chats side by side.
+Updates of one chat run one after another in arrival order; different chats side by side. On
+PostgreSQL that holds across every instance behind the URL: a chat's turn is a session advisory
+lock, so an update posted to two instances at once runs on one, and the other, after it, finds
+its id committed and answers 200 with nothing sent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
 import time
-from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,6 +32,8 @@ from telegram.ext import Application
 
 from bot.metrics import Metrics
 from bot.polling import chat_key, readable
+from store.cluster_locks import LocalTurns
+from store.db import Store
 from store.faults import fault_point
 
 log = logging.getLogger("debtdesk.webhook")
@@ -41,23 +44,22 @@ MAX_BODY_BYTES = 1024 * 1024  # an update is a few kB; Telegram's largest are fa
 
 
 class ChatTurns:
-    """One update at a time per chat, in the order they came; a chat's lock lives while in use."""
+    """One update at a time per chat, in the order they came: inside this process first (store/
+    cluster_locks.py's LocalTurns), then across instances (the store's chat_turn: an advisory
+    lock on PostgreSQL, nothing more on SQLite)."""
 
-    def __init__(self) -> None:
-        self._locks: dict[int | None, asyncio.Lock] = {}
-        self._users: Counter = Counter()
+    def __init__(self, store: Store | None = None) -> None:
+        self._local = LocalTurns()
+        self._store = store
 
     @asynccontextmanager
     async def turn(self, key: int | None) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] += 1
-        try:
-            async with lock:
+        async with self._local.turn(key):
+            if self._store is None or key is None:
                 yield
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key], self._locks[key]
+                return
+            async with self._store.chat_turn(key):
+                yield
 
 
 def _plain(status: int, text: str) -> Response:
@@ -104,10 +106,11 @@ def update_kind(item: dict) -> str:
     return next((key for key in item if key in Update.ALL_TYPES), "other")
 
 
-def webhook_router(application: Application, secret: str, metrics: Metrics) -> APIRouter:
+def webhook_router(application: Application, secret: str, metrics: Metrics,
+                   store: Store | None = None) -> APIRouter:
     router = APIRouter()
     secret_bytes = secret.encode("ascii")  # checked at start: 1-256 of A-Za-z0-9_-
-    turns = ChatTurns()
+    turns = ChatTurns(store)
 
     @router.post(PATH, include_in_schema=False)
     async def telegram_webhook(request: Request) -> Response:

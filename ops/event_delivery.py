@@ -96,7 +96,12 @@ class Deliverer:
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """One pass: fan out, then send the oldest due event, again and again (at most BATCH), so
         that events go out in id order while they are taken; how many arrived. A failed one waits
-        for its retry, and only its own account's later events wait with it."""
+        for its retry, and only its own account's later events wait with it. Instances sharing a
+        PostgreSQL database take turns: one holds the subscriber's claim, the others skip the pass."""
+        async with self.store.claim(f"events:{self.subscriber}") as mine:
+            return await self._deliver_due(client) if mine else 0
+
+    async def _deliver_due(self, client: httpx.AsyncClient) -> int:
         if await self.store.run_read(deliveries.behind, self.subscriber):
             await self.store.run_unit(deliveries.fan_out, self.subscriber, self.clock())
         sent = 0

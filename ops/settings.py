@@ -81,6 +81,7 @@ class Config:
     payment_provider_token: str | None = field(default=None, repr=False)
     pay_now: PayNow | None = None  # "Pay now": an invoice, a checkout link, or None (instructions only)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    jobs_first: float | None = None  # DEBTDESK_JOBS_FIRST: the periodic jobs' first run, seconds in
 
     def require_secret(self) -> bytes:
         if not self.secret:

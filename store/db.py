@@ -93,6 +93,16 @@ class Store:
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
             return (await cur.fetchone())[0]
+    @asynccontextmanager
+    async def chat_turn(self, key: int) -> AsyncIterator[None]:
+        """Nothing more on SQLite: one process serves a file, and it orders a chat's updates itself
+        (bot/webhook.py). PostgreSQL's (store/pg_store.py) holds them across instances."""
+        yield
+
+    @asynccontextmanager
+    async def claim(self, job: str) -> AsyncIterator[bool]:
+        """Always this process's on SQLite; on PostgreSQL, one instance's at a time."""
+        yield True
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query (for the health endpoint)."""

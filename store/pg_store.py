@@ -12,18 +12,19 @@ Migrations run under the same lock, so instances started together migrate once.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from store.cluster_locks import ClusterLocks, lock_key
 from store.migrations_files import SchemaTooNew, migrations
 from store.onthread import Work
 from store.pg_connection import PgConnection
 
 POOL_MAX = 8  # connections per process; PostgreSQL's default allows 100 in all
-WRITE_LOCK = 0x64656274  # "debt": the advisory lock every writing unit holds until it ends
+WRITE_LOCK = "write"  # the advisory lock every writing unit holds until it ends (per schema)
 SCHEMA_TABLE = "debtdesk_schema"
 
 
@@ -34,6 +35,8 @@ class PgStore:
 
     def __init__(self, pool: AsyncConnectionPool, url: str) -> None:
         self.pool, self.path = pool, url
+        self.locks = ClusterLocks(url)  # store/cluster_locks.py: chat turns and job claims
+        self.write_key = 0  # set by open(): WRITE_LOCK's key in this database and schema
 
     @classmethod
     async def open(cls, url: str, max_size: int = POOL_MAX) -> PgStore:
@@ -42,6 +45,9 @@ class PgStore:
         await pool.open(wait=True, timeout=30)
         store = cls(pool, url)
         try:
+            async with pool.connection() as raw:
+                cur = await raw.execute("SELECT current_database() || '.' || current_schema()")
+                store.write_key = lock_key(f"{(await cur.fetchone())[0]}/{WRITE_LOCK}")
             await store.migrate()
         except BaseException:
             await pool.close()
@@ -49,7 +55,16 @@ class PgStore:
         return store
 
     async def close(self) -> None:
+        await self.locks.close()
         await self.pool.close()
+
+    def chat_turn(self, key: int) -> AbstractAsyncContextManager[None]:
+        """One chat's updates one at a time across every instance (a session advisory lock)."""
+        return self.locks.turn(f"chat:{key}")
+
+    def claim(self, job: str) -> AbstractAsyncContextManager[bool]:
+        """True inside while this process alone runs the job; False when another instance does."""
+        return self.locks.claim(f"job:{job}")
 
     async def schema_version(self) -> int:
         async with self.pool.connection() as raw:
@@ -59,7 +74,7 @@ class PgStore:
         known = migrations("postgresql")
         latest = known[-1][0] if known else 0
         async with self.pool.connection() as raw, raw.transaction():
-            await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            await raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_key,))
             await raw.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA_TABLE} (version BIGINT NOT NULL)")
             current = await _version(raw)
             if current > latest:
@@ -85,7 +100,7 @@ class PgStore:
         async with self.pool.connection() as raw:
             await raw.execute("BEGIN")
             try:
-                await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                await raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_key,))
                 yield PgConnection(raw)
             except BaseException:
                 await _rollback(raw)

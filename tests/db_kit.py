@@ -113,3 +113,9 @@ def newer(target: str, version: int) -> None:
         conn.execute("CREATE TABLE IF NOT EXISTS debtdesk_schema (version BIGINT NOT NULL)")
         conn.execute("DELETE FROM debtdesk_schema")
         conn.execute("INSERT INTO debtdesk_schema (version) VALUES (%s)", (version,))
+
+
+postgresql_only = pytest.mark.skipif(
+    not ON_POSTGRESQL,
+    reason="several debtdesk processes share a PostgreSQL database; on one SQLite file that is not "
+           "a supported deployment (run with DEBTDESK_TEST_DB=postgresql://...)")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from accounts_kit import person
-from db_kit import ON_POSTGRESQL, rows
+from db_kit import rows
 from fakeapi import FakeBotAPI
 from flows_kit import SECRET, Clock, link, seed
 
@@ -109,7 +109,7 @@ class BotProcess:
 
 def query(db_path: str, sql: str, *args) -> list[tuple]:
     """A read of the database, blocking and short: between runs or beside a running bot."""
-    if ON_POSTGRESQL:
+    if db_path.startswith(("postgresql://", "postgres://")):
         return rows(db_path, sql, args)
     conn = sqlite3.connect(db_path, timeout=30)
     try:
@@ -119,8 +119,11 @@ def query(db_path: str, sql: str, *args) -> list[tuple]:
 
 
 def integrity(db_path: str) -> str:
-    """SQLite's own check of the file after a kill; PostgreSQL's WAL recovery is the server's."""
-    return "ok" if ON_POSTGRESQL else query(db_path, "PRAGMA integrity_check")[0][0]
+    """SQLite's own check of the file; on PostgreSQL, that the server answers a query (a
+    killed client cannot damage the server's files)."""
+    if db_path.startswith(("postgresql://", "postgres://")):
+        return "ok" if query(db_path, "SELECT 1") == [(1,)] else "no answer"
+    return query(db_path, "PRAGMA integrity_check")[0][0]
 
 
 def queued_update_ids(api: FakeBotAPI) -> set[int]:

@@ -53,10 +53,10 @@ async def add(store: Store, kind: str = "promise", payload: dict | None = None) 
     async with store.unit() as db:
         cur = await db.execute(
             "INSERT INTO outbox (kind, account_ref, payload, created_at, next_attempt_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             (kind, "A-1", text, START.isoformat(), START.isoformat()),
         )
-        return cur.lastrowid
+        return (await cur.fetchone())[0]
 
 
 def notifier(store: Store, chat: Chat, clock: Clock) -> Notifier:

@@ -25,7 +25,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def api_env(db: Path, **extra: str) -> dict[str, str]:
+def api_env(db: Path | str, **extra: str) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
     return {**base, "DEBTDESK_SECRET": SECRET, "DEBTDESK_DB": str(db), **extra}
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from accounts_kit import account_dict
 from api_kit import SECRET, api_env, debtdesk, new_key, serving
+from db_kit import ON_POSTGRESQL, database, rows
 
 from bot.api_guard import MAX_BODY
 from debt.money import Money
@@ -30,9 +31,9 @@ ACCOUNT = {  # a good portfolio row, as the API takes it: the optional last-paym
 }
 
 
-async def _seed_promises(db_path: Path) -> None:
+async def _seed_promises(db_path: str) -> None:
     """Two promises on CN-0001 made in the chat: one due in a week, one (older) due a year back."""
-    store = await Store.open(str(db_path))
+    store = await Store.open(db_path)
     now = datetime.now(UTC)
     try:
         async with store.unit() as db:
@@ -47,7 +48,7 @@ async def _seed_promises(db_path: Path) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One server for the module over the sample portfolio: (base URL, env, keys by name)."""
-    db = tmp_path_factory.mktemp("api") / "api.db"
+    db = database(tmp_path_factory.mktemp("api"), "api.db")
     env = api_env(db, DEBTDESK_BOT_USERNAME="debtdesk_test_bot", DEBTDESK_API_RATE="100000")
     assert debtdesk(env, "import", "accounts", str(DATA / "portfolio.csv"), "--no-progress").returncode == 0
     asyncio.run(_seed_promises(db))
@@ -65,8 +66,16 @@ def _client(server, name: str | None = "crm") -> httpx.Client:
 
 
 def _audit(env: dict[str, str]) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(env["DEBTDESK_DB"]) as conn:
-        return conn.execute("SELECT actor, action, detail FROM audit ORDER BY id").fetchall()
+    return rows(env["DEBTDESK_DB"], "SELECT actor, action, detail FROM audit ORDER BY id")
+
+
+def _dump(target: str) -> str:
+    """Every value the database holds, as text."""
+    if not ON_POSTGRESQL:
+        return "\n".join(sqlite3.connect(target).iterdump())
+    tables = rows(target, "SELECT table_name FROM information_schema.tables "
+                          "WHERE table_schema = current_schema()")
+    return "\n".join(str(row) for (table,) in tables for row in rows(target, f"SELECT * FROM {table}"))
 
 
 ENDPOINTS = [("GET", "/api/v1/accounts/CN-0001", None), ("GET", "/api/v1/queue", None),
@@ -102,11 +111,10 @@ def test_a_read_key_reads_every_listing(server, method, path, body):
 
 def test_a_key_is_printed_once_and_only_its_keyed_hash_is_stored(server):
     _, env, keys = server
-    with sqlite3.connect(env["DEBTDESK_DB"]) as conn:
-        stored = conn.execute("SELECT name, scope, digest, revoked_at FROM api_keys ORDER BY name").fetchall()
+    stored = rows(env["DEBTDESK_DB"], "SELECT name, scope, digest, revoked_at FROM api_keys ORDER BY name")
     assert [(n, s, r is not None) for n, s, _, r in stored] == [
         ("bi", "read", False), ("crm", "write", False), ("old", "write", True)]
-    dump = "\n".join(sqlite3.connect(env["DEBTDESK_DB"]).iterdump())
+    dump = _dump(env["DEBTDESK_DB"])
     assert not any(key in dump or key[4:] in dump for key in keys.values())
     listing = debtdesk(env, "apikey", "list")
     assert listing.returncode == 0 and "crm\twrite" in listing.stdout and "revoked" in listing.stdout
@@ -259,7 +267,7 @@ def test_an_oversized_body_is_413(server):
 
 
 def test_links_are_refused_without_the_bots_username(tmp_path):
-    env = api_env(tmp_path / "nouser.db")
+    env = api_env(database(tmp_path, "nouser.db"))
     assert debtdesk(env, "import", "accounts", str(DATA / "portfolio.csv"), "--no-progress").returncode == 0
     key = new_key(env, "crm", "write")
     with serving(env) as base:
@@ -269,7 +277,7 @@ def test_links_are_refused_without_the_bots_username(tmp_path):
 
 
 def test_a_key_over_its_rate_gets_429_with_retry_after(tmp_path):
-    env = api_env(tmp_path / "rate.db", DEBTDESK_API_RATE="6")  # one request in ten seconds
+    env = api_env(database(tmp_path, "rate.db"), DEBTDESK_API_RATE="6")  # one request in ten seconds
     key, other = new_key(env, "crm", "read"), new_key(env, "bi", "read")
     with serving(env) as base:
         first = httpx.get(base + "/api/v1/report", headers={"Authorization": f"Bearer {key}"})
@@ -280,7 +288,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(tmp_path):
 
 
 def test_revoking_a_key_stops_it_at_once(tmp_path):
-    env = api_env(tmp_path / "revoke.db")
+    env = api_env(database(tmp_path, "revoke.db"))
     key = new_key(env, "crm", "read")
     with serving(env) as base:
         headers = {"Authorization": f"Bearer {key}"}

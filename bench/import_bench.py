@@ -1,11 +1,14 @@
-"""Importing a portfolio file: debtdesk's importer beside the plain-sqlite3 floor.
+"""Importing a portfolio file: debtdesk's importer beside a floor that checks nothing.
 
-    python -m bench.import_bench debtdesk|sqlite3 PORTFOLIO.csv DATABASE
+    python -m bench.import_bench debtdesk|sqlite3|copy PORTFOLIO.csv DATABASE
 
-The floor writes the same database rows the importer writes (one `accounts` row and three keyed
+DATABASE is a SQLite file or a `postgresql://` URL (debtdesk runs on either). The `sqlite3`
+floor writes the same database rows the importer writes (one `accounts` row and three keyed
 `factors` digests per account, into the schema store/migrations creates, with the same PRAGMAs
 and the same batch size) with plain `sqlite3` `executemany`, but checks nothing: no parsing of
 amounts, dates, phones or locales, no duplicate tracking, no upsert comparison, no asyncio.
+The `copy` floor (PostgreSQL) is plain `COPY ... FROM STDIN (FORMAT csv, HEADER)` of the same
+file into a bare table of TEXT columns: no index, no key, no digest, no check.
 """
 
 from __future__ import annotations
@@ -86,10 +89,29 @@ def _write(conn: sqlite3.Connection, accounts: list[tuple], factors: list[tuple]
     return len(accounts)
 
 
+def _copy(csv_path: str, url: str) -> int:
+    import psycopg  # the PostgreSQL floor only
+
+    with open(csv_path, "rb") as fh:
+        header = next(csv.reader([fh.readline().decode("utf-8-sig")]))
+        fh.seek(0)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE bare (" + ", ".join(f'"{c}" TEXT' for c in header) + ")")
+            with conn.cursor() as cur:
+                with cur.copy("COPY bare FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                    while block := fh.read(1 << 20):
+                        copy.write(block)
+                return cur.rowcount
+
+
+_KINDS = {"debtdesk": lambda csv_path, db: asyncio.run(_debtdesk(csv_path, db)),
+          "sqlite3": _sqlite3, "copy": _copy}
+
+
 def main(argv: list[str]) -> None:
     kind, csv_path, db_path = argv
     started = time.perf_counter()
-    rows = asyncio.run(_debtdesk(csv_path, db_path)) if kind == "debtdesk" else _sqlite3(csv_path, db_path)
+    rows = _KINDS[kind](csv_path, db_path)
     seconds = time.perf_counter() - started
     report(kind=kind, rows=rows, seconds=round(seconds, 3), rows_per_second=round(rows / seconds))
 

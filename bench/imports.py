@@ -1,8 +1,17 @@
-"""The import benchmark as table rows: both children, the ratio, and their memory."""
+"""The import benchmark as table rows: both children, the ratio, and their memory.
+
+On SQLite the floor is plain sqlite3 `executemany` of the same rows; on PostgreSQL (`--postgresql
+URL`) plain `COPY` of the same file into a bare table. Each child gets a fresh database: a new
+file, or a new schema on the server (dropped afterwards).
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from bench.child import run_child
 from bench.table import Row, memory_row
@@ -10,19 +19,47 @@ from bench.table import Row, memory_row
 TARGET_RATIO = 2.0
 
 
-def run_import(csv_path: Path, work: Path) -> tuple[list[Row], dict]:
+def run_import(csv_path: Path, work: Path, postgresql: str = "") -> tuple[list[Row], dict]:
     """Import the file twice into fresh databases (floor first) and compare the wall times."""
     floor = run_child("bench.import_bench", "sqlite3", str(csv_path), str(work / "floor.db"))
     ours = run_child("bench.import_bench", "debtdesk", str(csv_path), str(work / "imported.db"))
+    rows, details = _compare("sqlite", "plain sqlite3 executemany floor", ours, floor)
+    if postgresql:
+        with _schema(postgresql, "floor") as url:
+            floor = run_child("bench.import_bench", "copy", str(csv_path), url)
+        with _schema(postgresql, "ours") as url:
+            ours = run_child("bench.import_bench", "debtdesk", str(csv_path), url)
+        pg_rows, details["postgresql"] = _compare("postgresql", "plain COPY into a bare table", ours, floor)
+        rows += pg_rows
+    return rows, details
+
+
+def _compare(engine: str, floor_name: str, ours: dict, floor: dict) -> tuple[list[Row], dict]:
     ratio = ours["seconds"] / floor["seconds"]
     rows = [
-        Row(f"import {ours['rows']:,} rows: debtdesk importer",
+        Row(f"import {ours['rows']:,} rows ({engine}): debtdesk importer",
             f"{ours['rows_per_second']:,} rows/s ({ours['seconds']:.1f} s)"),
-        Row(f"import {floor['rows']:,} rows: plain sqlite3 executemany floor",
+        Row(f"import {floor['rows']:,} rows ({engine}): {floor_name}",
             f"{floor['rows_per_second']:,} rows/s ({floor['seconds']:.1f} s)"),
-        Row("import: debtdesk time / floor time", f"{ratio:.2f}x", f"<= {TARGET_RATIO:.0f}x",
+        Row(f"import ({engine}): debtdesk time / floor time", f"{ratio:.2f}x", f"<= {TARGET_RATIO:.0f}x",
             ratio <= TARGET_RATIO),
-        memory_row("import (debtdesk)", ours["peak_rss_mb"]),
-        memory_row("import (sqlite3 floor)", floor["peak_rss_mb"]),
+        memory_row(f"import ({engine}, debtdesk)", ours["peak_rss_mb"]),
     ]
-    return rows, {"debtdesk": ours, "sqlite3": floor, "ratio": round(ratio, 3)}
+    return rows, {"debtdesk": ours, "floor": floor, "ratio": round(ratio, 3)}
+
+
+@contextmanager
+def _schema(server: str, name: str) -> Iterator[str]:
+    """A URL on `server` whose tables go into a new schema of their own, dropped afterwards."""
+    import psycopg
+
+    schema = f"debtdesk_bench_{os.getpid()}_{name}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in server else "?"
+    try:
+        yield f"{server}{joiner}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -4,7 +4,8 @@ The reconciliation (debt/reconcile.py, README "The bank's files"): a portfolio r
 the one loaded for its account is refused; a newer one replaces the figures, with the payments
 dated after its as-of date applied on top; a payment_id seen before with other values is
 refused, and a payment above the balance leaves a credit that is reported. Each batch costs a
-few queries (500 keys each), never one per row.
+few queries (500 keys each on SQLite, one on PostgreSQL, where the rows go by COPY into a staging
+table and one set-based upsert: store/bulk.py), never one per row.
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from store.accounts import (
     account_currencies,
     params_figures,
     portfolio_dates,
-    upsert_account_params,
     with_figures,
+    write_portfolio,
 )
 from store.payments import payments_recorded, payments_since, record_payments
-from store.tokens import put_factor_digests
 
 Lines = list[tuple[int, str]]  # (line, "line N: column: reason")
 
@@ -62,8 +62,8 @@ def account_writer() -> Writer:
             else:
                 good.append((params, digests, as_of))
         params_list = await _with_later_payments(db, good)
-        changed = await upsert_account_params(db, params_list)
-        await put_factor_digests(db, [(params[0], digests) for params, digests, _ in good])
+        changed = await write_portfolio(db, [(params, digests) for params, (_, digests, _) in
+                                             zip(params_list, good, strict=True)])
         return Written(changed, refused)
     return write
 

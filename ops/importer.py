@@ -150,7 +150,7 @@ class _Run:
                     good.append((n, item))
                 else:
                     self.reject(n, f"line {n}: {self.key_column}: duplicate of line {first}")
-            await seen_add(db, self.keys.items())
+            await seen_add(db, [(key, n) for key, n in self.keys.items() if key not in earlier])
             written = await write(db, good)
         self.rejects += written.refused
         self.notes += written.notes
@@ -213,6 +213,14 @@ async def _checker(context: Context, size: int) -> AsyncIterator[_Checker]:
 
 
 async def _import(
+    store: Store, path: str, spec: _Spec, context: Context, write: Writer,
+    progress: ProgressDisplay | None, on_error: Callable[[str], None] | None,
+) -> ImportReport:
+    async with store.pinned() as one:  # PostgreSQL: the keys seen stay on one connection
+        return await _import_on(one, path, spec, context, write, progress, on_error)
+
+
+async def _import_on(
     store: Store, path: str, spec: _Spec, context: Context, write: Writer,
     progress: ProgressDisplay | None, on_error: Callable[[str], None] | None,
 ) -> ImportReport:

@@ -15,6 +15,8 @@ import aiosqlite
 from debt.account import Account
 from debt.portfolio import AccountRow
 from debt.reconcile import Figures
+from store.bulk import copy_into, dialect, rows_for_keys, stage
+from store.tokens import put_factor_digests
 
 _DATA = (
     "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
@@ -27,13 +29,14 @@ _AT = {column: i for i, column in enumerate(_COLUMNS)}
 
 # Update only when some value differs, so that re-importing the same file changes nothing and
 # the changed count (sqlite's rowcount) is honest.
-_UPSERT = (
-    f"INSERT INTO accounts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+_ON_CONFLICT = (
     "ON CONFLICT(account_ref) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in (*_DATA, "updated_at"))
     + " WHERE "
     + " OR ".join(f"accounts.{c} IS DISTINCT FROM excluded.{c}" for c in _DATA)
 )
+_UPSERT = (f"INSERT INTO accounts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+           + _ON_CONFLICT)
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,46 @@ async def upsert_account_params(db: aiosqlite.Connection, params: list[tuple]) -
     return max(cursor.rowcount, 0)
 
 
+async def _write_portfolio_sqlite(db: aiosqlite.Connection, rows: list[tuple[tuple, tuple[str, ...]]]) -> int:
+    changed = await upsert_account_params(db, [params for params, _ in rows])
+    await put_factor_digests(db, [(params[0], digests) for params, digests in rows])
+    return changed
+
+
+_STAGED = (*_COLUMNS, "dob_digest", "id_last4_digest", "phone_digest")
+_UPSERT_STAGED = (f"INSERT INTO accounts ({', '.join(_COLUMNS)}) "
+                  f"SELECT {', '.join(_COLUMNS)} FROM stage_accounts ORDER BY seq {_ON_CONFLICT}")
+_PUT_STAGED_FACTORS = (
+    "INSERT INTO factors (account_ref, kind, digest) "
+    "SELECT s.account_ref, k.kind, CASE k.kind WHEN 'dob' THEN s.dob_digest "
+    "WHEN 'id_last4' THEN s.id_last4_digest ELSE s.phone_digest END "
+    "FROM stage_accounts s CROSS JOIN (VALUES ('dob'), ('id_last4'), ('phone')) AS k (kind) "
+    "ON CONFLICT (account_ref, kind) DO UPDATE SET digest = excluded.digest "
+    "WHERE factors.digest IS DISTINCT FROM excluded.digest"
+)
+
+
+async def _write_portfolio_postgresql(db, rows: list[tuple[tuple, tuple[str, ...]]]) -> int:
+    await stage(db, "stage_accounts", _STAGED, (params + digests for params, digests in rows))
+    async with db.execute(_UPSERT_STAGED) as cur:
+        changed = cur.rowcount
+    await db.execute(_PUT_STAGED_FACTORS)
+    return max(changed, 0)
+
+
+_WRITE_PORTFOLIO = {"sqlite": _write_portfolio_sqlite, "postgresql": _write_portfolio_postgresql}
+
+
+async def write_portfolio(db: aiosqlite.Connection, rows: list[tuple[tuple, tuple[str, ...]]]) -> int:
+    """A checked batch of the portfolio: each row's `account_params` tuple and its three factor
+    digests (store.tokens.factor_digests), keys unique. Accounts are inserted or updated where a
+    value differs, factors replaced; the number of accounts inserted or changed. SQLite runs one
+    statement a row; PostgreSQL COPYs the batch into a staging table and upserts it in two."""
+    if not rows:
+        return 0
+    return await _WRITE_PORTFOLIO[dialect(db)](db, rows)
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -172,27 +215,20 @@ async def account_phone(db: aiosqlite.Connection, ref: str) -> str | None:
     return row["phone"] if row else None
 
 
-async def _lookup(db: aiosqlite.Connection, select: str, keys: Iterable[str]) -> dict:
-    """{first column: second column} for rows whose key is in `keys`; `select` ends in "IN"."""
-    wanted = sorted(set(keys))
-    found = {}
-    for start in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
-        chunk = wanted[start:start + 500]
-        async with db.execute(f"{select} ({', '.join('?' * len(chunk))})", chunk) as cur:
-            async for row in cur:
-                found[row[0]] = row[1]
-    return found
+async def _lookup(db: aiosqlite.Connection, select: str, column: str, keys: Iterable[str]) -> dict:
+    """{first column: second column} for rows whose `column` is in `keys`."""
+    return {row[0]: row[1] async for row in rows_for_keys(db, select, column, keys)}
 
 
 async def account_currencies(db: aiosqlite.Connection, refs: Iterable[str]) -> dict[str, str]:
     """account_ref -> currency for those of `refs` that exist (the payments import checks both)."""
-    return await _lookup(db, "SELECT account_ref, currency FROM accounts WHERE account_ref IN", refs)
+    return await _lookup(db, "SELECT account_ref, currency FROM accounts WHERE", "account_ref", refs)
 
 
 async def portfolio_dates(db: aiosqlite.Connection, refs: Iterable[str]) -> dict[str, str | None]:
     """account_ref -> the as-of date of the portfolio row loaded (None: loaded without one), for
-    those of `refs` that exist: one query per 500, however many rows the batch has."""
-    return await _lookup(db, "SELECT account_ref, as_of FROM accounts WHERE account_ref IN", refs)
+    those of `refs` that exist: one query per 500 keys on SQLite, one on PostgreSQL."""
+    return await _lookup(db, "SELECT account_ref, as_of FROM accounts WHERE", "account_ref", refs)
 
 
 async def count_accounts(db: aiosqlite.Connection) -> int:
@@ -202,7 +238,8 @@ async def count_accounts(db: aiosqlite.Connection) -> int:
 
 
 # Keys already seen in the file being imported, with their line numbers. A temporary table (this
-# connection only, gone when it closes) keeps memory flat however long the file is.
+# connection only, gone when it closes) keeps memory flat however long the file is; on PostgreSQL
+# the import holds one connection of the pool throughout (Store.pinned) so that it finds it again.
 async def seen_reset(db: aiosqlite.Connection) -> None:
     await db.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL)"
@@ -212,9 +249,13 @@ async def seen_reset(db: aiosqlite.Connection) -> None:
 
 async def seen_lines(db: aiosqlite.Connection, keys: Iterable[str]) -> dict[str, int]:
     """key -> the line it was first seen on, for those of `keys` seen before."""
-    return await _lookup(db, "SELECT key, line FROM import_seen WHERE key IN", keys)
+    return await _lookup(db, "SELECT key, line FROM import_seen WHERE", "key", keys)
 
 
 async def seen_add(db: aiosqlite.Connection, items: Iterable[tuple[str, int]]) -> None:
+    """Remember (key, line) pairs: keys not seen before (seen_lines), each once."""
+    if dialect(db) == "postgresql":
+        await copy_into(db, "import_seen", ("key", "line"), items)
+        return
     await db.executemany(
         "INSERT INTO import_seen (key, line) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", list(items))

@@ -120,6 +120,11 @@ class Store:
             dest.close()
 
     @asynccontextmanager
+    async def pinned(self) -> AsyncIterator[Store]:
+        """This store (one connection already): PostgreSQL's holds one of its pool (pg_store.py)."""
+        yield self
+
+    @asynccontextmanager
     async def unit(self) -> AsyncIterator[aiosqlite.Connection]:
         """One transaction: everything inside commits together, or nothing does."""
         async with self._lock:

@@ -97,26 +97,21 @@ class PgStore:
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[PgConnection]:
         """One transaction, after every other process's writing unit has ended."""
-        async with self.pool.connection() as raw:
-            await raw.execute("BEGIN")
-            try:
-                await raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_key,))
-                yield PgConnection(raw)
-            except BaseException:
-                await _rollback(raw)
-                raise
-            else:
-                await raw.execute("COMMIT")
+        async with self.pool.connection() as raw, _unit(raw, self.write_key) as db:
+            yield db
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[PgConnection]:
         """A consistent snapshot for queries that change nothing."""
+        async with self.pool.connection() as raw, _read(raw) as db:
+            yield db
+
+    @asynccontextmanager
+    async def pinned(self) -> AsyncIterator[Pinned]:
+        """This store with every unit on one connection of the pool, held until the block ends:
+        for work whose units share a temporary table (an import's keys already seen)."""
         async with self.pool.connection() as raw:
-            await raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            try:
-                yield PgConnection(raw)
-            finally:
-                await _rollback(raw)
+            yield Pinned(self, raw)
 
     async def run_unit(self, work: Work, *args: Any):
         async with self.unit() as db:
@@ -125,6 +120,55 @@ class PgStore:
     async def run_read(self, work: Work, *args: Any):
         async with self.read() as db:
             return await work(db, *args)
+
+
+class Pinned:
+    """PgStore.pinned(): units and reads, one after another on one connection."""
+
+    engine = "postgresql"
+
+    def __init__(self, store: PgStore, raw: psycopg.AsyncConnection) -> None:
+        self.store, self.raw, self.path = store, raw, store.path
+
+    def unit(self):
+        return _unit(self.raw, self.store.write_key)
+
+    def read(self):
+        return _read(self.raw)
+
+    @asynccontextmanager
+    async def pinned(self) -> AsyncIterator[Pinned]:
+        yield self
+
+    async def run_unit(self, work: Work, *args: Any):
+        async with self.unit() as db:
+            return await work(db, *args)
+
+    async def run_read(self, work: Work, *args: Any):
+        async with self.read() as db:
+            return await work(db, *args)
+
+
+@asynccontextmanager
+async def _unit(raw: psycopg.AsyncConnection, write_key: int) -> AsyncIterator[PgConnection]:
+    await raw.execute("BEGIN")
+    try:
+        await raw.execute("SELECT pg_advisory_xact_lock(%s)", (write_key,))
+        yield PgConnection(raw)
+    except BaseException:
+        await _rollback(raw)
+        raise
+    else:
+        await raw.execute("COMMIT")
+
+
+@asynccontextmanager
+async def _read(raw: psycopg.AsyncConnection) -> AsyncIterator[PgConnection]:
+    await raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    try:
+        yield PgConnection(raw)
+    finally:
+        await _rollback(raw)
 
 
 async def _version(raw: psycopg.AsyncConnection) -> int:

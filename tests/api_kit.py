@@ -26,10 +26,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def api_env(db: Path, **extra: str) -> dict[str, str]:
+def api_env(db: Path | str, **extra: str) -> dict[str, str]:
     """A bank API server's settings, with a new database named after `db` on the suite's engine."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("DEBTDESK_")}
-    return {**base, "DEBTDESK_SECRET": SECRET, "DEBTDESK_DB": database(db.parent, db.name), **extra}
+    target = db if isinstance(db, str) else database(db.parent, db.name)
+    return {**base, "DEBTDESK_SECRET": SECRET, "DEBTDESK_DB": target, **extra}
 
 
 def debtdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

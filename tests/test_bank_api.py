@@ -13,7 +13,7 @@ import httpx
 import pytest
 from accounts_kit import account_dict
 from api_kit import SECRET, api_env, debtdesk, new_key, serving
-from db_kit import dump, rows
+from db_kit import database, dump, rows
 
 from bot.api_guard import MAX_BODY
 from debt.money import Money
@@ -30,9 +30,9 @@ ACCOUNT = {  # a good portfolio row, as the API takes it: the optional last-paym
 }
 
 
-async def _seed_promises(db_path: Path) -> None:
+async def _seed_promises(db_path: str) -> None:
     """Two promises on CN-0001 made in the chat: one due in a week, one (older) due a year back."""
-    store = await Store.open(str(db_path))
+    store = await Store.open(db_path)
     now = datetime.now(UTC)
     try:
         async with store.unit() as db:
@@ -47,7 +47,7 @@ async def _seed_promises(db_path: Path) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One server for the module over the sample portfolio: (base URL, env, keys by name)."""
-    db = tmp_path_factory.mktemp("api") / "api.db"
+    db = database(tmp_path_factory.mktemp("api"), "api.db")
     env = api_env(db, DEBTDESK_BOT_USERNAME="debtdesk_test_bot", DEBTDESK_API_RATE="100000")
     assert debtdesk(env, "import", "accounts", str(DATA / "portfolio.csv"), "--no-progress").returncode == 0
     asyncio.run(_seed_promises(db))
@@ -281,7 +281,7 @@ def test_an_oversized_body_is_413(server):
 
 
 def test_links_are_refused_without_the_bots_username(tmp_path):
-    env = api_env(tmp_path / "nouser.db")
+    env = api_env(database(tmp_path, "nouser.db"))
     assert debtdesk(env, "import", "accounts", str(DATA / "portfolio.csv"), "--no-progress").returncode == 0
     key = new_key(env, "crm", "write")
     with serving(env) as base:
@@ -291,7 +291,7 @@ def test_links_are_refused_without_the_bots_username(tmp_path):
 
 
 def test_a_key_over_its_rate_gets_429_with_retry_after(tmp_path):
-    env = api_env(tmp_path / "rate.db", DEBTDESK_API_RATE="6")  # one request in ten seconds
+    env = api_env(database(tmp_path, "rate.db"), DEBTDESK_API_RATE="6")  # one request in ten seconds
     key, other = new_key(env, "crm", "read"), new_key(env, "bi", "read")
     with serving(env) as base:
         first = httpx.get(base + "/api/v1/report", headers={"Authorization": f"Bearer {key}"})
@@ -302,7 +302,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(tmp_path):
 
 
 def test_revoking_a_key_stops_it_at_once(tmp_path):
-    env = api_env(tmp_path / "revoke.db")
+    env = api_env(database(tmp_path, "revoke.db"))
     key = new_key(env, "crm", "read")
     with serving(env) as base:
         headers = {"Authorization": f"Bearer {key}"}

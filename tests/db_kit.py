@@ -21,36 +21,72 @@ import pytest
 
 SERVER = os.environ.get("DEBTDESK_TEST_DB", "")
 ON_POSTGRESQL = SERVER.startswith(("postgresql://", "postgres://"))
+# The server for tests that need PostgreSQL on either run (moving a SQLite database into it).
+POSTGRESQL = SERVER if ON_POSTGRESQL else "postgresql://postgres@127.0.0.1:5432/test"
 PREFIX = "dd_test_"
+RUN = f"{PREFIX}{os.getpid()}_"  # this run's schemas; several runs may share the server
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="reads or writes the SQLite file itself")
 
 
-def _server():
-    import psycopg  # only on a PostgreSQL run
+def _server(server: str = SERVER):
+    import psycopg  # only on a PostgreSQL run, or for a test that needs PostgreSQL
 
-    return psycopg.connect(SERVER, autocommit=True)
+    return psycopg.connect(server, autocommit=True)
 
 
 def database(where: Path, name: str = "debtdesk.db") -> str:
     """DEBTDESK_DB for a new, empty database of this test's own."""
     if not ON_POSTGRESQL:
         return str(where / name)
-    schema = PREFIX + hashlib.sha256(f"{where}/{name}".encode()).hexdigest()[:20]
-    with _server() as conn:
+    return _new_schema(SERVER, where, name)
+
+
+def postgresql_database(where: Path, name: str) -> str:
+    """A new, empty PostgreSQL database (a schema) of this test's own, on a SQLite run too:
+    for a test of both engines at once. `drop_database` removes it."""
+    return _new_schema(POSTGRESQL, where, name)
+
+
+def _new_schema(server: str, where: Path, name: str) -> str:
+    schema = RUN + hashlib.sha256(f"{where}/{name}".encode()).hexdigest()[:16]
+    with _server(server) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         conn.execute(f"CREATE SCHEMA {schema}")
-    joiner = "&" if "?" in SERVER else "?"
-    return f"{SERVER}{joiner}options={quote(f'-csearch_path={schema}')}"
+    joiner = "&" if "?" in server else "?"
+    return f"{server}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+def drop_database(url: str) -> None:
+    """Drop a test's schema made by `postgresql_database` (a SQLite run drops nothing else)."""
+    with _server(url) as conn:
+        schema = conn.execute("SELECT current_schema()").fetchone()[0]
+        if schema and schema.startswith(RUN):
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def drop_all() -> None:
-    """Forget every test schema (at the start of a PostgreSQL run)."""
+    """Forget the test schemas of runs that have ended (their process is gone) and this one's:
+    at the start and at the end of a PostgreSQL run. Other runs going on keep theirs."""
     with _server() as conn:
         names = [row[0] for row in conn.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (PREFIX + "%",))]
         for name in names:
-            conn.execute(f"DROP SCHEMA {name} CASCADE")
+            if name.startswith(RUN) or not _alive(name):
+                conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+def _alive(schema: str) -> bool:
+    pid = schema[len(PREFIX):].split("_")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def rows(target: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg
@@ -25,6 +25,7 @@ from psycopg import sql
 from store.pg_store import SCHEMA_TABLE, WRITE_LOCK
 
 BATCH = 5_000  # rows fetched from SQLite at a time
+ROWID = "rowid"
 # What either driver raises when the database refuses or cannot be reached.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 
@@ -189,14 +190,22 @@ def _is_text(conn: psycopg.Connection, table: str, column: str) -> bool:
     return bool(row) and row[0] in ("text", "character varying", "character")
 
 
-def _check_columns(conn: psycopg.Connection, tables: list[Table]) -> None:
+def _matched(conn: psycopg.Connection, tables: list[Table]) -> list[Table]:
+    """The tables as both sides hold them. Where PostgreSQL gives a table a `rowid` column (the
+    order rows were written in, which SQLite keeps as every table's implicit rowid), SQLite's
+    rowid is copied into it and checked with the rest."""
     there = _pg_columns(conn)
+    matched = []
     for table in tables:
-        missing = [c for c in table.columns if c not in there.get(table.name, set())]
         if table.name not in there:
             raise CopyError(f"the PostgreSQL database has no table {table.name}")
+        missing = [c for c in table.columns if c not in there[table.name]]
         if missing:
             raise CopyError(f"the PostgreSQL table {table.name} has no column {', '.join(missing)}")
+        if ROWID in there[table.name] and ROWID not in table.columns:
+            table = replace(table, columns=(*table.columns, ROWID))
+        matched.append(table)
+    return matched
 
 
 def _copy_table(conn: psycopg.Connection, rows: Iterable[tuple], table: Table) -> None:
@@ -224,9 +233,8 @@ def copy_database(source: str, url: str) -> list[TableCheck]:
     (both migrated to the same version), then check each table on both sides."""
     lite = _read_snapshot(source)
     try:
-        tables = sqlite_tables(lite)
         with _connect(url) as conn:
-            _check_columns(conn, tables)
+            tables = _matched(conn, sqlite_tables(lite))
             try:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))  # no instance writes
@@ -248,10 +256,8 @@ def compare_databases(source: str, url: str) -> list[TableCheck]:
     """Each table's count and digest in the SQLite file and in the PostgreSQL database."""
     lite = _read_snapshot(source)
     try:
-        tables = sqlite_tables(lite)
         with _connect(url) as conn:
-            _check_columns(conn, tables)
-            return _checks(lite, conn, tables)
+            return _checks(lite, conn, _matched(conn, sqlite_tables(lite)))
     finally:
         lite.close()
 

@@ -24,7 +24,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.logging_setup import setup_logging
 from debt.local_time import bank_today
 from debt.policy import PRESETS, PolicyError, load_policy
-from store.db import SchemaTooNew, Store, is_postgresql
+from store.db import SchemaTooNew, Store
 
 log = logging.getLogger("debtdesk.cli")
 
@@ -165,6 +165,8 @@ async def cmd_sweep(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
+    from store.db import is_postgresql
+
     if is_postgresql(config.db_path):
         raise CliError('on PostgreSQL, back up with pg_dump: '
                        'pg_dump --format=custom --file=FILE "$DEBTDESK_DB"')

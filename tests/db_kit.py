@@ -21,48 +21,28 @@ import pytest
 
 SERVER = os.environ.get("DEBTDESK_TEST_DB", "")
 ON_POSTGRESQL = SERVER.startswith(("postgresql://", "postgres://"))
-# The server for tests that need PostgreSQL on either run (moving a SQLite database into it).
-POSTGRESQL = SERVER if ON_POSTGRESQL else "postgresql://postgres@127.0.0.1:5432/test"
 PREFIX = "dd_test_"
 RUN = f"{PREFIX}{os.getpid()}_"  # this run's schemas; several runs may share the server
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="reads or writes the SQLite file itself")
 
 
-def _server(server: str = SERVER):
-    import psycopg  # only on a PostgreSQL run, or for a test that needs PostgreSQL
+def _server():
+    import psycopg  # only on a PostgreSQL run
 
-    return psycopg.connect(server, autocommit=True)
+    return psycopg.connect(SERVER, autocommit=True)
 
 
 def database(where: Path, name: str = "debtdesk.db") -> str:
     """DEBTDESK_DB for a new, empty database of this test's own."""
     if not ON_POSTGRESQL:
         return str(where / name)
-    return _new_schema(SERVER, where, name)
-
-
-def postgresql_database(where: Path, name: str) -> str:
-    """A new, empty PostgreSQL database (a schema) of this test's own, on a SQLite run too:
-    for a test of both engines at once. `drop_database` removes it."""
-    return _new_schema(POSTGRESQL, where, name)
-
-
-def _new_schema(server: str, where: Path, name: str) -> str:
     schema = RUN + hashlib.sha256(f"{where}/{name}".encode()).hexdigest()[:16]
-    with _server(server) as conn:
+    with _server() as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         conn.execute(f"CREATE SCHEMA {schema}")
-    joiner = "&" if "?" in server else "?"
-    return f"{server}{joiner}options={quote(f'-csearch_path={schema}')}"
-
-
-def drop_database(url: str) -> None:
-    """Drop a test's schema made by `postgresql_database` (a SQLite run drops nothing else)."""
-    with _server(url) as conn:
-        schema = conn.execute("SELECT current_schema()").fetchone()[0]
-        if schema and schema.startswith(RUN):
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    joiner = "&" if "?" in SERVER else "?"
+    return f"{SERVER}{joiner}options={quote(f'-csearch_path={schema}')}"
 
 
 def drop_all() -> None:
@@ -122,3 +102,30 @@ def newer(target: str, version: int) -> None:
         conn.execute("CREATE TABLE IF NOT EXISTS debtdesk_schema (version BIGINT NOT NULL)")
         conn.execute("DELETE FROM debtdesk_schema")
         conn.execute("INSERT INTO debtdesk_schema (version) VALUES (%s)", (version,))
+
+
+# The server for tests that need PostgreSQL on either run (moving a SQLite database into it).
+POSTGRESQL = SERVER if ON_POSTGRESQL else "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgresql_database(where: Path, name: str) -> str:
+    """A new, empty PostgreSQL database (a schema) of this test's own, on a SQLite run too:
+    for a test of both engines at once. `drop_database` removes it."""
+    import psycopg
+
+    schema = RUN + hashlib.sha256(f"{where}/{name}".encode()).hexdigest()[:16]
+    with psycopg.connect(POSTGRESQL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in POSTGRESQL else "?"
+    return f"{POSTGRESQL}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+def drop_database(url: str) -> None:
+    """Drop a test's schema made by `postgresql_database` (a SQLite run drops nothing else)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        schema = conn.execute("SELECT current_schema()").fetchone()[0]
+        if schema and schema.startswith(RUN):
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -284,10 +284,11 @@ async def cmd_apikey(config: Config, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "migrate": cmd_migrate, "migrate-to": cmd_migrate,
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
     "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events, "serve": cmd_serve,
-    "apikey": cmd_apikey, "migrate": cmd_migrate, "migrate-to": cmd_migrate,
+    "apikey": cmd_apikey,
 }
 
 

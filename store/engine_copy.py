@@ -17,6 +17,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -129,10 +130,15 @@ def _sqlite_rows(conn: sqlite3.Connection, table: Table) -> Iterator[tuple]:
         yield from batch
 
 
+def read_only_uri(path: str) -> str:
+    """The file as a read-only SQLite URI (any character in its name escaped)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def _read_snapshot(path: str) -> sqlite3.Connection:
     """A read-only connection holding one snapshot until it is closed."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
         conn.execute("BEGIN")
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the snapshot starts here
     except sqlite3.Error as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 
 from store.db import is_postgresql
+from store.engine_copy import read_only_uri
 from store.migrations_files import migrations
 from store.pg_store import SCHEMA_TABLE
 
@@ -26,7 +27,7 @@ def stored_version(target: str) -> int:
     if not is_postgresql(target):
         if not Path(target).exists():
             return 0
-        with closing(sqlite3.connect(f"file:{target}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(read_only_uri(target), uri=True)) as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
     with psycopg.connect(target, autocommit=True, connect_timeout=10) as conn:
         if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (SCHEMA_TABLE,)).fetchone()[0]:

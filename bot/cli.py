@@ -166,6 +166,11 @@ async def cmd_sweep(config: Config, args: argparse.Namespace) -> int:
 
 
 async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
+    from store.db import is_postgresql
+
+    if is_postgresql(config.db_path):
+        raise CliError('on PostgreSQL, back up with pg_dump: '
+                       'pg_dump --format=custom --file=FILE "$DEBTDESK_DB"')
     target = Path(args.file)
     if target.exists():
         raise CliError(f"{target} exists; choose a new file name for the backup")
@@ -178,6 +183,17 @@ async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
         await store.close()
     print(f"backup written to {target}")
     return 0
+
+
+async def cmd_migrate(config: Config, args: argparse.Namespace) -> int:
+    from bot.cli_migrate import MigrateError, run_migrate, run_migrate_to
+
+    try:
+        if args.command == "migrate":
+            return await run_migrate(config)
+        return await run_migrate_to(config, args.url, args.check)
+    except MigrateError as exc:
+        raise CliError(str(exc)) from None
 
 
 async def cmd_run(config: Config, args: argparse.Namespace) -> int:
@@ -289,6 +305,7 @@ async def cmd_staff(config: Config, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "migrate": cmd_migrate, "migrate-to": cmd_migrate,
     "import": cmd_import, "links": cmd_links, "show": cmd_show, "export": cmd_export,
     "report": cmd_report, "sweep": cmd_sweep, "backup": cmd_backup, "run": cmd_run, "demo": cmd_demo,
     "approvals": cmd_approvals, "cases": cmd_cases, "events": cmd_events, "serve": cmd_serve,
@@ -342,6 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="copy the database safely while the bot runs (SQLite backup API)")
     p.add_argument("file", metavar="FILE")
+
+    sub.add_parser("migrate", help="bring the database's schema up to this debtdesk (both engines)")
+    p = sub.add_parser("migrate-to", help="move the SQLite database (DEBTDESK_DB) into an empty PostgreSQL")
+    p.add_argument("url", metavar="postgresql://...", help="the PostgreSQL database to move into")
+    p.add_argument("--check", action="store_true",
+                   help="copy nothing: compare each table's row count and digest on both sides")
 
     p = sub.add_parser("run", help="serve the bot: long polling, or a webhook with --webhook")
     p.add_argument("--webhook", action="store_true",

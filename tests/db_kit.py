@@ -119,3 +119,30 @@ postgresql_only = pytest.mark.skipif(
     not ON_POSTGRESQL,
     reason="several debtdesk processes share a PostgreSQL database; on one SQLite file that is not "
            "a supported deployment (run with DEBTDESK_TEST_DB=postgresql://...)")
+
+
+# The server for tests that need PostgreSQL on either run (moving a SQLite database into it).
+POSTGRESQL = SERVER if ON_POSTGRESQL else "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgresql_database(where: Path, name: str) -> str:
+    """A new, empty PostgreSQL database (a schema) of this test's own, on a SQLite run too:
+    for a test of both engines at once. `drop_database` removes it."""
+    import psycopg
+
+    schema = RUN + hashlib.sha256(f"{where}/{name}".encode()).hexdigest()[:16]
+    with psycopg.connect(POSTGRESQL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    joiner = "&" if "?" in POSTGRESQL else "?"
+    return f"{POSTGRESQL}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+def drop_database(url: str) -> None:
+    """Drop a test's schema made by `postgresql_database` (a SQLite run drops nothing else)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        schema = conn.execute("SELECT current_schema()").fetchone()[0]
+        if schema and schema.startswith(RUN):
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

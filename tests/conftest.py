@@ -77,7 +77,10 @@ def settings(tmp_path, secret, monkeypatch) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_server():
-    """On a PostgreSQL run, the schemas an earlier run left behind go first."""
+    """On a PostgreSQL run, the schemas of runs that ended go first, and this run's at its end."""
+    if ON_POSTGRESQL:
+        drop_all()
+    yield
     if ON_POSTGRESQL:
         drop_all()
 

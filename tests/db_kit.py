@@ -22,6 +22,7 @@ import pytest
 SERVER = os.environ.get("DEBTDESK_TEST_DB", "")
 ON_POSTGRESQL = SERVER.startswith(("postgresql://", "postgres://"))
 PREFIX = "dd_test_"
+RUN = f"{PREFIX}{os.getpid()}_"  # this run's schemas; several runs may share the server
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="reads or writes the SQLite file itself")
 
@@ -36,7 +37,7 @@ def database(where: Path, name: str = "debtdesk.db") -> str:
     """DEBTDESK_DB for a new, empty database of this test's own."""
     if not ON_POSTGRESQL:
         return str(where / name)
-    schema = PREFIX + hashlib.sha256(f"{where}/{name}".encode()).hexdigest()[:20]
+    schema = RUN + hashlib.sha256(f"{where}/{name}".encode()).hexdigest()[:16]
     with _server() as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         conn.execute(f"CREATE SCHEMA {schema}")
@@ -45,12 +46,27 @@ def database(where: Path, name: str = "debtdesk.db") -> str:
 
 
 def drop_all() -> None:
-    """Forget every test schema (at the start of a PostgreSQL run)."""
+    """Forget the test schemas of runs that have ended (their process is gone) and this one's:
+    at the start and at the end of a PostgreSQL run. Other runs going on keep theirs."""
     with _server() as conn:
         names = [row[0] for row in conn.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (PREFIX + "%",))]
         for name in names:
-            conn.execute(f"DROP SCHEMA {name} CASCADE")
+            if name.startswith(RUN) or not _alive(name):
+                conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+def _alive(schema: str) -> bool:
+    pid = schema[len(PREFIX):].split("_")[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def rows(target: str, sql: str, params: Sequence[Any] = ()) -> list[tuple]:

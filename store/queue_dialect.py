@@ -164,8 +164,8 @@ async def _sorting_in_memory(db: Any) -> AsyncIterator[None]:
 
 async def chunks(db: Any, sql: str, args: dict[str, object], chunk: int) -> AsyncIterator[Sequence[tuple]]:
     """The statement's rows as plain tuples, `chunk` at a time, streamed from the engine."""
-    if dialect_of(db) is POSTGRESQL:
-        async for rows in _pg_chunks(db, sql, args, chunk):
+    if dialect_of(db) is POSTGRESQL:  # store.pg_connection: only one chunk is held here
+        async for rows in db.stream(sql, args, chunk):
             yield rows
         return
     cur = await db.cursor()
@@ -173,29 +173,6 @@ async def chunks(db: Any, sql: str, args: dict[str, object], chunk: int) -> Asyn
     try:
         await cur.execute(sql, args)
         while rows := await cur.fetchmany(chunk):
-            yield rows
-    finally:
-        await cur.close()
-
-
-async def _pg_chunks(db: Any, sql: str, args: dict[str, object], chunk: int
-                     ) -> AsyncIterator[Sequence[tuple]]:
-    """psycopg's stream: the server sends `chunk` rows at a time, and only the rows of one chunk
-    are held here (a plain cursor would hold the whole result before the first row)."""
-    from psycopg.rows import tuple_row
-
-    from store.pg_connection import adapt, convert
-
-    query, _ = convert(sql)
-    cur = db.raw.cursor(row_factory=tuple_row)
-    rows: list[tuple] = []
-    try:
-        async for row in cur.stream(query, adapt(args), size=chunk):
-            rows.append(row)
-            if len(rows) == chunk:
-                yield rows
-                rows = []
-        if rows:
             yield rows
     finally:
         await cur.close()

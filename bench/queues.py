@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bench.child import run_child
 from bench.queue_bench import add_history
+from bench.queue_pg import SERVER, copy_to_postgresql
 from bench.table import Row, memory_row
 
 TARGET_SECONDS_PER_MILLION = 10.0
@@ -13,7 +14,8 @@ TARGET_SECONDS_PER_MILLION = 10.0
 
 def run_queue(csv_path: Path, work: Path) -> tuple[list[Row], dict]:
     """Export the queue from the imported database (or a floor-loaded one when the import part
-    did not run), after adding promise, case and chat history to it."""
+    did not run), after adding promise, case and chat history to it; then, with
+    DEBTDESK_BENCH_PG set, from the same rows copied into PostgreSQL."""
     db = work / "imported.db"
     if not db.exists():
         db = work / "queue.db"
@@ -28,4 +30,16 @@ def run_queue(csv_path: Path, work: Path) -> tuple[list[Row], dict]:
             f"< {target:.1f} s{scaled}", result["seconds"] < target),
         memory_row("queue export", result["peak_rss_mb"]),
     ]
-    return table, {**result, "accounts": accounts}
+    details = {**result, "accounts": accounts}
+    if SERVER:
+        url = copy_to_postgresql(str(db))
+        pg = run_child("bench.queue_bench", url, str(work / "queue-pg.csv"))
+        same = (work / "queue-pg.csv").read_bytes() == (work / "queue.csv").read_bytes()
+        table += [
+            Row(f"queue export over {accounts:,} accounts on PostgreSQL (CSV {'equal to' if same else 'NOT'} "
+                "SQLite's)", f"{pg['seconds']:.1f} s", f"< {target:.1f} s{scaled}",
+                pg["seconds"] < target and same),
+            memory_row("queue export on PostgreSQL (this process)", pg["peak_rss_mb"]),
+        ]
+        details["postgresql"] = {**pg, "same_csv": same}
+    return table, details

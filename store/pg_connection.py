@@ -200,3 +200,17 @@ class PgConnection:
 
     async def cursor(self) -> PgCursor:
         return PgCursor(self.raw.cursor(row_factory=self.factory))
+
+    async def stream(self, sql: str, params: Any, size: int) -> AsyncIterator[list[tuple]]:
+        """The rows as plain tuples, `size` at a time, as the server sends them (psycopg's
+        stream, libpq's chunked rows): a long result is never held whole, as a cursor holds it."""
+        query, _ = convert(sql)
+        rows: list[tuple] = []
+        async with self.raw.cursor(row_factory=tuple_factory) as cur:
+            async for row in cur.stream(query, adapt(params), size=size):
+                rows.append(row)
+                if len(rows) == size:
+                    yield rows
+                    rows = []
+        if rows:
+            yield rows

@@ -47,7 +47,7 @@ async def accounts_self_served(db: aiosqlite.Connection, before: str) -> int:
         db,
         f"""SELECT COUNT(*) FROM (
              {PROMISED_IN_CHAT_BEFORE}
-             UNION SELECT account_ref FROM arrangements WHERE created_at < ?)""",
+             UNION SELECT account_ref FROM arrangements WHERE created_at < ?) AS served""",
         before, before,
     )
 

@@ -33,7 +33,9 @@ async def open_cases(db: aiosqlite.Connection, ref: str) -> list[CaseRow]:
 
 async def chat_summary(db: aiosqlite.Connection, ref: str) -> ChatSummary:
     async with db.execute(
-        "SELECT COUNT(*), COUNT(verified_at), COALESCE(SUM(opted_out), 0) FROM chats WHERE account_ref = ?",
+        # COUNT, not SUM: PostgreSQL sums a BIGINT column into a numeric (a Decimal here)
+        "SELECT COUNT(*), COUNT(verified_at), COUNT(CASE WHEN opted_out <> 0 THEN 1 END) FROM chats"
+        " WHERE account_ref = ?",
         (ref,),
     ) as cur:
         chats, verified, opted_out = await cur.fetchone()

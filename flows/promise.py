@@ -62,15 +62,21 @@ def _example_amount(ctx: Ctx) -> Money:
     return ctx.money(Decimal("1234.50"))
 
 
-async def start(ctx: Ctx, args: str = "") -> None:
+async def _refused_outright(ctx: Ctx) -> bool:
+    """No promise can be taken at all (too many broken, nothing owed): said, back to the menu."""
     account = ctx.account
     probe = ctx.money(max(account.balance, Decimal(0)))
     refusal = check_promise(account, ctx.policy, ctx.today, probe, ctx.today, await _broken(ctx))
     if refusal and refusal.reason in ("too_many_broken", "nothing_owed"):
         ctx.go("menu")
         ctx.say(refusal_text(refusal), buttons=way_on())
-        return
-    ask_amount(ctx)
+        return True
+    return False
+
+
+async def start(ctx: Ctx, args: str = "") -> None:
+    if not await _refused_outright(ctx):
+        ask_amount(ctx)
 
 
 def ask_amount(ctx: Ctx, *lead: Text) -> None:
@@ -81,12 +87,7 @@ def ask_amount(ctx: Ctx, *lead: Text) -> None:
 async def begin_with(ctx: Ctx, amount: Money | None, due: date | None, *lead: Text) -> None:
     """The flow entered with what a typed sentence gave (flows/understood.py): only what is
     missing or refused is asked, and the end is a summary that needs the Confirm press."""
-    account = ctx.account
-    probe = ctx.money(max(account.balance, Decimal(0)))
-    refusal = check_promise(account, ctx.policy, ctx.today, probe, ctx.today, await _broken(ctx))
-    if refusal and refusal.reason in ("too_many_broken", "nothing_owed"):
-        ctx.go("menu")
-        ctx.say(refusal_text(refusal), buttons=way_on())
+    if await _refused_outright(ctx):
         return
     ctx.go(AMOUNT, typed=1, **({"due": due.isoformat()} if due else {}))
     if amount is None:

@@ -152,10 +152,11 @@ async def promise_page(
     db: aiosqlite.Connection, after_id: int, limit: int, status: str | None = None, since: str | None = None
 ) -> list[Promise]:
     """Up to `limit` promises with ids above `after_id`, in id order (the bank API's pages): only
-    those with `status`, and only those made or resolved at or after `since` (ISO), when given."""
+    those with `status`, and only those made or resolved at or after `since` (ISO), when given.
+    (The CASTs give PostgreSQL a type for a parameter that may be NULL; SQLite needs none.)"""
     sql = f"""SELECT {_SELECT} FROM promises p
-              WHERE p.id > :after AND (:status IS NULL OR p.status = :status)
-                AND (:since IS NULL OR p.created_at >= :since OR p.resolved_at >= :since)
+              WHERE p.id > :after AND (CAST(:status AS TEXT) IS NULL OR p.status = :status)
+                AND (CAST(:since AS TEXT) IS NULL OR p.created_at >= :since OR p.resolved_at >= :since)
               ORDER BY p.id LIMIT :limit"""
     args = {"after": after_id, "limit": limit, "status": status, "since": since}
     async with db.execute(sql, args) as cur:

@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from store.pg_store import SCHEMA_TABLE, WRITE_LOCK
+from store.pg_store import SCHEMA_TABLE, SCOPE_SQL, write_key
 
 BATCH = 5_000  # rows fetched from SQLite at a time
 ROWID = "rowid"
@@ -243,7 +243,9 @@ def copy_database(source: str, url: str) -> list[TableCheck]:
             tables = _matched(conn, sqlite_tables(lite))
             try:
                 with conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))  # no instance writes
+                    scope = conn.execute(SCOPE_SQL).fetchone()[0]
+                    # No instance writes while the copy runs.
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (write_key(scope),))
                     busy = [t.name for t in tables if conn.execute(sql.SQL(
                         "SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(t.name))).fetchone()[0]]
                     if busy:

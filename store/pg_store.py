@@ -25,6 +25,12 @@ from store.pg_connection import PgConnection
 
 POOL_MAX = 8  # connections per process; PostgreSQL's default allows 100 in all
 WRITE_LOCK = "write"  # the advisory lock every writing unit holds until it ends (per schema)
+SCOPE_SQL = "SELECT current_database() || '.' || current_schema()"  # whose write lock it is
+
+
+def write_key(scope: str) -> int:
+    """WRITE_LOCK's advisory key in one database and schema (SCOPE_SQL's answer)."""
+    return lock_key(f"{scope}/{WRITE_LOCK}")
 SCHEMA_TABLE = "debtdesk_schema"
 
 
@@ -46,8 +52,8 @@ class PgStore:
         store = cls(pool, url)
         try:
             async with pool.connection() as raw:
-                cur = await raw.execute("SELECT current_database() || '.' || current_schema()")
-                store.write_key = lock_key(f"{(await cur.fetchone())[0]}/{WRITE_LOCK}")
+                cur = await raw.execute(SCOPE_SQL)
+                store.write_key = write_key((await cur.fetchone())[0])
             await store.migrate()
         except BaseException:
             await pool.close()

@@ -112,12 +112,12 @@ def test_an_old_outbox_payload_reads_as_its_typed_record():
 
 async def test_an_old_outbox_row_is_delivered_as_before(store):
     async with store.unit() as db:
-        cur = await db.execute(
+        async with db.execute(
             "INSERT INTO outbox (kind, account_ref, payload, created_at, next_attempt_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             ("kept", "CN-1", OLD_KEPT, NOW.isoformat(), NOW.isoformat()),
-        )
-        notice_id = cur.lastrowid
+        ) as cur:
+            (notice_id,) = await cur.fetchone()
     async with store.read() as db:
         notice = await get_notice(db, notice_id)
     text = render_notice(notice, "en", translator("en"))

@@ -13,6 +13,7 @@ import threading
 
 import aiosqlite
 import pytest
+from db_kit import sqlite_only
 from flows_kit import Clock, has, make_flows, rows, seed, verified
 
 from bot.i18n import translator
@@ -44,6 +45,7 @@ def hops(monkeypatch):
     return seen
 
 
+@sqlite_only  # aiosqlite's thread and its one-hop units (store/onthread.py) are SQLite's
 async def test_one_update_costs_one_trip_to_the_database_thread(store, clock, hops):
     ref = await seed(store, clock)
     chat = await verified(make_flows(store, clock), ref)
@@ -71,6 +73,7 @@ async def test_a_step_on_the_database_thread_still_rolls_back_on_a_fault(store, 
     assert (await rows(store, "SELECT COUNT(*) AS n FROM processed_updates"))[0]["n"] == before[0]["n"] + 2
 
 
+@sqlite_only  # aiosqlite's thread and its one-hop units (store/onthread.py) are SQLite's
 async def test_a_unit_that_waits_on_anything_but_the_database_is_refused_and_rolled_back(store, clock):
     async def wanders(db):
         await mark(db, 77, clock())
@@ -81,6 +84,7 @@ async def test_a_unit_that_waits_on_anything_but_the_database_is_refused_and_rol
     assert await rows(store, "SELECT update_id FROM processed_updates WHERE update_id = 77") == []
 
 
+@sqlite_only  # aiosqlite's thread and its one-hop units (store/onthread.py) are SQLite's
 async def test_a_cancelled_update_is_rolled_back_not_committed_without_its_replies(store, clock):
     """A stopping bot cancels the update it is handling; the update must stay unmarked, so that
     it is fetched again and answered after the restart (tests/test_polling.py)."""

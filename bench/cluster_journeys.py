@@ -14,7 +14,6 @@ import json
 import logging
 import random
 import sys
-import time
 
 import httpx
 
@@ -23,7 +22,7 @@ from bench.journey_script import FIRST_CHAT, STEPS, FakeBotAPI, push, seed
 from bench.journeys_http import STEP_TIMEOUT, _stop
 from bench.stats import summarise
 from bench.webhook_bot import HOOK_SECRET
-from bench.webhook_journeys import _free_port, _journey, _start
+from bench.webhook_journeys import _free_port, _start, run_debtors
 
 
 class Balancer:
@@ -56,17 +55,7 @@ async def drive(instances: int, journeys: int, concurrency: int, db: str) -> dic
             before = len(api.to(FIRST_CHAT))
             await door.deliver(FIRST_CHAT, step, tokens[0])
             counts.append(len(api.to(FIRST_CHAT)) - before)
-        latencies: list[float] = []
-        waiting = list(range(journeys, 0, -1))
-
-        async def debtor() -> None:
-            while waiting:
-                n = waiting.pop()
-                await _journey(door, FIRST_CHAT + n, tokens[n], counts, latencies)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(debtor() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+        latencies, elapsed = await run_debtors(door, tokens, counts, journeys, concurrency)
     finally:
         peak_mb = max(peak_rss_mb(bot.pid) for bot in bots)
         for client in clients:

@@ -57,6 +57,23 @@ async def _journey(door: Door, chat: int, token: str, counts: list[int], latenci
         latencies.append(time.perf_counter() - started)
 
 
+async def run_debtors(
+    door: Door, tokens: list[str], counts: list[int], journeys: int, concurrency: int
+) -> tuple[list[float], float]:
+    """Journeys 1..`journeys` by `concurrency` debtors at once: each step's latency, and the seconds."""
+    latencies: list[float] = []
+    waiting = list(range(journeys, 0, -1))
+
+    async def debtor() -> None:
+        while waiting:
+            n = waiting.pop()
+            await _journey(door, FIRST_CHAT + n, tokens[n], counts, latencies)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(debtor() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - started
+
+
 async def _start(mode: str, api: FakeBotAPI, db_path: str, port: int) -> asyncio.subprocess.Process:
     bot = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.webhook_bot", mode, api.base_url, db_path, str(port),
@@ -95,17 +112,7 @@ async def drive(mode: str, journeys: int, concurrency: int, db_path: str) -> dic
                 await api.wait_for_messages(FIRST_CHAT, counts[-1])
         else:
             counts = await _warm_up(api, tokens[0], False)
-        latencies: list[float] = []
-        waiting = list(range(journeys, 0, -1))
-
-        async def debtor() -> None:
-            while waiting:
-                n = waiting.pop()
-                await _journey(door, FIRST_CHAT + n, tokens[n], counts, latencies)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(debtor() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
+        latencies, elapsed = await run_debtors(door, tokens, counts, journeys, concurrency)
     finally:
         peak_mb = peak_rss_mb(bot.pid)
         await client.aclose()

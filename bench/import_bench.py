@@ -1,6 +1,6 @@
 """Importing a portfolio file: debtdesk's importer beside a floor that checks nothing.
 
-    python -m bench.import_bench debtdesk|sqlite3|copy PORTFOLIO.csv DATABASE
+    python -m bench.import_bench debtdesk|sqlite3|copy|copy-tables PORTFOLIO.csv DATABASE
 
 DATABASE is a SQLite file or a `postgresql://` URL (debtdesk runs on either). The `sqlite3`
 floor writes the same database rows the importer writes (one `accounts` row and three keyed
@@ -8,7 +8,10 @@ floor writes the same database rows the importer writes (one `accounts` row and 
 and the same batch size) with plain `sqlite3` `executemany`, but checks nothing: no parsing of
 amounts, dates, phones or locales, no duplicate tracking, no upsert comparison, no asyncio.
 The `copy` floor (PostgreSQL) is plain `COPY ... FROM STDIN (FORMAT csv, HEADER)` of the same
-file into a bare table of TEXT columns: no index, no key, no digest, no check.
+file into a bare table of TEXT columns: no index, no key, no digest, no check. The `copy-tables`
+floor (PostgreSQL) is the sqlite3 floor's twin: plain COPY of the same database rows into the
+tables the importer fills, with their keys, so it pays what the server must do for any import
+that keeps those tables (index entries, foreign-key checks, three digests a row) and nothing more.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import hmac
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from bench.child import report
@@ -53,13 +57,10 @@ def _digest(ref: str, kind: str, value: str) -> str:
     return hmac.digest(SECRET, f"factor:{kind}:{ref}\x00{value}".encode(), "sha256").hex()
 
 
-def _sqlite3(csv_path: str, db_path: str) -> int:
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
-        conn.execute(f"PRAGMA {pragma}")
-    for version, sql in migrations():
-        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
-    at, written = NOW.isoformat(), 0
+def _floor_batches(csv_path: str) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    """The file's rows as the importer writes them, a batch at a time: `accounts` values and the
+    three `factors` digests of each row, taken as they stand (no check of any kind)."""
+    at = NOW.isoformat()
     with open(csv_path, encoding="utf-8-sig", newline="") as fh:
         rows = csv.reader(fh)
         header = next(rows)
@@ -74,9 +75,18 @@ def _sqlite3(csv_path: str, db_path: str) -> int:
                         (ref, "id_last4", _digest(ref, "id_last4", row[last4])),
                         (ref, "phone", _digest(ref, "phone", row[phone]))]
             if len(accounts) >= BATCH:
-                written += _write(conn, accounts, factors)
+                yield accounts, factors
                 accounts, factors = [], []
-        written += _write(conn, accounts, factors)
+        yield accounts, factors
+
+
+def _sqlite3(csv_path: str, db_path: str) -> int:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    for version, sql in migrations():
+        conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+    written = sum(_write(conn, accounts, factors) for accounts, factors in _floor_batches(csv_path))
     conn.close()
     return written
 
@@ -104,8 +114,34 @@ def _copy(csv_path: str, url: str) -> int:
                 return cur.rowcount
 
 
+def _copy_tables(csv_path: str, url: str) -> int:
+    """The PostgreSQL twin of the sqlite3 floor: plain COPY of the same rows into the tables the
+    importer fills (migrated by Store.open, keys and foreign keys included), batch by batch."""
+    import psycopg  # the PostgreSQL floor only
+
+    asyncio.run(_migrate(url))
+    written = 0
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        for accounts, factors in _floor_batches(csv_path):
+            with cur.copy(f"COPY accounts ({', '.join(_ACCOUNT_COLUMNS)}, updated_at) FROM STDIN") as copy:
+                for row in accounts:
+                    copy.write_row(row)
+            with cur.copy("COPY factors (account_ref, kind, digest) FROM STDIN") as copy:
+                for row in factors:
+                    copy.write_row(row)
+            conn.commit()
+            written += len(accounts)
+    return written
+
+
+async def _migrate(url: str) -> None:
+    store = await Store.open(url)
+    await store.close()
+
+
 _KINDS = {"debtdesk": lambda csv_path, db: asyncio.run(_debtdesk(csv_path, db)),
-          "sqlite3": _sqlite3, "copy": _copy}
+          "sqlite3": _sqlite3, "copy": _copy,
+          "copy-tables": _copy_tables}
 
 
 def main(argv: list[str]) -> None:

@@ -1,8 +1,9 @@
 """The import benchmark as table rows: both children, the ratio, and their memory.
 
 On SQLite the floor is plain sqlite3 `executemany` of the same rows; on PostgreSQL (`--postgresql
-URL`) plain `COPY` of the same file into a bare table. Each child gets a fresh database: a new
-file, or a new schema on the server (dropped afterwards).
+URL`) plain `COPY` of the same rows into the same tables, and, for scale, plain `COPY` of the file
+into a bare table of text columns (bench/import_bench.py says what each floor does). Each child
+gets a fresh database: a new file, or a new schema on the server (dropped afterwards).
 """
 
 from __future__ import annotations
@@ -25,11 +26,19 @@ def run_import(csv_path: Path, work: Path, postgresql: str = "") -> tuple[list[R
     ours = run_child("bench.import_bench", "debtdesk", str(csv_path), str(work / "imported.db"))
     rows, details = _compare("sqlite", "plain sqlite3 executemany floor", ours, floor)
     if postgresql:
+        with _schema(postgresql, "bare") as url:
+            bare = run_child("bench.import_bench", "copy", str(csv_path), url)
         with _schema(postgresql, "floor") as url:
-            floor = run_child("bench.import_bench", "copy", str(csv_path), url)
+            floor = run_child("bench.import_bench", "copy-tables", str(csv_path), url)
         with _schema(postgresql, "ours") as url:
             ours = run_child("bench.import_bench", "debtdesk", str(csv_path), url)
-        pg_rows, details["postgresql"] = _compare("postgresql", "plain COPY into a bare table", ours, floor)
+        pg_rows, details["postgresql"] = _compare(
+            "postgresql", "plain COPY of the same rows into the same tables", ours, floor)
+        pg_rows.insert(2, Row(f"import {bare['rows']:,} rows (postgresql): plain COPY of the file into a "
+                              "bare table (no key, no digest)",
+                              f"{bare['rows_per_second']:,} rows/s ({bare['seconds']:.1f} s); debtdesk "
+                              f"{ours['seconds'] / bare['seconds']:.1f}x"))
+        details["postgresql"]["bare_copy"] = bare
         rows += pg_rows
     return rows, details
 

@@ -63,7 +63,7 @@ def account_writer() -> Writer:
                 good.append((params, digests, as_of))
         params_list = await _with_later_payments(db, good)
         changed = await write_portfolio(db, [(params, digests) for params, (_, digests, _) in
-                                             zip(params_list, good, strict=True)])
+                                             zip(params_list, good, strict=True)], loaded)
         return Written(changed, refused)
     return write
 

@@ -36,7 +36,7 @@ from debt.portfolio import ACCOUNT_COLUMNS, PAYMENT_COLUMNS, missing_columns
 from ops.import_rows import Context, RowOutcome, check_chunk, check_packed, pack, unpack, watch_parent
 from ops.import_writers import Writer, account_writer, payment_writer
 from store import audit
-from store.accounts import seen_add, seen_lines, seen_reset
+from store.accounts import seen_before, seen_reset
 from store.db import Store
 
 BATCH = 5000
@@ -45,6 +45,7 @@ BATCH = 5000
 POOL_MIN_BYTES = 4_000_000
 # Checking costs ~50 µs a row, writing ~30: two workers keep this process's writes busy.
 WORKERS = 2
+YIELD_EVERY = 256  # rows read between turns for the write in progress (its replies wait for them)
 AHEAD = 3  # chunks handed to the workers beyond the one being written: bounds the memory in flight
 KEEP_ERRORS = 1000  # the report keeps this many messages; on_error hears every one
 Rejects = list[tuple[int, str]]
@@ -80,12 +81,12 @@ class ProgressDisplay(Protocol):
 class Progress:
     """Counts from the file's byte position to a display, if there is one."""
 
-    def __init__(self, raw: io.BufferedReader, display: ProgressDisplay | None) -> None:
-        self.raw, self.display = raw, display
-        self.total = max(os.fstat(raw.fileno()).st_size, 1)
+    def __init__(self, raw: io.BufferedReader | None, display: ProgressDisplay | None) -> None:
+        self.raw, self.display = raw, display  # no file: nothing to show
+        self.total = max(os.fstat(raw.fileno()).st_size, 1) if raw is not None else 1
 
     def tick(self, rows: int) -> None:
-        if self.display is not None and rows % 1000 == 0:
+        if self.display is not None and self.raw is not None and rows % 1000 == 0:
             self.display.tick(rows, min(100, self.raw.tell() * 100 // self.total))
 
     def clear(self) -> None:
@@ -106,71 +107,94 @@ ACCOUNTS = _Spec("accounts", ACCOUNT_COLUMNS, "account_ref")
 PAYMENTS = _Spec("payments", PAYMENT_COLUMNS, "payment_id")
 
 
-class _Run:
-    """One import: the report, the batch in hand, and where errors go."""
+@dataclass
+class _Batch:
+    """Rows gathered for one write, and the rows refused while they were read."""
 
-    def __init__(self, store: Store, spec: _Spec, on_error: Callable[[str], None] | None) -> None:
+    rows: list[tuple[int, str, Any]] = field(default_factory=list)  # (line, key, item)
+    keys: dict[str, int] = field(default_factory=dict)  # key -> line, within this batch
+    rejects: Rejects = field(default_factory=list)
+
+
+class _Run:
+    """One import: the report, the batch being filled, the one being written, and where errors go.
+
+    A full batch is written by a task of its own while the next one is read and checked, so the
+    database's work on one batch overlaps this process's work on the next (one write at a time,
+    in file order: a batch waits for the write before it)."""
+
+    def __init__(self, store: Store, spec: _Spec, write: Writer,
+                 on_error: Callable[[str], None] | None) -> None:
         self.store, self.report, self.on_error = store, ImportReport(spec.kind), on_error
-        self.key_column = spec.key_column
-        self.batch: list[tuple[int, str, Any]] = []  # (line, key, item)
-        self.rejects: Rejects = []
-        self.notes: Rejects = []  # rows written with a remark: heard with the errors, not counted as them
-        self.keys: dict[str, int] = {}  # key -> line, within the batch in hand
+        self.key_column, self.write = spec.key_column, write
+        self.progress = Progress(None, None)  # the file's, once it is open
+        self.batch = _Batch()
+        self.writing: asyncio.Task | None = None
 
     def reject(self, line: int, message: str) -> None:
-        self.rejects.append((line, message))
+        self.batch.rejects.append((line, message))
 
     def add(self, line: int, key: str, item: Any) -> None:
-        if key in self.keys:
-            self.reject(line, f"line {line}: {self.key_column}: duplicate of line {self.keys[key]}")
+        keys = self.batch.keys
+        if key in keys:
+            self.reject(line, f"line {line}: {self.key_column}: duplicate of line {keys[key]}")
             return
-        self.keys[key] = line
-        self.batch.append((line, key, item))
+        keys[key] = line
+        self.batch.rows.append((line, key, item))
 
-    async def take(self, outcomes: list[RowOutcome], write: Writer, progress: Progress) -> None:
-        """A checked chunk's rows, in file order; a full batch is written as soon as it fills."""
+    async def take(self, outcomes: list[RowOutcome]) -> None:
+        """A checked chunk's rows, in file order; a full batch goes to be written as soon as it fills."""
         for line, key, item in outcomes:
             if key is None:
                 self.reject(line, item)
             else:
                 self.add(line, key, item)
-            if len(self.batch) >= BATCH:
-                await self.flush(write, progress)
+            if len(self.batch.rows) >= BATCH:
+                await self.hand_over()
 
-    async def flush(self, write: Writer, progress: Progress) -> None:
-        if not self.batch:
-            self._emit(progress)
-            return
-        async with self.store.unit() as db:
-            earlier = await seen_lines(db, self.keys)  # keys of this batch seen in an earlier one
-            good = []
-            for n, key, item in self.batch:
-                first = earlier.get(key)
-                if first is None:
-                    good.append((n, item))
-                else:
-                    self.reject(n, f"line {n}: {self.key_column}: duplicate of line {first}")
-            await seen_add(db, [(key, n) for key, n in self.keys.items() if key not in earlier])
-            written = await write(db, good)
-        self.rejects += written.refused
-        self.notes += written.notes
-        self.report.changed += written.changed
-        self.report.unchanged += len(good) - len(written.refused) - written.changed
-        self._emit(progress)
-        self.batch, self.keys = [], {}
+    async def hand_over(self) -> None:
+        """Start writing the batch in hand (its refused rows are told even if it has no rows),
+        once the write before it is done."""
+        batch, self.batch = self.batch, _Batch()
+        await self.settle()
+        self.writing = asyncio.create_task(self._flush(batch))
 
-    def _emit(self, progress: Progress) -> None:
-        if self.rejects or self.notes:
-            progress.clear()
-        for _, message, error in sorted([(n, m, True) for n, m in self.rejects]
-                                        + [(n, m, False) for n, m in self.notes]):
+    async def settle(self) -> None:
+        """Wait for the write in progress; its error, if any, is raised here."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            await writing
+
+    async def _flush(self, batch: _Batch) -> None:
+        rejects, notes = batch.rejects, []
+        if batch.rows:
+            async with self.store.unit() as db:
+                earlier = await seen_before(db, batch.keys)  # keys of this batch seen in an earlier one
+                good = []
+                for n, key, item in batch.rows:
+                    first = earlier.get(key)
+                    if first is None:
+                        good.append((n, item))
+                    else:
+                        rejects.append((n, f"line {n}: {self.key_column}: duplicate of line {first}"))
+                written = await self.write(db, good)
+            rejects += written.refused
+            notes = written.notes
+            self.report.changed += written.changed
+            self.report.unchanged += len(good) - len(written.refused) - written.changed
+        self._emit(rejects, notes)
+
+    def _emit(self, rejects: Rejects, notes: Rejects) -> None:
+        if rejects or notes:
+            self.progress.clear()
+        for _, message, error in sorted([(n, m, True) for n, m in rejects]
+                                        + [(n, m, False) for n, m in notes]):
             self.report.rejected += error
             kept = self.report.errors if error else self.report.notes
             if len(kept) < KEEP_ERRORS:
                 kept.append(message)
             if self.on_error:
                 self.on_error(message)
-        self.rejects, self.notes = [], []
 
 
 class _Checker:
@@ -224,24 +248,22 @@ async def _import_on(
     store: Store, path: str, spec: _Spec, context: Context, write: Writer,
     progress: ProgressDisplay | None, on_error: Callable[[str], None] | None,
 ) -> ImportReport:
-    run = _Run(store, spec, on_error)
+    run = _Run(store, spec, write, on_error)
     try:
         raw = open(path, "rb")  # closed below; its byte position drives the progress bar
     except OSError as exc:
         run.report.fatal = f"{path}: {exc.strerror or 'cannot be read'}"
     else:
         with raw:
-            bar = Progress(raw, progress or None)  # progress=False: none, as None
-            await _read(run, raw, spec, context, write, bar)
-            bar.clear()
+            run.progress = Progress(raw, progress or None)  # progress=False: none, as None
+            await _read(run, raw, spec, context)
+            run.progress.clear()
     if run.report.fatal and on_error:
         on_error(run.report.fatal)
     return run.report
 
 
-async def _read(
-    run: _Run, raw: io.BufferedReader, spec: _Spec, context: Context, write: Writer, bar: Progress
-) -> None:
+async def _read(run: _Run, raw: io.BufferedReader, spec: _Spec, context: Context) -> None:
     # Bytes that are not UTF-8 become lone surrogates, so the row that holds them is named and
     # skipped instead of the whole file failing somewhere inside an 8 KB decoding chunk.
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
@@ -261,12 +283,15 @@ async def _read(
     context = replace(context, fieldnames=tuple(name.strip() for name in header))  # " balance" is balance
     async with run.store.unit() as db:
         await seen_reset(db)
-    async with _checker(context, os.fstat(raw.fileno()).st_size) as checker:
-        await _check_all(run, reader, checker, write, bar)
-    await run.flush(write, bar)
+    try:
+        async with _checker(context, os.fstat(raw.fileno()).st_size) as checker:
+            await _check_all(run, reader, checker)
+        await run.hand_over()  # the last batch, and the rows refused since the one before
+    finally:
+        await run.settle()
 
 
-async def _check_all(run: _Run, reader: Any, checker: _Checker, write: Writer, bar: Progress) -> None:
+async def _check_all(run: _Run, reader: Any, checker: _Checker) -> None:
     """Read rows in chunks; while workers check the next ones, the checked ones are written."""
     chunk: list[tuple[int, list[str]]] = []
     pending: deque[asyncio.Future] = deque()
@@ -283,17 +308,19 @@ async def _check_all(run: _Run, reader: Any, checker: _Checker, write: Writer, b
             continue
         start, line = line + 1, reader.line_num
         run.report.read += 1
-        bar.tick(run.report.read)
+        run.progress.tick(run.report.read)
+        if run.report.read % YIELD_EVERY == 0:  # let the write in progress hear from its database
+            await asyncio.sleep(0)
         chunk.append((start, fields))  # a str is the row's error, kept in file order
         if len(chunk) >= BATCH:
             pending.append(checker.submit(chunk))
             chunk = []
         while len(pending) > AHEAD:
-            await run.take(await checker.answer(pending.popleft()), write, bar)
+            await run.take(await checker.answer(pending.popleft()))
     if chunk:
         pending.append(checker.submit(chunk))
     while pending:
-        await run.take(await checker.answer(pending.popleft()), write, bar)
+        await run.take(await checker.answer(pending.popleft()))
 
 
 async def _audit(store: Store, report: ImportReport, now: datetime) -> None:

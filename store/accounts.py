@@ -5,7 +5,8 @@ Money is TEXT holding the Decimal, dates ISO TEXT, so nothing is lost between fi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+import json
+from collections.abc import AsyncIterator, Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,7 +17,7 @@ from debt.account import Account
 from debt.portfolio import AccountRow
 from debt.reconcile import Figures
 from store.bulk import copy_into, dialect, rows_for_keys, stage
-from store.tokens import put_factor_digests
+from store.tokens import FACTOR_KINDS, put_factor_digests
 
 _DATA = (
     "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
@@ -136,25 +137,38 @@ _PUT_STAGED_FACTORS = (
 )
 
 
-async def _write_portfolio_postgresql(db, rows: list[tuple[tuple, tuple[str, ...]]]) -> int:
-    await stage(db, "stage_accounts", _STAGED, (params + digests for params, digests in rows))
+async def _write_portfolio_postgresql(db, rows: list[tuple[tuple, tuple[str, ...]]],
+                                      existing: Container[str]) -> int:
+    new = [row for row in rows if row[0][0] not in existing]
+    if new:  # what no account holds yet goes straight in, as plain COPY would put it
+        await copy_into(db, "accounts", _COLUMNS, (params for params, _ in new))
+        await copy_into(db, "factors", ("account_ref", "kind", "digest"),
+                        ((params[0], kind, digest) for params, digests in new
+                         for kind, digest in zip(FACTOR_KINDS, digests, strict=True)))
+    if len(new) == len(rows):
+        return len(new)
+    await stage(db, "stage_accounts", _STAGED,
+                (params + digests for params, digests in rows if params[0] in existing))
     async with db.execute(_UPSERT_STAGED) as cur:
         changed = cur.rowcount
     await db.execute(_PUT_STAGED_FACTORS)
-    return max(changed, 0)
+    return len(new) + max(changed, 0)
 
 
-_WRITE_PORTFOLIO = {"sqlite": _write_portfolio_sqlite, "postgresql": _write_portfolio_postgresql}
-
-
-async def write_portfolio(db: aiosqlite.Connection, rows: list[tuple[tuple, tuple[str, ...]]]) -> int:
+async def write_portfolio(db: aiosqlite.Connection, rows: list[tuple[tuple, tuple[str, ...]]],
+                          existing: Container[str]) -> int:
     """A checked batch of the portfolio: each row's `account_params` tuple and its three factor
-    digests (store.tokens.factor_digests), keys unique. Accounts are inserted or updated where a
-    value differs, factors replaced; the number of accounts inserted or changed. SQLite runs one
-    statement a row; PostgreSQL COPYs the batch into a staging table and upserts it in two."""
+    digests (store.tokens.factor_digests), keys unique; `existing`: those of its references that
+    the database holds, read in this unit (its write lock keeps them true until it ends).
+    Accounts are inserted or updated where a value differs, factors replaced; the number of
+    accounts inserted or changed. SQLite runs one statement a row. PostgreSQL COPYs the new
+    accounts and their factors straight into their tables, and the others into a staging table
+    and upserts them from there in two statements."""
     if not rows:
         return 0
-    return await _WRITE_PORTFOLIO[dialect(db)](db, rows)
+    if dialect(db) == "postgresql":
+        return await _write_portfolio_postgresql(db, rows, existing)
+    return await _write_portfolio_sqlite(db, rows)
 
 
 def _day(text: str | None) -> date | None:
@@ -247,15 +261,23 @@ async def seen_reset(db: aiosqlite.Connection) -> None:
     await db.execute("DELETE FROM import_seen")
 
 
-async def seen_lines(db: aiosqlite.Connection, keys: Iterable[str]) -> dict[str, int]:
-    """key -> the line it was first seen on, for those of `keys` seen before."""
-    return await _lookup(db, "SELECT key, line FROM import_seen WHERE", "key", keys)
+_SEEN_BEFORE_POSTGRESQL = (
+    # The outer SELECT reads the table as it was before the statement (PostgreSQL's rule for data-
+    # modifying WITH), so it finds only the keys of earlier batches while the new ones go in.
+    "WITH batch AS (SELECT e->>0 AS key, (e->>1)::int AS line FROM json_array_elements(?::json) AS e), "
+    "added AS (INSERT INTO import_seen (key, line) SELECT key, line FROM batch ON CONFLICT (key) DO NOTHING) "
+    "SELECT s.key, s.line FROM import_seen s JOIN batch USING (key)"
+)
 
 
-async def seen_add(db: aiosqlite.Connection, items: Iterable[tuple[str, int]]) -> None:
-    """Remember (key, line) pairs: keys not seen before (seen_lines), each once."""
+async def seen_before(db: aiosqlite.Connection, keys: dict[str, int]) -> dict[str, int]:
+    """key -> the line it was first seen on, for those of `keys` (key -> line, a batch's keys,
+    each once) seen in an earlier batch; the others are remembered with their lines. One
+    statement on PostgreSQL; a lookup per 500 keys and one insert on SQLite."""
     if dialect(db) == "postgresql":
-        await copy_into(db, "import_seen", ("key", "line"), items)
-        return
-    await db.executemany(
-        "INSERT INTO import_seen (key, line) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", list(items))
+        async with db.execute(_SEEN_BEFORE_POSTGRESQL, (json.dumps(list(keys.items())),)) as cur:
+            return {key: line async for key, line in cur}
+    earlier = await _lookup(db, "SELECT key, line FROM import_seen WHERE", "key", keys)
+    await db.executemany("INSERT INTO import_seen (key, line) VALUES (?, ?)",
+                         [(key, n) for key, n in keys.items() if key not in earlier])
+    return earlier

@@ -60,7 +60,7 @@ async def stage(db: Any, table: str, columns: Sequence[str], rows: Iterable[Sequ
 
 
 async def copy_into(db: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """PostgreSQL: COPY `rows` straight into `table` (rows that cannot conflict with any there)."""
+    """PostgreSQL: COPY `rows` straight into `table`: rows that cannot conflict with any there."""
     async with db.raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             await copy.write_row(row)

@@ -19,6 +19,7 @@ import aiosqlite
 from debt.portfolio import PaymentRow
 from debt.reconcile import Effect, Figures, already_in, apply_payment, effect, unapply_payment
 from store.accounts import figures_values
+from store.bulk import rows_for_keys
 
 _INSERT = (
     "INSERT INTO payments (payment_id, account_ref, amount, currency, paid_at, imported_at, source, invoice) "
@@ -115,12 +116,9 @@ class Reversed:
 
 async def reversed_ids(db: aiosqlite.Connection, ids: Iterable[str]) -> set[str]:
     """Those of `ids` already reversed."""
-    found: set[str] = set()
-    for chunk in _chunks(ids):
-        sql = (f"SELECT payment_id FROM payments WHERE payment_id IN ({', '.join('?' * len(chunk))}) "
-               "AND reversed_at IS NOT NULL")
-        async with db.execute(sql, chunk) as cur:
-            found |= {r[0] async for r in cur}
+    rows = rows_for_keys(db, "SELECT payment_id FROM payments WHERE", "payment_id", ids,
+                         " AND reversed_at IS NOT NULL")
+    found = {r[0] async for r in rows}
     return found
 
 
@@ -154,33 +152,23 @@ async def insert_payments(db: aiosqlite.Connection, rows: Iterable[PaymentRow], 
 
 async def payments_recorded(db: aiosqlite.Connection, ids: Iterable[str]) -> dict[str, PaymentRow]:
     """payment_id -> the payment as first recorded, for those of `ids` already in the database."""
-    rows = {}
-    for chunk in _chunks(ids):
-        sql = ("SELECT payment_id, account_ref, amount, currency, paid_at FROM payments "
-               f"WHERE payment_id IN ({', '.join('?' * len(chunk))})")
-        async with db.execute(sql, chunk) as cur:
-            async for payment_id, ref, amount, currency, paid_at in cur:
-                rows[payment_id] = PaymentRow(payment_id, ref, Decimal(amount), currency, paid_at)
-    return rows
-
-
-def _chunks(keys: Iterable[str]) -> Iterable[list[str]]:
-    """The keys, sorted and unique, 500 at a time: under SQLite's bound-parameter limit."""
-    wanted = sorted(set(keys))
-    for start in range(0, len(wanted), 500):
-        yield wanted[start:start + 500]
+    found = {}
+    rows = rows_for_keys(db, "SELECT payment_id, account_ref, amount, currency, paid_at FROM payments WHERE",
+                         "payment_id", ids)
+    async for payment_id, ref, amount, currency, paid_at in rows:
+        found[payment_id] = PaymentRow(payment_id, ref, Decimal(amount), currency, paid_at)
+    return found
 
 
 async def payments_since(
     db: aiosqlite.Connection, refs: Iterable[str], since: date
 ) -> dict[str, list[tuple[Decimal, date]]]:
     """account_ref -> (amount, day) of its payments dated on or after `since`, in the order they
-    were recorded: a portfolio batch re-applies those its rows do not hold, one query per 500."""
+    were recorded: a portfolio batch re-applies those its rows do not hold (one query per 500 refs
+    on SQLite, one on PostgreSQL)."""
     found: dict[str, list[tuple[Decimal, date]]] = defaultdict(list)
-    for chunk in _chunks(refs):
-        sql = (f"SELECT account_ref, amount, paid_at FROM payments WHERE account_ref IN "
-               f"({', '.join('?' * len(chunk))}) AND paid_at >= ? AND reversed_at IS NULL ORDER BY rowid")
-        async with db.execute(sql, (*chunk, since.isoformat())) as cur:
-            async for ref, amount, paid_at in cur:
-                found[ref].append((Decimal(amount), date.fromisoformat(paid_at[:10])))
+    rows = rows_for_keys(db, "SELECT account_ref, amount, paid_at FROM payments WHERE", "account_ref", refs,
+                         " AND paid_at >= ? AND reversed_at IS NULL ORDER BY rowid", (since.isoformat(),))
+    async for ref, amount, paid_at in rows:
+        found[ref].append((Decimal(amount), date.fromisoformat(paid_at[:10])))
     return found

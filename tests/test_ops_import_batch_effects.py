@@ -14,6 +14,7 @@ import ops.import_writers
 from ops.importer import import_accounts, import_payments
 from store.accounts import count_accounts, get_account
 from store.cleared_arrears import last_cleared
+from store.tokens import check_factor
 
 DATA = Path(__file__).parent / "data"
 
@@ -53,8 +54,8 @@ async def test_a_portfolio_batch_that_fails_while_written_leaves_nothing_of_it(
 ):
     real = ops.import_writers.write_portfolio
 
-    async def written_then_broken(db, rows):
-        await real(db, rows)
+    async def written_then_broken(db, rows, existing):
+        await real(db, rows, existing)
         raise OSError("the disk went away")
 
     monkeypatch.setattr(ops.import_writers, "write_portfolio", written_then_broken)
@@ -67,6 +68,36 @@ async def test_a_portfolio_batch_that_fails_while_written_leaves_nothing_of_it(
     monkeypatch.setattr(ops.import_writers, "write_portfolio", real)
     report = await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
     assert (report.changed, report.rejected) == (5, 0)  # run again, the whole file goes in
+
+
+async def test_one_batch_of_new_changed_and_unchanged_accounts_writes_each_as_it_should(
+    store, secret, now, tmp_path
+):
+    # On PostgreSQL the new accounts go straight in by COPY and the others through the staging
+    # table's upsert: one file mixing them must come out as if each row were upserted alone.
+    first = (DATA / "portfolio.csv").read_text().splitlines()
+    await import_accounts(store, secret, str(DATA / "portfolio.csv"), now, progress=False)
+    changed = first[2].replace("1200.00,120.00", "1100.00,110.00").replace("+8613912345678", "+8613912345000")
+    new = [first[1].replace("CN-0001", "CN-0101").replace("Li Wei", "Li Na"),
+           first[4].replace("CN-0004", "CN-0104").replace("1969-07-01", "1970-01-02")]
+    path = tmp_path / "second.csv"
+    path.write_text("\n".join([first[0], new[0], first[1], changed, *first[3:], new[1]]) + "\n")
+    report = await import_accounts(store, secret, str(path), now, progress=False)
+    assert (report.read, report.changed, report.unchanged, report.rejected) == (7, 3, 4, 0)
+    async with store.read() as db:
+        assert await count_accounts(db) == 7
+        moved = await get_account(db, "CN-0002")
+        added = await get_account(db, "CN-0101")
+        assert (moved.account.balance, moved.phone) == (Decimal("1100.00"), "+8613912345000")
+        assert (added.customer_name, added.account.balance) == ("Li Na", Decimal("5000.00"))
+        assert await check_factor(db, secret, "CN-0002", "phone", "+8613912345000")
+        assert not await check_factor(db, secret, "CN-0002", "phone", "+8613912345678")
+        assert await check_factor(db, secret, "CN-0104", "dob", "1970-01-02")
+        assert await check_factor(db, secret, "CN-0004", "dob", "1969-07-01")
+        async with db.execute("SELECT COUNT(*) FROM factors") as cur:
+            assert (await cur.fetchone())[0] == 21
+    again = await import_accounts(store, secret, str(path), now, progress=False)
+    assert (again.changed, again.unchanged) == (0, 7)
 
 
 async def test_a_payments_batch_that_fails_after_writing_applies_nothing(store, secret, now, monkeypatch):

@@ -1,6 +1,7 @@
 """Importing a portfolio file: debtdesk's importer beside a floor that checks nothing.
 
     python -m bench.import_bench debtdesk|sqlite3|copy|copy-tables PORTFOLIO.csv DATABASE
+    python -m bench.import_bench payments PAYMENTS.csv DATABASE   (after debtdesk, into its database)
 
 DATABASE is a SQLite file or a `postgresql://` URL (debtdesk runs on either). The `sqlite3`
 floor writes the same database rows the importer writes (one `accounts` row and three keyed
@@ -21,16 +22,18 @@ import csv
 import hmac
 import sqlite3
 import sys
-import time
+import time as clock
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from bench.child import report
-from ops.importer import BATCH, import_accounts
+from bench.portfolio_file import PAYMENTS_DAY
+from ops.importer import BATCH, import_accounts, import_payments
 from store.db import Store, migrations
 
 SECRET = b"bench-secret-0123456789abcdef"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+PAYMENTS_NOW = datetime.combine(PAYMENTS_DAY, time(9), tzinfo=UTC)
 _ACCOUNT_COLUMNS = (
     "account_ref", "customer_name", "phone", "locale", "timezone", "currency", "product", "credit_limit",
     "balance", "minimum_due", "overdue_amount", "oldest_due_date", "fees_charged", "interest_charged",
@@ -45,6 +48,19 @@ async def _debtdesk(csv_path: str, db_path: str) -> int:
     store = await Store.open(db_path)
     try:
         result = await import_accounts(store, SECRET, csv_path, NOW, progress=False)
+    finally:
+        await store.close()
+    if result.failed:
+        raise SystemExit(f"the import refused rows: {result.errors[:3]} {result.fatal or ''}")
+    return result.changed
+
+
+async def _payments(csv_path: str, db_path: str) -> int:
+    """Import a payments file into a database the debtdesk kind has loaded (every payment new,
+    each applied to its account: bench.portfolio_file.write_payments)."""
+    store = await Store.open(db_path)
+    try:
+        result = await import_payments(store, csv_path, PAYMENTS_NOW, progress=False)
     finally:
         await store.close()
     if result.failed:
@@ -140,15 +156,16 @@ async def _migrate(url: str) -> None:
 
 
 _KINDS = {"debtdesk": lambda csv_path, db: asyncio.run(_debtdesk(csv_path, db)),
+          "payments": lambda csv_path, db: asyncio.run(_payments(csv_path, db)),
           "sqlite3": _sqlite3, "copy": _copy,
           "copy-tables": _copy_tables}
 
 
 def main(argv: list[str]) -> None:
     kind, csv_path, db_path = argv
-    started = time.perf_counter()
+    started = clock.perf_counter()
     rows = _KINDS[kind](csv_path, db_path)
-    seconds = time.perf_counter() - started
+    seconds = clock.perf_counter() - started
     report(kind=kind, rows=rows, seconds=round(seconds, 3), rows_per_second=round(rows / seconds))
 
 

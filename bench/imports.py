@@ -15,16 +15,23 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bench.child import run_child
+from bench.portfolio_file import write_payments
 from bench.table import Row, memory_row
 
 TARGET_RATIO = 2.0
 
 
 def run_import(csv_path: Path, work: Path, postgresql: str = "") -> tuple[list[Row], dict]:
-    """Import the file twice into fresh databases (floor first) and compare the wall times."""
+    """Import the file twice into fresh databases (floor first) and compare the wall times; then
+    a payments file of a tenth as many rows into debtdesk's database."""
+    accounts = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
+    payments = write_payments(work / f"payments-{accounts // 10}.csv", accounts // 10, accounts)
     floor = run_child("bench.import_bench", "sqlite3", str(csv_path), str(work / "floor.db"))
     ours = run_child("bench.import_bench", "debtdesk", str(csv_path), str(work / "imported.db"))
+    paid = run_child("bench.import_bench", "payments", str(payments), str(work / "imported.db"))
     rows, details = _compare("sqlite", "plain sqlite3 executemany floor", ours, floor)
+    rows.append(_payments_row("sqlite", paid))
+    details["payments"] = paid
     if postgresql:
         with _schema(postgresql, "bare") as url:
             bare = run_child("bench.import_bench", "copy", str(csv_path), url)
@@ -32,13 +39,15 @@ def run_import(csv_path: Path, work: Path, postgresql: str = "") -> tuple[list[R
             floor = run_child("bench.import_bench", "copy-tables", str(csv_path), url)
         with _schema(postgresql, "ours") as url:
             ours = run_child("bench.import_bench", "debtdesk", str(csv_path), url)
+            paid = run_child("bench.import_bench", "payments", str(payments), url)
         pg_rows, details["postgresql"] = _compare(
             "postgresql", "plain COPY of the same rows into the same tables", ours, floor)
         pg_rows.insert(2, Row(f"import {bare['rows']:,} rows (postgresql): plain COPY of the file into a "
                               "bare table (no key, no digest)",
                               f"{bare['rows_per_second']:,} rows/s ({bare['seconds']:.1f} s); debtdesk "
                               f"{ours['seconds'] / bare['seconds']:.1f}x"))
-        details["postgresql"]["bare_copy"] = bare
+        pg_rows.append(_payments_row("postgresql", paid))
+        details["postgresql"]["bare_copy"], details["postgresql"]["payments"] = bare, paid
         rows += pg_rows
     return rows, details
 
@@ -55,6 +64,11 @@ def _compare(engine: str, floor_name: str, ours: dict, floor: dict) -> tuple[lis
         memory_row(f"import ({engine}, debtdesk)", ours["peak_rss_mb"]),
     ]
     return rows, {"debtdesk": ours, "floor": floor, "ratio": round(ratio, 3)}
+
+
+def _payments_row(engine: str, paid: dict) -> Row:
+    return Row(f"import {paid['rows']:,} payments ({engine}): debtdesk importer, each applied to its account",
+               f"{paid['rows_per_second']:,} rows/s ({paid['seconds']:.1f} s)")
 
 
 @contextmanager

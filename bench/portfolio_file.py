@@ -14,6 +14,7 @@ from pathlib import Path
 from debt.portfolio import ACCOUNT_COLUMNS
 
 REFERENCE_DAY = date(2026, 3, 1)
+PAYMENTS_DAY = date(2026, 3, 20)  # the payments file's import day (bench.import_bench)
 _LOCALES = (("en-GB", "Europe/London"), ("zh-CN", "Asia/Shanghai"), ("es", "Europe/Madrid"),
             ("ru", "Europe/Moscow"), ("pt-BR", "America/Sao_Paulo"), ("id", "Asia/Jakarta"))
 
@@ -58,4 +59,17 @@ def write_portfolio(path: Path, rows: int, seed: int = 20260301) -> Path:
                 chunk = []
         if chunk:
             fh.write("\n".join(chunk) + "\n")
+    return path
+
+
+def write_payments(path: Path, payments: int, accounts: int, seed: int = 20260320) -> Path:
+    """Write `payments` payments to accounts of write_portfolio's file (a header first), each dated
+    after the portfolio's as-of day and on or before PAYMENTS_DAY, so every one is applied."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("payment_id,account_ref,amount,currency,paid_at\n")
+        for n in range(1, payments + 1):
+            day = REFERENCE_DAY + timedelta(days=rng.randint(1, (PAYMENTS_DAY - REFERENCE_DAY).days))
+            ref, cents = account_ref(rng.randint(1, accounts)), rng.randint(100, 5000)
+            fh.write(f"PAY-{n:09d},{ref},{_money(cents)},GBP,{day.isoformat()}\n")
     return path

@@ -34,7 +34,7 @@ from store.promise_rows import (
     Promise,
     owed_broken_messages,
     past_grace,
-    pending_promises,
+    pending_promises_of,
     promise_state,
     save_state,
 )
@@ -91,9 +91,9 @@ async def apply_new_payments(
     by_account: dict[str, list[PaymentRow]] = defaultdict(list)
     for pay in (await payments_recorded(db, payment_ids)).values():
         by_account[pay.account_ref].append(pay)
-    notices = []
+    notices, pending = [], await pending_promises_of(db, by_account)
     for ref, payments in sorted(by_account.items()):
-        promises = await pending_promises(db, ref)
+        promises = pending.get(ref)
         if not promises:
             continue
         states = _match_account(promises, payments, policy.promise.grace_days)

@@ -19,16 +19,18 @@ import aiosqlite
 from debt.portfolio import PaymentRow
 from debt.reconcile import Effect, Figures, already_in, apply_payment, effect, unapply_payment
 from store.accounts import figures_values
-from store.bulk import rows_for_keys
+from store.bulk import copy_into, dialect, rows_for_keys, stage
 
-_INSERT = (
-    "INSERT INTO payments (payment_id, account_ref, amount, currency, paid_at, imported_at, source, invoice) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payment_id) DO NOTHING"
-)
+_PAYMENT_COLUMNS = ("payment_id", "account_ref", "amount", "currency", "paid_at", "imported_at", "source",
+                    "invoice", "applied")
+_INSERT = (f"INSERT INTO payments ({', '.join(_PAYMENT_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(_PAYMENT_COLUMNS))})")
 _FIGURES = ("balance", "minimum_due", "overdue_amount", "oldest_due_date", "last_payment_date",
             "last_payment_amount", "credit_balance")
 _UPDATE = (f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in _FIGURES)}, updated_at = ? "
            "WHERE account_ref = ?")
+_UPDATE_STAGED = (f"UPDATE accounts AS a SET {', '.join(f'{c} = s.{c}' for c in _FIGURES)}, updated_at = ? "
+                  "FROM stage_figures AS s WHERE a.account_ref = s.account_ref")
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,7 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-async def _figures(db: aiosqlite.Connection, ref: str) -> tuple[Figures, date | None]:
-    """The account's figures a payment changes, and the day its portfolio row is as of."""
-    async with db.execute(
-        f"SELECT as_of, {', '.join(_FIGURES)} FROM accounts WHERE account_ref = ?", (ref,)
-    ) as cur:
-        acc = await cur.fetchone()
+def _figures_of(acc) -> tuple[Figures, date | None]:  # noqa: ANN001 - a row of either engine
     last_amount = acc["last_payment_amount"]
     return Figures(
         balance=Decimal(acc["balance"]), minimum_due=Decimal(acc["minimum_due"]),
@@ -59,23 +56,17 @@ async def _figures(db: aiosqlite.Connection, ref: str) -> tuple[Figures, date | 
     ), _day(acc["as_of"])
 
 
+_SELECT_FIGURES = f"SELECT account_ref, as_of, {', '.join(_FIGURES)} FROM accounts WHERE"
+
+
+async def _figures(db: aiosqlite.Connection, ref: str) -> tuple[Figures, date | None]:
+    """The account's figures a payment changes, and the day its portfolio row is as of."""
+    async with db.execute(f"{_SELECT_FIGURES} account_ref = ?", (ref,)) as cur:
+        return _figures_of(await cur.fetchone())
+
+
 async def _write_figures(db: aiosqlite.Connection, ref: str, figures: Figures, now: datetime) -> None:
-    values = figures_values(figures)
-    await db.execute(_UPDATE, (*(values[c] for c in _FIGURES), now.isoformat(), ref))
-
-
-async def _apply(db: aiosqlite.Connection, row: PaymentRow, now: datetime, always: bool) -> Decimal:
-    """Apply a payment to its account unless the account's portfolio already holds it (never
-    so for one taken in the chat, `always`: it came after the portfolio); the credit. What it
-    did is kept with the payment, for a reversal to undo."""
-    before, as_of = await _figures(db, row.account_ref)
-    if not always and already_in(as_of, row.paid_on):
-        return Decimal(0)
-    after = apply_payment(before, row.amount, row.paid_on)
-    await _write_figures(db, row.account_ref, after, now)
-    await db.execute("UPDATE payments SET applied = ? WHERE payment_id = ?",
-                     (effect(before, after).to_text(), row.payment_id))
-    return after.credit - before.credit
+    await db.execute(_UPDATE, (*_figure_values(ref, figures)[1:], now.isoformat(), ref))
 
 
 async def record_payments(
@@ -84,20 +75,62 @@ async def record_payments(
 ) -> list[Recorded]:
     """Record each payment not seen before and apply it to its account; those newly recorded.
 
-    Every account must exist (the importer checks), else the foreign key refuses the batch.
-    source "telegram": paid in the chat, after the portfolio, so always applied; `invoice` is
-    the signed invoice it paid (payment_for_invoice).
+    A payment is applied unless the account's portfolio row already holds it (dated on or before
+    its as-of date); one taken in the chat (source "telegram") came after the portfolio, so it
+    always is. What it did is kept with it (`applied`), for a reversal to undo. Every account must
+    exist (the importer checks), else the foreign key refuses the batch. `invoice`: the signed
+    invoice a chat payment paid (payment_for_invoice).
+
+    The payments are worked out in order, each on its account's figures as the one before left
+    them, and then written together: inserted (PostgreSQL: by COPY), and the accounts updated
+    once per payment in that order, so the cleared-arrears trigger sees each payment as if it
+    came alone (PostgreSQL: one set-based UPDATE per round, the first payment of every account,
+    then the second...). The unit's write lock keeps what was read true until it ends.
     """
-    recorded = []
+    rows = list(rows)
+    known = set(await payments_recorded(db, (row.payment_id for row in rows)))
+    figures = {acc["account_ref"]: _figures_of(acc) async for acc in rows_for_keys(
+        db, _SELECT_FIGURES, "account_ref", (row.account_ref for row in rows))}
+    inserts, updates, recorded, at = [], [], [], now.isoformat()
+    applied_to: dict[str, int] = defaultdict(int)  # account -> payments applied to it so far here
     for row in rows:
-        cursor = await db.execute(
-            _INSERT,
-            (row.payment_id, row.account_ref, str(row.amount), row.currency, row.paid_at, now.isoformat(),
-             source, invoice),
-        )
-        if cursor.rowcount == 1:
-            recorded.append(Recorded(row.payment_id, await _apply(db, row, now, source == "telegram")))
+        if row.payment_id in known:
+            continue
+        known.add(row.payment_id)
+        applied, credit = None, Decimal(0)
+        before, as_of = figures.get(row.account_ref, (None, None))  # none: the foreign key refuses it
+        if before is not None and (source == "telegram" or not already_in(as_of, row.paid_on)):
+            after = apply_payment(before, row.amount, row.paid_on)
+            applied, credit = effect(before, after).to_text(), after.credit - before.credit
+            figures[row.account_ref] = (after, as_of)
+            updates.append((applied_to[row.account_ref], row.account_ref, after))
+            applied_to[row.account_ref] += 1
+        inserts.append((row.payment_id, row.account_ref, str(row.amount), row.currency, row.paid_at, at,
+                        source, invoice, applied))
+        recorded.append(Recorded(row.payment_id, credit))
+    await _write_recorded(db, inserts, updates, at)
     return recorded
+
+
+def _figure_values(ref: str, figures: Figures) -> tuple:
+    values = figures_values(figures)
+    return (ref, *(values[c] for c in _FIGURES))
+
+
+async def _write_recorded(db: aiosqlite.Connection, inserts: list[tuple],
+                          updates: list[tuple[int, str, Figures]], at: str) -> None:
+    """The payments, then each account's figures after each of its payments: `updates` holds
+    (the how-manieth payment of its account here, account, figures after it), in payment order."""
+    if dialect(db) != "postgresql":
+        await db.executemany(_INSERT, inserts)
+        await db.executemany(_UPDATE, [(*_figure_values(ref, after)[1:], at, ref)
+                                       for _, ref, after in updates])
+        return
+    await copy_into(db, "payments", _PAYMENT_COLUMNS, inserts)
+    for turn in range(max((n for n, _, _ in updates), default=-1) + 1):
+        await stage(db, "stage_figures", ("account_ref", *_FIGURES),
+                    (_figure_values(ref, after) for n, ref, after in updates if n == turn))
+        await db.execute(_UPDATE_STAGED, (at,))
 
 
 async def invoice_paid(db: aiosqlite.Connection, invoice: str) -> bool:

@@ -26,6 +26,9 @@ def run_import(csv_path: Path, work: Path, postgresql: str = "") -> tuple[list[R
     a payments file of a tenth as many rows into debtdesk's database."""
     accounts = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
     payments = write_payments(work / f"payments-{accounts // 10}.csv", accounts // 10, accounts)
+    for name in ("floor.db", "imported.db"):  # a run kept with --keep leaves them: start afresh
+        for suffix in ("", "-wal", "-shm"):
+            (work / f"{name}{suffix}").unlink(missing_ok=True)
     floor = run_child("bench.import_bench", "sqlite3", str(csv_path), str(work / "floor.db"))
     ours = run_child("bench.import_bench", "debtdesk", str(csv_path), str(work / "imported.db"))
     paid = run_child("bench.import_bench", "payments", str(payments), str(work / "imported.db"))

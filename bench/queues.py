@@ -19,6 +19,8 @@ def run_queue(csv_path: Path, work: Path) -> tuple[list[Row], dict]:
     db = work / "imported.db"
     if not db.exists():
         db = work / "queue.db"
+        for suffix in ("", "-wal", "-shm"):  # a run kept with --keep leaves it: start afresh
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
         run_child("bench.import_bench", "sqlite3", str(csv_path), str(db))
     accounts = add_history(str(db))
     result = run_child("bench.queue_bench", str(db), str(work / "queue.csv"))

@@ -134,6 +134,12 @@ def _text(row: dict[str, str], column: str, required: bool = True) -> str:
     return value
 
 
+def reference_like(text: str) -> bool:
+    """Whether text is written as a reference may be (its characters; length aside): what the
+    chat may tell from the text alone, never from the accounts."""
+    return bool(_REF.fullmatch(text))
+
+
 def _ref(row: dict[str, str], column: str) -> str:
     value = _text(row, column)
     if len(value) > MAX_REF or not _REF.fullmatch(value):

@@ -56,7 +56,6 @@ BUTTONS: dict[str, ButtonHandler] = {
     **understood.BUTTONS,
 }
 TEXTS: dict[str, Handler] = {
-    verify.ASK_REF: verify.on_ref_text,
     verify.ASK_FACTOR: verify.on_factor_text,
     **plans.TEXTS,
     **pay_now.TEXTS,

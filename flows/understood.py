@@ -16,6 +16,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from debt.money import Money, round_minor
+from debt.portfolio import reference_like
 from flows import overview, plans, promise, support, verify
 from flows.context import Ctx
 from flows.keywords import NO, YES
@@ -66,6 +67,25 @@ def _hear(ctx: Ctx, text: str) -> Understanding:
 async def on_free_text(ctx: Ctx, text: str) -> None:
     """Text typed where no step waits for it: at the menu, or before anything was asked."""
     await act(ctx, _hear(ctx, text), text)
+
+
+async def on_ref_text(ctx: Ctx, text: str) -> None:
+    """At the reference step. Text no reference could be ("привет", "talk to a person") or a
+    greeting without a digit is heard as a sentence: what it asks is done, else the question is
+    asked again. Anything else is taken as the reference (verify.on_ref_text). Decided on the
+    text alone, so nothing tells which references exist."""
+    typed = normal(text)
+    got = _hear(ctx, typed) if typed else None
+    greeting = got is not None and got.intent in _POLITE and not any(c.isdigit() for c in typed)
+    if not typed or (reference_like(typed) and not greeting):
+        await verify.on_ref_text(ctx, text)
+        return
+    if greeting:
+        verify.ask_ref(ctx, Text(_POLITE[got.intent]), after=ctx.data.get("after"))
+    elif not await instead(ctx, text):
+        verify.ask_ref(ctx, Text(N_("That does not look like an account reference: it is written with "
+                                    "letters and digits only, as in the bank's letter or text message.")),
+                       after=ctx.data.get("after"))
 
 
 async def instead(ctx: Ctx, text: str) -> bool:
@@ -314,7 +334,8 @@ async def on_plans_text(ctx: Ctx, text: str) -> None:
 
 
 BUTTONS = {CONFIRM: on_confirm, GUEST_CONFIRM: on_confirm}
-TEXTS = {CONFIRM: on_confirm_text, GUEST_CONFIRM: on_confirm_text, promise.AMOUNT: on_amount_text,
+TEXTS = {verify.ASK_REF: on_ref_text, CONFIRM: on_confirm_text, GUEST_CONFIRM: on_confirm_text,
+         promise.AMOUNT: on_amount_text,
          promise.DATE: on_date_text, support.CALLBACK_WINDOW: on_choice_text,
          support.DISPUTE_REASON: on_choice_text, support.HARDSHIP_REASON: on_choice_text,
          plans.CHOOSE: on_plans_text}

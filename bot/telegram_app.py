@@ -30,7 +30,6 @@ from flows.engine import Flows
 from flows.languages import locale_from_language_code
 from flows.types import N_, Event, Outcome
 from ops.event_delivery import events_deliverer, kick_all
-from store.faults import fault_point
 
 log = logging.getLogger("debtdesk.telegram")
 
@@ -128,13 +127,10 @@ def make_update_handler(flows: Flows, after: Callable[[], None] | None = None, q
         if event is None:
             return
         outcome = await flows.handle(event)
-        fault_point("reply_before_send")  # the kill tests' "after the commit, before the replies"
         try:
             await send_outcome(context.bot, event.chat_id, outcome, provider_token)
             if outcome.commands_locale:
                 await set_chat_commands(context.bot, event.chat_id, outcome.commands_locale)
-            if outcome.replies:  # kept with the update until now, for a redelivery to send
-                await flows.sent(event)
         finally:  # the notices are committed even when a reply could not be sent
             if after is not None and outcome.notices:  # no notice, no drain: saves a database trip
                 after()

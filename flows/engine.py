@@ -15,7 +15,7 @@ from typing import Protocol
 
 from debt.pay_signing import PayNow
 from debt.policy import Policy
-from flows import outcome_codec, overview, pay_now, plans, promise, support, understood, verify
+from flows import overview, pay_now, plans, promise, support, understood, verify
 from flows.commands import NEEDS_VERIFICATION
 from flows.context import Ctx, new_nonce
 from flows.keywords import MENU
@@ -108,22 +108,10 @@ class Flows:
                             "in a minute."))
             return Outcome((Reply((sorry,), way_on()),), fallback)
 
-    async def sent(self, event: Event) -> None:
-        """The outcome of `event` has been sent: its replies need no keeping any more."""
-        if event.update_id is not None:
-            await self.store.run_unit(updates.replies_sent, event.update_id)
-
     async def _run(self, db: Connection, event: Event, fallback: str) -> Outcome:
-        if event.update_id is not None:
-            done, kept = await updates.processed(db, event.update_id)
-            if kept is not None:  # processed, but the instance died before its replies went out
-                try:
-                    return outcome_codec.loads(kept)
-                except (ValueError, KeyError, TypeError) as exc:
-                    log.warning("kept replies unreadable: %s", type(exc).__name__)
-            if done:
-                chat = await chats.load_chat(db, event.chat_id)
-                return Outcome((), (chat.locale if chat else None) or fallback)
+        if event.update_id is not None and await updates.seen(db, event.update_id):
+            chat = await chats.load_chat(db, event.chat_id)
+            return Outcome((), (chat.locale if chat else None) or fallback)
         # Stored instants are compared as ISO text, so they must all be in UTC.
         now = self.now().astimezone(UTC)
         chat = await chats.load_chat(db, event.chat_id) or chats.Chat(event.chat_id)
@@ -140,24 +128,11 @@ class Flows:
         if ctx.verified:
             chat.last_seen_at = now
         await chats.save_chat(db, chat, now)
-        outcome = Outcome(tuple(ctx.replies), ctx.locale, commands_locale=ctx.commands_locale,
-                          notices=ctx.notices)
         if event.update_id is not None:
-            await updates.mark(db, event.update_id, now, _kept(outcome))
+            await updates.mark(db, event.update_id, now)
         fault_point("flow_before_commit")  # the kill tests' "after the flow ran, before the commit"
-        return outcome
-
-
-def _kept(outcome: Outcome) -> str | None:
-    """The replies to keep until sent (Flows.sent); none to keep if there are none, or if one
-    holds a value the codec cannot write (then they go out all the same, only unkept)."""
-    if not outcome.replies:
-        return None
-    try:
-        return outcome_codec.dumps(outcome)
-    except TypeError as exc:
-        log.warning("replies not kept for resending: %s", exc)
-        return None
+        return Outcome(tuple(ctx.replies), ctx.locale,
+                       commands_locale=ctx.commands_locale, notices=ctx.notices)
 
 
 async def _load_binding(ctx: Ctx) -> None:

@@ -56,10 +56,7 @@ class Chat:
         self.flows, self.chat_id, self.language_code = flows, chat_id, language_code
         self.last: Outcome | None = None
 
-    async def send(self, kind: str, update_id: int | None = None, delivered: bool = True,
-                   **fields: Any) -> Outcome:
-        """The event's outcome; delivered=False: as if the bot died before sending the replies
-        (they stay kept for a redelivery of the update)."""
+    async def send(self, kind: str, update_id: int | None = None, **fields: Any) -> Outcome:
         if update_id is None:
             Chat._next_update += 1
             update_id = Chat._next_update
@@ -67,8 +64,6 @@ class Chat:
                       language_code=self.language_code, **fields)
         self.last = await self.flows.handle(event)
         check_placeholders(self.last)
-        if delivered and self.last.replies:  # as bot/telegram_app.py does once they are sent
-            await self.flows.sent(event)
         return self.last
 
     async def cmd(self, command: str, args: str = "") -> Outcome:

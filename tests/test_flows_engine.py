@@ -48,24 +48,6 @@ async def test_stale_and_forged_buttons_change_nothing(store, clock):
     assert has(await chat.press(old), "older message")
 
 
-async def test_replies_not_sent_before_a_crash_are_sent_when_the_update_comes_again(store, clock):
-    ref = await seed(store, clock)
-    chat = await verified(make_flows(store, clock), ref)
-    await promise_asked(chat)
-    press = find_button(chat.last, "Yes, I promise").data
-    first = await chat.send("button", update_id=78, data=press, delivered=False)  # the instance died
-    assert has(first, "is recorded")
-    before = await snapshot(store)
-    again = await chat.send("button", update_id=78, data=press)  # Telegram posts it again
-    # the same replies, in the same language, buttons and all; the notice is in the outbox already
-    assert (again.replies, again.locale, again.notices) == (first.replies, first.locale, 0)
-    after = await snapshot(store)
-    assert [p["status"] for p in after["promises"]] == ["pending"]  # still one promise
-    assert after["outbox"] == before["outbox"] and after["audit"] == before["audit"]
-    third = await chat.send("button", update_id=78, data=press)  # sent now: nothing more to send
-    assert third.replies == ()
-
-
 async def test_garbage_gets_a_short_answer_and_the_menu(store, clock):
     ref = await seed(store, clock)
     flows = make_flows(store, clock)

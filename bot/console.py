@@ -24,7 +24,7 @@ from bot.telegram_app import split_command
 from flows.engine import Flows
 from flows.languages import LANGUAGE_NAMES, locale_from_account
 from flows.types import N_, Button, Event, Reply
-from ops.demo_data import DemoIdentity, seed_demo
+from ops.demo_data import DemoIdentity, demo_language, seed_demo
 from store.chats import load_chat, locked_until
 from store.db import Store
 
@@ -60,13 +60,15 @@ PROMPT = "> "
 class ConsoleChat:
     """One person typing: turns lines into events and replies into numbered text."""
 
-    def __init__(self, flows: Flows, write: Callable[[str], None], phone_example: str = "") -> None:
+    def __init__(self, flows: Flows, write: Callable[[str], None], phone_example: str = "",
+                 language_code: str = "") -> None:
         self.flows, self.write = flows, write
+        self.language_code = language_code  # as a Telegram app set to that language sends it
         self.phone_example = phone_example  # a number from the demo's own people, in the policy's country
         self.buttons: list[Button] = []
 
     def event_for(self, line: str) -> Event:
-        base = {"chat_id": CHAT_ID, "user_id": CHAT_ID}
+        base = {"chat_id": CHAT_ID, "user_id": CHAT_ID, "language_code": self.language_code}
         if line.isdigit() and 1 <= int(line) <= len(self.buttons):
             return Event(kind="button", data=self.buttons[int(line) - 1].data, **base)
         command = split_command(line)
@@ -148,7 +150,8 @@ async def run_demo(
         for note in await earlier_run(store, now(), config.policy.contact.default_timezone):
             write(note + "\n\n")
         phone = identities[0].phone if identities else ""
-        chat = ConsoleChat(Flows(store, config.policy, secret, now, translator), write, phone)
+        chat = ConsoleChat(Flows(store, config.policy, secret, now, translator), write, phone,
+                           demo_language(config.policy))
         await chat.say("/start")  # as if the person had just opened the bot
         while True:
             write(PROMPT)

@@ -68,6 +68,12 @@ LOCAL = {
 }
 
 
+def demo_language(policy: Policy) -> str:
+    """The Telegram app language of the demo's person: the country's own where the demo's people
+    mostly speak it (LOCAL), else none (English until an account's language is known)."""
+    return LOCAL.get(policy.country, ("",))[0]
+
+
 @dataclass(frozen=True)
 class DemoIdentity:
     """What a person types in the demo to prove they are this invented debtor."""

@@ -83,3 +83,15 @@ def test_a_demo_without_its_catalogs_warns_as_run_does(tmp_path):
     result = demo(tmp_path, DEBTDESK_LOCALES=str(empty))
     assert result.returncode == 0
     assert "no catalogs in" in result.stderr and "DEBTDESK_LOCALES" in result.stderr
+
+
+def test_the_russian_demo_opens_in_russian_and_a_greeting_is_greeted_not_taken_as_a_reference(tmp_path):
+    # The demo's person opens the chat from a Telegram app in the country's language (the
+    # Russian preset's people mostly speak Russian); "привет" at the reference step is a greeting.
+    shown = demo(tmp_path, "--policy", "ru", typed="привет\n").stdout
+    opening, greeted = shown.split("> привет", 1)
+    assert "Пожалуйста, введите номер договора" in opening and "Please type" not in opening
+    assert "Здравствуйте" in greeted and "Пожалуйста, введите номер договора" in greeted
+    assert "дату рождения" not in greeted  # not taken as a reference
+    uk = demo(tmp_path, "--policy", "uk").stdout
+    assert "Please type the account reference" in uk  # no country language: English, as before

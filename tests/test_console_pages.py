@@ -172,3 +172,13 @@ async def test_debtdesk_serve_serves_the_console_beside_the_bank_api(api, tmp_pa
     finally:
         assert await process.terminate() == 0
         await process.close()
+
+
+async def test_today_says_nobody_was_left_out_instead_of_an_empty_list(bot):
+    await bot.seed_account(**PERSON)
+    await add_staff(bot, "ada", "admin")
+    async with client_of(bot, "ada") as client:
+        html = (await client.get("/console/today")).text
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert re.search(r"\d+ to call; nobody was left out\.", text), text
+    assert "None." not in text and "left out because" not in text

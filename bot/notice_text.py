@@ -17,7 +17,14 @@ from typing import Any
 from bot.render import cut, render_text
 from flows.notice_labels import label
 from flows.types import N_, NP_, Text
-from store.notice_payloads import ArrangementNotice, BrokenNotice, LockNotice, NoticePayload, UnknownNotice
+from store.notice_payloads import (
+    ArrangementNotice,
+    BrokenNotice,
+    CallbackNotice,
+    LockNotice,
+    NoticePayload,
+    UnknownNotice,
+)
 from store.outbox_drain import Notice
 
 # One message per kind; placeholders are the record's fields (store/notice_payloads.py); a
@@ -39,6 +46,9 @@ MESSAGES = {
         "Hardship: account {account_ref} ({stage}): {reason}. Review forbearance before any call."
     ),
     "callback": N_("Call back: account {account_ref} ({stage}) asks for a call on {phone}: {window}."),
+    "callback_day": N_(
+        "Call back: account {account_ref} ({stage}) asks for a call on {phone} on {day}: {window}."
+    ),
     "lock": N_("Verification locked: {scope} after too many failed attempts, until {until} (UTC)."),
     "lock_named": N_(
         "Verification locked for account {account_ref} ({stage}): {scope} after too many failed "
@@ -104,6 +114,8 @@ def _message_key(payload: NoticePayload) -> str:
         return "partial"
     if isinstance(payload, LockNotice) and payload.stage:  # a real account: named so that someone can call
         return "lock_named"
+    if isinstance(payload, CallbackNotice) and payload.day:  # a day of the debtor's choosing, not the next
+        return "callback_day"
     return payload.KIND
 
 

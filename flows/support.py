@@ -6,6 +6,8 @@ for a callback when the chat is verified and gives the bank's number when it is 
 
 from __future__ import annotations
 
+from datetime import date
+
 from flows import verify
 from flows.context import Ctx
 from flows.keywords import SKIP
@@ -35,6 +37,11 @@ WINDOW_CONFIRMATIONS = {
     "morning": N_("Thank you. A person from the bank will call you in the morning."),
     "afternoon": N_("Thank you. A person from the bank will call you in the afternoon."),
     "evening": N_("Thank you. A person from the bank will call you in the evening."),
+}
+WINDOW_DAY_CONFIRMATIONS = {
+    "morning": N_("Thank you. A person from the bank will call you on {date} in the morning."),
+    "afternoon": N_("Thank you. A person from the bank will call you on {date} in the afternoon."),
+    "evening": N_("Thank you. A person from the bank will call you on {date} in the evening."),
 }
 FORBEARANCE = {
     "longer_term": N_("More time: a longer repayment plan with smaller payments"),
@@ -96,16 +103,26 @@ async def on_window(ctx: Ctx, payload: str) -> bool:
     window = _picked(payload, "win", WINDOWS)
     if window is None:
         return False
-    case_id = await cases.open_case(ctx.db, ctx.ref, "callback", window, "", ctx.now)
+    await record_callback(ctx, window)
+    return True
+
+
+async def record_callback(ctx: Ctx, window: str, day: date | None = None) -> None:
+    """The call-back asked for: in `window` of `day` (typed: "tomorrow morning"), else of the
+    soonest day. The case's detail holds the day, for the console's list of cases."""
+    detail = day.isoformat() if day else ""
+    case_id = await cases.open_case(ctx.db, ctx.ref, "callback", window, detail, ctx.now)
     record = ctx.record
     assert record is not None
     # The collectors need the number to call; the notice is for them and stays inside the bank.
     await ctx.notify(CallbackNotice(**account_fields(ctx), case_id=case_id, window=window, phone=record.phone,
-                                    locale=ctx.locale))
-    await ctx.audit("callback", ctx.ref, case_id=case_id, window=window)
+                                    locale=ctx.locale, day=day))
+    await ctx.audit("callback", ctx.ref, case_id=case_id, window=window, **({"day": detail} if day else {}))
     ctx.go("menu")
-    show_menu(ctx, Text(WINDOW_CONFIRMATIONS[window]))
-    return True
+    if day:
+        show_menu(ctx, Text(WINDOW_DAY_CONFIRMATIONS[window], {"date": day}))
+    else:
+        show_menu(ctx, Text(WINDOW_CONFIRMATIONS[window]))
 
 
 # --- disputes ---------------------------------------------------------------------------

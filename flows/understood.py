@@ -41,6 +41,11 @@ _CALLBACK_SUMMARIES = {
     "afternoon": N_("Call-back: a person from the bank will call you in the afternoon. Confirm?"),
     "evening": N_("Call-back: a person from the bank will call you in the evening. Confirm?"),
 }
+_CALLBACK_DAY_SUMMARIES = {
+    "morning": N_("Call-back: a person from the bank will call you on {date} in the morning. Confirm?"),
+    "afternoon": N_("Call-back: a person from the bank will call you on {date} in the afternoon. Confirm?"),
+    "evening": N_("Call-back: a person from the bank will call you on {date} in the evening. Confirm?"),
+}
 _UNCLEAR_DATE = N_("I could not tell which day you mean. Please choose a date, or write it with the month in "
                    "words.")
 _UNCLEAR_AMOUNT = N_("I could not tell the amount for sure.")
@@ -201,7 +206,9 @@ async def _to_confirm(ctx: Ctx, intent: str, slots: Any, text: str) -> None:
         if await cases.has_open(ctx.db, ctx.ref, "callback") or "window" not in slots:
             await support.callback(ctx)  # says a call is already asked for, or asks when
             return
-        ctx.go(CONFIRM, do=intent, window=slots["window"])
+        day = slots.get("day")  # today is the soonest anyway; a day gone by is no day to call
+        later = {"day": day.isoformat()} if isinstance(day, date) and day > ctx.today else {}
+        ctx.go(CONFIRM, do=intent, window=slots["window"], **later)
     elif intent == "dispute":
         if await cases.has_open(ctx.db, ctx.ref, "dispute") or "reason" not in slots:
             await support.dispute(ctx)
@@ -220,6 +227,8 @@ async def _to_confirm(ctx: Ctx, intent: str, slots: Any, text: str) -> None:
 def _summary(ctx: Ctx) -> Text:
     data = ctx.data
     do = data.get("do")
+    if do == "callback" and data.get("day"):
+        return Text(_CALLBACK_DAY_SUMMARIES[data["window"]], {"date": date.fromisoformat(data["day"])})
     if do == "callback":
         return Text(_CALLBACK_SUMMARIES[data["window"]])
     if do == "dispute":
@@ -251,7 +260,8 @@ async def on_confirm(ctx: Ctx, payload: str) -> bool:
         if await cases.has_open(ctx.db, ctx.ref, "callback"):
             await support.callback(ctx)
         else:
-            await support.on_window(ctx, f"win:{data['window']}")
+            day = data.get("day")
+            await support.record_callback(ctx, data["window"], date.fromisoformat(day) if day else None)
     elif do == "dispute":
         if await cases.has_open(ctx.db, ctx.ref, "dispute"):
             await support.dispute(ctx)

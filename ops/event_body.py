@@ -36,7 +36,7 @@ TYPES = {
 ALLOWED = frozenset({
     "account_ref", "stage", "dpd", "today", "currency",
     "balance", "overdue", "amount", "paid", "total", "fees", "discount", "amount_now",
-    "due", "first_due", "until", "schedule",
+    "due", "first_due", "until", "schedule", "day",
     "promise_id", "arrangement_id", "case_id", "payment_id",
     "status", "source", "plan", "plan_kind", "months", "reason", "window", "scope", "case_kind", "outcome",
 })

@@ -110,6 +110,7 @@ class CallbackNotice(AccountNotice):
     KIND: ClassVar[str] = "callback"
     case_id: int | None = None
     window: str | None = None
+    day: date | None = None  # the day the debtor asked for; None: the soonest such window
     phone: str | None = None  # for the collectors to call: the notice stays inside the bank
     locale: str | None = None
 

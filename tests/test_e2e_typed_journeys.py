@@ -18,6 +18,7 @@ from flows.types import Text
 
 CHAT = 801
 FRIDAY = date(2026, 3, 6)  # the clock starts on Sunday 1 March 2026
+TOMORROW = date(2026, 3, 2)
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,14 @@ async def test_a_whole_journey_typed_in_sentences(bot, language):
     await confirm(answer)
     assert await rows(bot, "SELECT amount, due_date FROM promises") == [("500.00", "2026-03-06")]
 
-    # A call-back in the evening.
+    # A call-back tomorrow evening: the day goes with it, to the debtor's summary and the case.
     answer = await type_(j.callback)
-    assert said(j.locale, "Call-back: a person from the bank will call you in the evening. Confirm?") \
-        in texts(answer)
+    summary = "Call-back: a person from the bank will call you on {date} in the evening. Confirm?"
+    assert said(j.locale, summary, date=TOMORROW) in texts(answer)
     assert await rows(bot, "SELECT kind FROM cases") == []
     await confirm(answer)
-    assert await rows(bot, "SELECT kind, reason FROM cases") == [("callback", "evening")]
+    cases = await rows(bot, "SELECT kind, reason, detail FROM cases")
+    assert cases == [("callback", "evening", TOMORROW.isoformat())]
 
     # Stop reminders.
     answer = await type_(j.stop)

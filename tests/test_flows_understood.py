@@ -78,15 +78,20 @@ async def test_a_date_outside_the_policy_is_refused_with_its_reason(store, clock
     assert await count(store, "promises") == 0
 
 
-@pytest.mark.parametrize("typed, window", [("call me tomorrow after 6", "evening"),
-                                           ("please call me in the morning", "morning")])
-async def test_a_call_back_is_said_back_then_recorded(store, clock, typed, window):
+@pytest.mark.parametrize("typed, window, day", [("call me tomorrow after 6", "evening", "2026-03-02"),
+                                                ("please call me in the morning", "morning", ""),
+                                                ("call me today in the afternoon", "afternoon", "")])
+async def test_a_call_back_is_said_back_then_recorded_with_its_day(store, clock, typed, window, day):
     chat = await verified(make_flows(store, clock), await seed(store, clock))
     out = await chat.text(typed)
-    assert has(out, f"will call you in the {window}. Confirm?") and await count(store, "cases") == 0
-    await chat.tap("Confirm")
-    [case] = await rows(store, "SELECT kind, reason FROM cases")
-    assert case == {"kind": "callback", "reason": window}
+    when = f"on {{date}} in the {window}" if day else f"in the {window}"
+    assert has(out, f"will call you {when}. Confirm?") and await count(store, "cases") == 0
+    out = await chat.tap("Confirm")
+    assert has(out, f"will call you {when}.")
+    [case] = await rows(store, "SELECT kind, reason, detail FROM cases")
+    assert case == {"kind": "callback", "reason": window, "detail": day}
+    [notice] = await rows(store, "SELECT payload FROM outbox WHERE kind = 'callback'")
+    assert (f'"day": "{day}"' in notice["payload"]) if day else ('"day"' not in notice["payload"])
 
 
 async def test_a_time_typed_at_the_call_back_step_is_said_back(store, clock):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -79,6 +80,20 @@ def test_a_dispute_detail_that_looks_like_a_date_stays_the_debtors_words():
     notice = Notice(1, "dispute", "CN-1", dispute, NOW, None, 0, None, None)
     text = render_notice(notice, "en", translator("en"))
     assert "Details: 2026-03-01 is not my date." in text
+
+
+def test_a_call_back_for_a_chosen_day_tells_the_collectors_that_day_in_their_language():
+    [soonest] = [p for p in EVERY_KIND if p.KIND == "callback"]
+    chosen = replace(soonest, day=date(2026, 3, 2))
+    assert np.from_json("callback", chosen.to_json()) == chosen
+
+    def said(payload: np.CallbackNotice, locale: str) -> str:
+        return render_notice(Notice(6, "callback", "CN-1", payload, NOW, None, 0, None, None), locale,
+                             translator(locale))
+
+    assert "asks for a call on +8613800000000: In the evening." in said(soonest, "en")
+    assert "asks for a call on +8613800000000 on Mar 2, 2026: In the evening." in said(chosen, "en")
+    assert "позвонить 2 мар. 2026" in said(chosen, "ru") and "2026年3月2日" in said(chosen, "zh_Hans")
 
 
 # Payloads exactly as the code before typed records wrote them (json.dumps of a dict, sorted keys).

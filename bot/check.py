@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Bot
@@ -73,6 +74,20 @@ def check_policy(config: Config) -> Line:
         name = f"{name} ({policy.name})"
     return Line("policy", True, f"{name}: {policy.currency}, stages {stages}, "
                                 f"messages {_hours(policy)} {zone}")
+
+
+def check_payments(config: Config) -> Line:
+    """How "Pay now" is offered (bot/config.py has refused the settings if it cannot be)."""
+    pay = config.pay_now
+    if pay is None:
+        return Line("payments", True, "no \"Pay now\": /pay says how to pay "
+                                      "(DEBTDESK_PAYMENT_PROVIDER_TOKEN, or the policy's [payment] "
+                                      "checkout_url, turns it on)")
+    if pay.kind == "invoice":
+        return Line("payments", True, "\"Pay now\" sends a Telegram invoice through the payment provider "
+                                      "(DEBTDESK_PAYMENT_PROVIDER_TOKEN)")
+    host = urlsplit(pay.link_template).netloc  # https: the policy refuses anything else
+    return Line("payments", True, f"\"Pay now\" opens a signed link to the checkout page at {host}")
 
 
 def _hours(policy: Policy) -> str:
@@ -154,10 +169,11 @@ async def checks(config_path: str | None) -> list[Line]:
     settings, config = check_settings(config_path)
     if config is None:
         skipped = "not checked: the settings must load first"
-        needing = [Line(name, False, skipped) for name in ("secret", "policy", "database", "bot token")]
-        return [settings, *needing[:3], check_catalogs(), needing[3]]
-    return [settings, check_secret(config), check_policy(config), await check_database(config),
-            check_catalogs(), await check_bot_token(config)]
+        needing = [Line(name, False, skipped)
+                   for name in ("secret", "policy", "payments", "database", "bot token")]
+        return [settings, *needing[:4], check_catalogs(), needing[4]]
+    return [settings, check_secret(config), check_policy(config), check_payments(config),
+            await check_database(config), check_catalogs(), await check_bot_token(config)]
 
 
 async def run_check(config_path: str | None, out: TextIO = sys.stdout) -> int:

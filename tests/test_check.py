@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 import sys
+from importlib import resources
 from pathlib import Path
 
 from db_kit import database
@@ -16,7 +17,7 @@ from flows_kit import SECRET
 from store.db import Store
 
 DEBTDESK = str(Path(sys.executable).parent / "debtdesk")
-CHECKS = ["settings", "secret", "policy", "database", "catalogs", "bot token"]
+CHECKS = ["settings", "secret", "policy", "payments", "database", "catalogs", "bot token"]
 
 
 async def check(**env: str) -> tuple[int, dict[str, str], str]:
@@ -93,3 +94,20 @@ async def test_debtdesk_check_finds_a_broken_catalog(api, tmp_path):
     po.write_text(po.read_text("utf-8").replace('msgstr "', 'msgstr "{roto} ', 3), "utf-8")
     code, lines, _ = await check(**settings(api, tmp_path, DEBTDESK_LOCALES=str(locales)))
     assert code == 1 and lines["catalogs"].startswith("problem: ") and "placeholders" in lines["catalogs"]
+
+
+async def test_debtdesk_check_says_how_pay_now_is_offered(api, tmp_path):
+    _, lines, _ = await check(**settings(api, tmp_path))
+    assert lines["payments"].startswith('ok: no "Pay now"')
+    _, lines, _ = await check(**settings(api, tmp_path, DEBTDESK_PAYMENT_PROVIDER_TOKEN="284685063:TEST:x"))
+    assert lines["payments"].startswith('ok: "Pay now" sends a Telegram invoice')
+    assert "284685063" not in lines["payments"]  # the provider token is a secret
+    preset = resources.files("debt.presets").joinpath("uk.toml").read_text("utf-8")
+    template = "https://pay.bank.example/debt?ref={reference}&amount={amount}&currency={currency}" \
+               "&expires={expires}&sig={signature}"
+    policy = tmp_path / "policy.toml"
+    policy.write_text(preset.replace("[payment]\n", f'[payment]\ncheckout_url = "{template}"\n', 1), "utf-8")
+    code, lines, _ = await check(**settings(api, tmp_path, DEBTDESK_POLICY=str(policy),
+                                            DEBTDESK_CHECKOUT_SECRET="0123456789abcdef0123"))
+    assert code == 0 and lines["payments"] == 'ok: "Pay now" opens a signed link to the checkout page at ' \
+                                              "pay.bank.example"

@@ -55,6 +55,7 @@ class FeeRule:
     repeat: Decimal  # fixed: a repeat within repeat_window_cycles
     repeat_window_cycles: int
     cap_at_minimum_due: bool
+    most: Decimal | None = None  # [fee] max: no one fee above it, whatever its kind; None: no ceiling
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ def parse_policy(data: dict[str, Any], source: str) -> Policy:
             repeat=fee.decimal("repeat", "0"),
             repeat_window_cycles=fee.count("repeat_window_cycles", 0),
             cap_at_minimum_due=fee.get("cap_at_minimum_due", bool, False),
+            most=fee.decimal("max", None) if "max" in fee.table else None,
         ),
         interest=InterestRule(
             daily_rate=interest.decimal("daily_rate", high=Decimal("0.01")),

@@ -173,11 +173,13 @@ def fee_amount(account: Account, policy: Policy, cycle: int) -> Money:
     rule, currency = policy.fee, account.currency
     minimum = max(account.minimum_due, Decimal(0))
     if rule.kind == "percent_of_minimum":
-        return Money(round_minor(rule.rate * minimum, currency, ROUND_DOWN), currency)
-    repeat = cycle >= 1 and rule.repeat_window_cycles >= 1
-    amount = rule.repeat if repeat else rule.first
-    if rule.cap_at_minimum_due:
-        amount = min(amount, minimum)
+        amount = round_minor(rule.rate * minimum, currency, ROUND_DOWN)
+    else:
+        amount = rule.repeat if cycle >= 1 and rule.repeat_window_cycles >= 1 else rule.first
+        if rule.cap_at_minimum_due:
+            amount = min(amount, minimum)
+    if rule.most is not None:  # a ceiling on any one fee (Indonesia: Rp100,000)
+        amount = min(amount, rule.most)
     return Money(max(amount, Decimal(0)), currency)
 
 

@@ -115,9 +115,11 @@ def _dpd(rng: random.Random, stage: Stage) -> int:
 def _fees(policy: Policy, minimum: Decimal, cycles: int) -> Decimal:
     if cycles == 0:
         return Decimal(0)
-    if policy.fee.kind == "percent_of_minimum":
-        return minimum * policy.fee.rate * cycles
-    return policy.fee.first + policy.fee.repeat * (cycles - 1)
+    fee = policy.fee
+    most = fee.most if fee.most is not None else Decimal("Infinity")
+    if fee.kind == "percent_of_minimum":
+        return min(minimum * fee.rate, most) * cycles
+    return min(fee.first, most) + min(fee.repeat, most) * (cycles - 1)
 
 
 def _balances(rng: random.Random, policy: Policy, dpd: int, product: str) -> dict[str, str]:

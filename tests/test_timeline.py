@@ -184,3 +184,25 @@ def test_date_helpers_clamp_to_real_days():
     assert add_months(D(2027, 1, 31), 1) == D(2027, 2, 28)
     assert add_months(D(2027, 1, 31), 13) == D(2028, 2, 29)
     assert add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
+
+
+def test_the_indonesian_late_fee_stops_at_rp100000():
+    # id: 1% of the unpaid minimum, never above Rp100,000 (Bank Indonesia): a minimum of
+    # Rp25,000,000 would give Rp250,000; Rp4,000,000 gives Rp40,000, under the ceiling
+    def fee(minimum: str) -> Money:
+        acc = Account("A-1", "IDR", "card", Decimal("90000000"), Decimal(minimum), Decimal(minimum),
+                      TODAY - timedelta(days=10))
+        return timeline(acc, load_policy("id"), TODAY).next_fee.amount
+
+    assert fee("25000000") == Money(Decimal("100000"), "IDR")
+    assert fee("4000000") == Money(Decimal("40000"), "IDR")
+
+
+def test_a_fee_ceiling_in_a_policy_file_holds_for_fixed_fees_too(tmp_path):
+    from importlib import resources
+
+    preset = resources.files("debt.presets").joinpath("us.toml").read_text("utf-8")
+    path = tmp_path / "policy.toml"
+    path.write_text(preset.replace("[fee]\n", '[fee]\nmax = "25"\n', 1), "utf-8")
+    t = timeline(account("us", 0, minimum="300"), load_policy(str(path)), TODAY)
+    assert t.next_fee.amount == money("us", "25.00")  # the $32 first fee, held to the ceiling

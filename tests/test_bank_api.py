@@ -312,3 +312,38 @@ def test_revoking_a_key_stops_it_at_once(tmp_path):
     assert (before, after) == (200, 401)
     assert debtdesk(env, "apikey", "revoke", "crm").returncode == 2
     assert SECRET  # the keys were hashed under the test secret
+
+
+def test_a_payment_reversed_through_the_api_leaves_the_figures_as_before_and_a_part_is_refused(server):
+    """Issue 18's reversal over HTTP: the whole payment's negative amount undoes it, once; a part
+    of it is refused with its reason, and nothing changes."""
+    today = datetime.now(UTC).date()
+    figures_day = (today - timedelta(days=3)).isoformat()  # the payment comes after the portfolio's day
+    account = {**ACCOUNT, "account_ref": "API-REV", "as_of": figures_day}
+    pay = {"payment_id": "API-REV-1", "account_ref": "API-REV", "amount": "300.00", "currency": "CNY",
+           "paid_at": today.isoformat()}
+
+    def post(client, amount: str) -> dict:
+        return client.post("/api/v1/payments", json={"payments": [{**pay, "amount": amount}]}).json()
+
+    def owed(client) -> tuple[str, str]:
+        shown = client.get("/api/v1/accounts/API-REV").json()
+        return shown["balance"], shown["overdue_amount"]
+
+    with _client(server) as client:
+        assert client.post("/api/v1/accounts", json={"accounts": [account]}).json()["changed"] == 1
+        before = owed(client)
+        paid = post(client, "300.00")
+        during = owed(client)
+        part = post(client, "-120.00")
+        after_part = owed(client)
+        undone = post(client, "-300.00")
+        after = owed(client)
+        again = post(client, "-300.00")
+    assert before == ("2000.00", "300.00") and paid["changed"] == 1
+    assert during == ("1700.00", "0.00")
+    assert [(p["column"], p["reason"]) for p in part["rejected"]] == [
+        ("amount", "a reversal is of the whole payment: -300.00, not -120.00; not reversed")]
+    assert after_part == during  # the refused part changed nothing
+    assert undone["changed"] == 1 and after == before
+    assert (again["changed"], again["unchanged"], again["rejected"]) == (0, 1, [])  # reversed once only

@@ -56,8 +56,10 @@ def _account(context: Context, row: dict[str, str]) -> tuple[str, Any]:
 
 
 def _payment(context: Context, row: dict[str, str]) -> tuple[str, Any]:
+    """A reversal (a negative amount) shares its payment's payment_id, so it has a key of its own:
+    a payment and its reversal may come in one file, and either twice is a duplicate."""
     parsed = parse_payment_row(row, datetime.fromisoformat(context.now) if context.now else None)
-    return parsed.payment_id, parsed
+    return (parsed.payment_id if parsed.amount >= 0 else f"{parsed.payment_id} (reversal)"), parsed
 
 
 _PREPARE = {"accounts": _account, "payments": _payment}

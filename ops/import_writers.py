@@ -101,12 +101,8 @@ def payment_writer(now: datetime, policy: Policy | None, actor: str = "cli") -> 
         for line, item in rows:
             have = currencies.get(item.account_ref)
             first = earlier.get(item.payment_id)
-            if item.amount < 0:  # a reversal of the payment with this id
-                why = reversals_refusal(line, item, first)
-                if why:
-                    refused.append((line, why))
-                else:
-                    reversals.append(item.payment_id)
+            if item.amount < 0:  # a reversal of the payment with this id: once this batch's are in
+                reversals.append((line, item))
                 continue
             differs = _differs(first, item) if first else []
             if differs:
@@ -123,9 +119,24 @@ def payment_writer(now: datetime, policy: Policy | None, actor: str = "cli") -> 
         notes = [_credit_note(*lines[r.payment_id], r.credit) for r in recorded if r.credit > 0]
         if policy is not None and recorded:  # same transaction: a payment and the promise it keeps
             await apply_new_payments(db, [r.payment_id for r in recorded], policy, now)
-        undone = [pid for pid in reversals if await reverse(db, pid, policy, actor, now)]
-        return Written(len(recorded) + len(undone), refused, notes)
+        undone = await _reverse_all(db, reversals, earlier | {item.payment_id: item for item in good},
+                                    refused, policy, actor, now)
+        return Written(len(recorded) + undone, refused, notes)
     return write
+
+
+async def _reverse_all(db: Any, reversals: list[tuple[int, PaymentRow]], payments: dict[str, PaymentRow],
+                       refused: Lines, policy: Policy | None, actor: str, now: datetime) -> int:
+    """Each reversal of a payment recorded before or in this batch; the number undone (one
+    reversed before is left alone), the others refused with their reason."""
+    undone = 0
+    for line, item in reversals:
+        why = reversals_refusal(line, item, payments.get(item.payment_id))
+        if why:
+            refused.append((line, why))
+        elif await reverse(db, item.payment_id, policy, actor, now):
+            undone += 1
+    return undone
 
 
 def _credit_note(line: int, item: PaymentRow, credit: Any) -> tuple[int, str]:

@@ -78,6 +78,25 @@ async def test_a_reversal_in_the_file_restores_the_balances_and_reopens_the_prom
     assert await figures(store, ref) == before
 
 
+async def test_a_payment_and_its_reversal_in_one_file_leave_the_account_as_it_was(store, tmp_path):
+    clock = Clock(START)
+    ref, promise_id = await account(store, clock)
+    before = await figures(store, ref)
+    clock.advance(days=1)
+    lines = (f"PAY-1,{ref},300.00,GBP,2026-03-02", f"PAY-2,{ref},50.00,GBP,2026-03-02",
+             f"PAY-1,{ref},-300.00,GBP,2026-03-02", f"PAY-1,{ref},-300.00,GBP,2026-03-02",
+             f"PAY-2,{ref},-20.00,GBP,2026-03-02")
+    report = await import_payments(store, payments_file(tmp_path, *lines), clock(), policy=POLICY)
+    assert report.errors == [
+        "line 5: payment_id: duplicate of line 4",
+        "line 6: amount: a reversal is of the whole payment: -50.00, not -20.00; not reversed"]
+    assert (report.read, report.changed) == (5, 3)  # two payments and one reversal
+    after = await figures(store, ref)
+    assert (before["balance"], after["balance"]) == ("2400.00", "2350.00")  # only PAY-2 stands
+    assert (await promise(store, promise_id))["status"] == "pending"  # PAY-1 kept it, then was undone
+    assert await notices(store) == ["kept", "reversal"]
+
+
 async def test_a_reversal_after_grace_breaks_the_promise_with_a_notice(store, tmp_path):
     clock = Clock(START)
     ref, promise_id = await account(store, clock)

@@ -32,9 +32,21 @@ class Row(tuple):
         return list(self._names)
 
 
+_ROW_CLASSES: dict[tuple[str, ...], type[Row]] = {}
+
+
 def _row_class(cursor: psycopg.AsyncCursor) -> type[Row]:
-    names = {column.name: i for i, column in enumerate(cursor.description or ())}
-    return type("Row", (Row,), {"__slots__": (), "_names": names})
+    """One Row class per list of column names, made once: a step runs a dozen statements, and
+    building a class and psycopg's column descriptions for each cost a third of its time."""
+    result = cursor.pgresult
+    names = tuple(result.fname(i).decode() for i in range(result.nfields)) if result is not None else ()
+    cls = _ROW_CLASSES.get(names)
+    if cls is None:
+        if len(_ROW_CLASSES) >= 4096:  # the statements are the code's own: a bound, never reached
+            _ROW_CLASSES.clear()
+        cls = _ROW_CLASSES[names] = type("Row", (Row,), {"__slots__": (), "_names": {
+            name: i for i, name in enumerate(names)}})
+    return cls
 
 
 def row_factory(cursor: psycopg.AsyncCursor):

@@ -144,14 +144,20 @@ class PgCursor:
         await self._cur.execute(query if has_params else sql, adapt(params) if has_params else None)
         return self
 
+    def _rows(self) -> bool:
+        """Whether the statement gave rows to read (not psycopg's `description`: it builds the
+        columns' descriptions each time it is asked)."""
+        result = self._cur.pgresult
+        return result is not None and result.nfields > 0
+
     async def fetchone(self):
-        return await self._cur.fetchone() if self._cur.description else None
+        return await self._cur.fetchone() if self._rows() else None
 
     async def fetchall(self) -> list:
-        return await self._cur.fetchall() if self._cur.description else []
+        return await self._cur.fetchall() if self._rows() else []
 
     async def fetchmany(self, size: int) -> list:
-        return await self._cur.fetchmany(size) if self._cur.description else []
+        return await self._cur.fetchmany(size) if self._rows() else []
 
     def __aiter__(self) -> AsyncIterator:
         return self._cur.__aiter__()

@@ -19,6 +19,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.i18n import translator
 from bot.render import Rendered, render
 from debt.local_time import bank_today
+from debt.pay_signing import PayNow
 from debt.policy import Policy
 from ops.case_closing import expire_callbacks
 from ops.decision_messages import owed_messages, tell
@@ -41,6 +42,7 @@ class JobDeps:
     store: Store
     policy: Policy
     now: Callable[[], datetime]
+    pay_now: PayNow | None = None  # "Pay now" in the bank's answers (ops/decision_messages.py)
 
 
 def telegram_send_rendered(bot: Any) -> SendRendered:
@@ -113,7 +115,7 @@ async def decisions_job(context: Any) -> None:
     """For PTB's JobQueue.run_repeating(decisions_job, interval=600, data=JobDeps(...))."""
     deps: JobDeps = context.job.data
     expired = await expire_callbacks(deps.store, deps.policy, deps.now())
-    owed = await owed_messages(deps.store, deps.policy, deps.now())
+    owed = await owed_messages(deps.store, deps.policy, deps.now(), deps.pay_now)
     sent = await tell(deps.store, _sender(context), owed, deps.now)
     if expired or owed:
         log.info("decisions: %d call-back requests expired, %d of %d messages sent", expired, sent, len(owed))

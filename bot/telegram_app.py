@@ -205,7 +205,7 @@ def _schedule(flows: Flows, application: Application, now: Callable[[], datetime
               first: float | None = None) -> None:
     """Reminders before due dates, and the sweep that settles promises as payments arrive; the
     first run `first` seconds in (DEBTDESK_JOBS_FIRST), else one interval in."""
-    deps = JobDeps(flows.store, flows.policy, now)
+    deps = JobDeps(flows.store, flows.policy, now, flows.pay_now)
     queue = application.job_queue
     late = {"misfire_grace_time": None}  # a run held up by a busy machine still runs, late
     for job, interval in ((reminder_job, REMINDER_INTERVAL_SECONDS), (sweep_job, SWEEP_INTERVAL_SECONDS),

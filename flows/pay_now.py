@@ -17,11 +17,11 @@ from debt.pay_signing import checkout_link, invoice_payload
 from flows.context import Ctx
 from flows.menus import show_menu, verified_buttons, way_on
 from flows.parsing import read_amount
-from flows.types import N_, NP_, Button, Invoice, Reply, Text
+from flows.types import N_, NP_, PAY, Button, Invoice, Reply, Text, pay_button
 from store.promise_rows import pending_promises
 
 PAY_AMOUNT = "pay_amount"
-PREFIX = "pay:"  # a "Pay now" button's callback data: "pay:<amount>" or "pay:other"
+PREFIX = PAY
 
 
 def _pay_label(amount: Money) -> Text:
@@ -43,7 +43,7 @@ def pay_row(ctx: Ctx, amount: Money) -> tuple[Button, ...]:
     assert ctx.pay_now is not None
     if ctx.pay_now.kind == "link":
         return (Button(_pay_label(amount), "", url=_link(ctx, amount.amount)),)
-    return (Button(_pay_label(amount), f"{PREFIX}{amount.amount}"),)
+    return (pay_button(amount),)
 
 
 def _link(ctx: Ctx, amount: Decimal) -> str:

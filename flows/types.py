@@ -102,6 +102,15 @@ def person_button() -> Button:
     return Button(Text(N_("Talk to a person")), PERSON)
 
 
+PAY = "pay:"  # a "Pay now" button's callback data: "pay:<amount>" or "pay:other" (flows/pay_now.py)
+
+
+def pay_button(amount: Any) -> Button:
+    """"Pay {amount} now" that sends a Telegram invoice when pressed (amount: Money); checked
+    then, so a button read late still bills only what is owed."""
+    return Button(Text(N_("Pay {amount} now"), {"amount": amount}), f"{PAY}{amount.amount}")
+
+
 def command_button(label: str, command: str) -> Button:
     """A button that does what typing the command does ("cmd:balance"): it never goes stale."""
     return Button(Text(label), f"cmd:{command}")

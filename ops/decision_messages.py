@@ -19,8 +19,9 @@ from datetime import date, datetime
 from debt.contact_rules import may_contact
 from debt.local_time import debtor_zone
 from debt.money import Money
+from debt.pay_signing import PayNow
 from debt.policy import Policy
-from flows.types import N_, Reply, Text, command_button, person_button
+from flows.types import N_, Reply, Text, command_button, pay_button, person_button
 from ops.reminders import (
     WEEK,
     Send,
@@ -63,14 +64,17 @@ class Owed:
     row_id: int
 
 
-def approved_reply(policy: Policy, amount: Money, due: date) -> Reply:
-    return unprompted_reply(
-        policy,
-        (Text(N_("The bank has approved the plan you chose. The first payment is {amount} by {date}."),
-              {"amount": amount, "date": due}),
-         Text(N_("Use /pay to see how to pay."))),
-        ((command_button(N_("How to pay"), "pay"), person_button()),),
-    )
+def approved_reply(policy: Policy, amount: Money, due: date, pay_now: PayNow | None = None) -> Reply:
+    """With Telegram invoices on, "Pay {amount} now" for the first payment comes first. A checkout
+    link is not offered here: it expires within the policy's offer minutes, and this message may be
+    read hours later; /pay makes a fresh one."""
+    approved = Text(N_("The bank has approved the plan you chose. The first payment is {amount} by {date}."),
+                    {"amount": amount, "date": due})
+    rows = ((command_button(N_("How to pay"), "pay"), person_button()),)
+    if pay_now is not None and pay_now.kind == "invoice" and amount.amount > 0:
+        return unprompted_reply(policy, (approved, Text(N_("You can pay it now, here in the chat."))),
+                                ((pay_button(amount),), *rows))
+    return unprompted_reply(policy, (approved, Text(N_("Use /pay to see how to pay."))), rows)
 
 
 def declined_reply(policy: Policy) -> Reply:
@@ -89,14 +93,15 @@ def outcome_reply(policy: Policy, kind: str, outcome: str) -> Reply | None:
     return unprompted_reply(policy, (Text(msgid),), ((person_button(),),))
 
 
-def _decision(policy: Policy, row: OwedDecision) -> Reply:
+def _decision(policy: Policy, row: OwedDecision, pay_now: PayNow | None) -> Reply:
     if row.status == "declined":
         return declined_reply(policy)
     due, amount = row.schedule[0]
-    return approved_reply(policy, amount, due)
+    return approved_reply(policy, amount, due, pay_now)
 
 
-async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owed]:
+async def owed_messages(store: Store, policy: Policy, now: datetime,
+                        pay_now: PayNow | None = None) -> list[Owed]:
     """Decisions and outcomes of the last week not yet told, inside contact hours now: one
     message per decision, to the debtor's chat that wrote last (a debtor with two chats is told
     once, as with reminders)."""
@@ -116,7 +121,7 @@ async def owed_messages(store: Store, policy: Policy, now: datetime) -> list[Owe
             seen.add((table, row.id))
             debtors.add(row.chat_id)
             if isinstance(row, OwedDecision):
-                reply = _decision(policy, row)
+                reply = _decision(policy, row, pay_now)
             else:
                 reply = outcome_reply(policy, row.kind, row.outcome)
             if reply is not None:

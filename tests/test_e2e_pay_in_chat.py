@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from e2e_harness import BotUnderTest, texts, with_buttons
@@ -15,7 +16,9 @@ from event_receiver import SECRET, Receiver
 from flows_kit import rows
 
 from bot.i18n import translator
+from bot.jobs import JobDeps, decisions_job
 from ops import queue_export
+from ops.approvals import approve_arrangement
 from ops.chat_payments import REFUSALS
 
 DEBTOR = 901
@@ -189,3 +192,24 @@ async def test_an_invoice_from_another_chat_is_refused(bot):
     invoice = await invoice_for(bot, pay_now_data(said))
     answer = await bot.precheckout(903, invoice)  # a payload carried to another chat
     assert answer["ok"] is False
+
+
+async def test_the_banks_approval_of_a_plan_offers_its_first_payment_here(bot):
+    await signed_in(bot, oldest_due_date="2025-11-15")  # M4: a settlement waits for the bank
+    plans = with_buttons(await bot.command(DEBTOR, "plans"))
+    confirm = with_buttons(await bot.press(DEBTOR, plans.data_for("Settle for less")))
+    assert "must approve it first" in confirm.text
+    await bot.press(DEBTOR, confirm.data_for("Confirm this plan"))
+    [arrangement] = await rows(bot.store, "SELECT id FROM arrangements")
+    await approve_arrangement(bot.store, bot.config.policy, arrangement["id"], bot.clock())
+    before = len(bot.api.to(DEBTOR))
+    deps = JobDeps(bot.store, bot.config.policy, bot.clock, bot.config.pay_now)
+    await decisions_job(SimpleNamespace(job=SimpleNamespace(data=deps), bot=bot.app.bot))
+    [told] = [m for m in bot.api.to(DEBTOR)[before:] if "has approved the plan" in m.text]
+    assert "You can pay it now, here in the chat." in told.text
+    [(label, data)] = [(label, data) for label, data in told.buttons if data.startswith("pay:")]
+    [promise] = await rows(bot.store, "SELECT amount FROM promises")
+    amount = promise["amount"]
+    assert label == f"Pay CN¥{Decimal(amount):,.2f} now" and data == f"pay:{amount}"
+    invoice = await invoice_for(bot, data)
+    assert invoice["prices"][0]["amount"] == int(Decimal(amount) * 100)

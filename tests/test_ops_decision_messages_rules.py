@@ -4,16 +4,19 @@ one that stopped messages, never while a dispute is open."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from flows_kit import rows
 from loop_seed import SEEDED, add_account, add_case, bind_chat
 
 from bot.jobs import telegram_sender
 from debt.local_time import debtor_zone
+from debt.money import Money
+from debt.pay_signing import PayNow
 from debt.policy import load_policy
 from ops.case_closing import close
-from ops.decision_messages import owed_messages, tell
+from ops.decision_messages import approved_reply, owed_messages, tell
 from store.chats import load_chat, save_chat
 
 CN, US = load_policy("cn"), load_policy("us")
@@ -79,3 +82,16 @@ async def test_no_outcome_while_the_bank_marks_the_account_disputed(store):
     await bind_chat(store, 101, "A-1")
     await closed_hardship(store)
     assert await told(store, CN, shanghai(2, 11)) == []
+
+
+def test_an_approval_offers_its_first_payment_as_an_invoice_but_never_as_a_link_that_may_expire():
+    first = Money(Decimal("300.00"), "CNY")
+
+    def pay_data(pay_now) -> list[str]:
+        reply = approved_reply(CN, first, date(2026, 3, 19), pay_now)
+        return [b.data for row in reply.buttons for b in row if b.data.startswith("pay:") or b.url]
+
+    assert pay_data(PayNow("invoice")) == ["pay:300.00"]
+    link = PayNow("link", "https://pay.bank.example/?r={reference}&a={amount}&c={currency}&e={expires}&s={signature}",
+                  b"0123456789abcdef")
+    assert pay_data(link) == [] and pay_data(None) == []

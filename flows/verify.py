@@ -22,7 +22,7 @@ from flows.parsing import normal, parse_date_text
 from flows.types import N_, Button, Text
 from flows.verify_limits import account_waiting, after_failure, chat_locked, trusted
 from store import chats, tokens
-from store.accounts import get_account
+from store.accounts import as_stored, get_account
 
 ASK_REF, ASK_FACTOR = "ask_ref", "ask_factor"
 MAX_REF_LENGTH = 64
@@ -118,7 +118,8 @@ async def on_ref_text(ctx: Ctx, text: str) -> None:
         ask_ref(ctx, Text(N_("I need the reference as text.")), after=ctx.data.get("after"))
         return
     # Too long to be a reference: still asked for the factor, so that nothing is revealed.
-    ask_factor(ctx, ref[:MAX_REF_LENGTH], ctx.policy.verification.factor)
+    # Typed in another case than the bank's ("demo-0003"): the bank's spelling from here on.
+    ask_factor(ctx, await as_stored(ctx.db, ref[:MAX_REF_LENGTH]), ctx.policy.verification.factor)
 
 
 async def on_factor_button(ctx: Ctx, payload: str) -> bool:

@@ -208,6 +208,18 @@ async def get_account(db: aiosqlite.Connection, ref: str) -> AccountRecord | Non
     return _record(row) if row else None
 
 
+async def as_stored(db: aiosqlite.Connection, typed: str) -> str:
+    """The reference as the bank wrote it, for one typed in another case ("demo-0003"); the
+    typed text itself when no account, or more than one, has it in any case. One indexed query
+    whatever the answer, so the time taken tells nothing about which references exist."""
+    sql = "SELECT account_ref FROM accounts WHERE upper(account_ref) = upper(?) LIMIT 2"
+    async with db.execute(sql, (typed,)) as cur:
+        found = [row[0] for row in await cur.fetchall()]
+    if typed in found or len(found) != 1:
+        return typed
+    return found[0]
+
+
 async def iter_accounts(db: aiosqlite.Connection) -> AsyncIterator[AccountRecord]:
     """Every account in reference order, streamed so a million rows never sit in memory."""
     async with db.execute(f"{_SELECT} ORDER BY account_ref") as cur:

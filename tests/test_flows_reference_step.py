@@ -4,7 +4,7 @@ only text written like a reference is taken as one (known or not, the same way).
 from __future__ import annotations
 
 import pytest
-from flows_kit import Chat, Clock, has, make_flows, msgids, seed
+from flows_kit import Chat, Clock, has, make_flows, msgids, rows, seed
 
 ASK_REF = "Please type the account reference"
 NOT_A_REF = "That does not look like an account reference"
@@ -56,3 +56,25 @@ async def test_text_written_like_a_reference_goes_on_to_the_factor_known_or_not(
     known = await chat.text(ref)
     assert has(unknown, ASK_DOB) and has(known, ASK_DOB)
     assert msgids(unknown) == msgids(known)
+
+
+async def test_a_reference_typed_in_another_case_is_the_banks_reference(store, clock):
+    # A phone keyboard may type "uk-0001" for the letter's "UK-0001": the same account.
+    chat, ref = await _at_ref_step(store, clock)
+    assert has(await chat.text(ref.lower()), ASK_DOB)
+    assert has(await chat.text("1985-04-12"), "You are confirmed")
+    [attempt] = await rows(store, "SELECT account_ref FROM verify_attempts")
+    assert attempt["account_ref"] == ref  # counted against the account, whichever case was typed
+
+
+async def test_references_that_differ_only_in_case_are_told_apart_by_the_exact_one(store, clock):
+    ref = await seed(store, clock)
+    other = await seed(store, clock, account_ref=ref.lower(), date_of_birth="1990-01-01")
+    chat = Chat(make_flows(store, clock), chat_id=8)
+    await chat.cmd("start")
+    await chat.text(other)
+    assert has(await chat.text("1990-01-01"), "You are confirmed")  # the lower-case one, as typed
+    chat = Chat(make_flows(store, clock), chat_id=9)
+    await chat.cmd("start")
+    await chat.text("Uk-0001")  # neither exactly, and two in another case: not guessed
+    assert has(await chat.text("1985-04-12"), "do not match our records")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 
+import httpx
 import pytest
 from db_kit import database
 from event_receiver import KEY, SECRET, Receiver, closed_port_url
@@ -286,11 +287,15 @@ async def test_events_survive_a_restart(tmp_path, now, receivers):
     process on the same database: the state is in the rows, not in memory."""
     path = database(tmp_path, "restart.db")
     store = await Store.open(path)
-    deliverer = await running_deliverer(store, closed_port_url(), retries=100, backoff=0.02)
+    first = Deliverer(store, events_settings(closed_port_url(), retries=100, backoff=0.02))
+    await store.run_unit(deliveries.subscribe, first.subscriber, first.clock())  # as start() does
     ids = await journey(store, now)
-    deliverer.kick()
-    await until(lambda: _tried(store))
-    await deliverer.stop()
+    # One pass of the first process against a receiver that is down, then it stops: a pass, not
+    # a running loop, so that the retries' backoff cannot grow on a busy machine before the stop
+    # (it did, twice, with both suites side by side) and push the events past the next wait.
+    async with httpx.AsyncClient(timeout=5) as client:
+        assert await first.deliver_due(client) == 0
+    assert await _tried(store)  # each due event tried once, its retry in the rows
     await store.close()
 
     receiver = await receivers()
@@ -317,7 +322,7 @@ async def _tried(store: Store) -> bool:
     async with store.read() as db:
         async with db.execute("SELECT MAX(attempts) FROM event_deliveries") as cur:
             (tries,) = await cur.fetchone()
-    return (tries or 0) >= 2
+    return (tries or 0) >= 1
 
 
 # --- settings ------------------------------------------------------------------------------------

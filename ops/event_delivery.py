@@ -28,6 +28,7 @@ log = logging.getLogger("debtdesk.events")
 
 BATCH = 50
 POLL_SECONDS = 1.0  # how often rows written by other processes (the CLI's approvals, sweep) are seen
+STOP_AGAIN_SECONDS = 1.0  # stop(): how long a cancelled task may take before it is cancelled again
 BACKOFF_CAP = timedelta(hours=1)
 
 
@@ -63,11 +64,15 @@ class Deliverer:
         self._wake.set()
 
     async def stop(self) -> None:
-        """Stop sending: what is left waits in the database for the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        """Stop sending: what is left waits in the database for the next start. The task is
+        cancelled again until it ends: on Python 3.11, asyncio.wait_for (in _sleep) can lose a
+        cancellation that comes as its wait ends (python/cpython#86296, fixed in 3.12)."""
+        task, self._task = self._task, None
+        while task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=STOP_AGAIN_SECONDS)
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)  # its end retrieved, never raised
 
     async def _run(self) -> None:
         async with httpx.AsyncClient(timeout=self.settings.timeout, transport=self._transport,

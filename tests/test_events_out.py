@@ -356,3 +356,29 @@ def test_a_bad_events_setting_stops_with_one_line(env, message):
     with pytest.raises(ConfigError) as caught:
         load_config(env={**BASE, **env})
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+async def test_stop_ends_the_deliverer_even_when_a_cancellation_is_lost(tmp_path, monkeypatch):
+    """Python 3.11's asyncio.wait_for can lose a cancellation that comes as its wait ends: stop()
+    cancels again until the task has ended, so a service's shutdown never hangs on it."""
+    store = await Store.open(database(tmp_path, "stop.db"))
+    deliverer = Deliverer(store, events_settings(closed_port_url()))
+    lost: list[bool] = []
+
+    async def deaf_pass(client) -> int:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            if lost:
+                raise
+            lost.append(True)  # the first cancellation goes missing, as it can inside wait_for
+        return 0
+
+    monkeypatch.setattr(deliverer, "deliver_due", deaf_pass)
+    try:
+        await deliverer.start()
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(deliverer.stop(), 10)
+        assert lost == [True]
+    finally:
+        await store.close()

@@ -17,15 +17,11 @@ from debt.pay_signing import checkout_link, invoice_payload
 from flows.context import Ctx
 from flows.menus import show_menu, verified_buttons, way_on
 from flows.parsing import read_amount
-from flows.types import N_, NP_, PAY, Button, Invoice, Reply, Text, pay_button
+from flows.types import N_, NP_, PAY, Button, Invoice, Reply, Text, pay_button, pay_label
 from store.promise_rows import pending_promises
 
 PAY_AMOUNT = "pay_amount"
 PREFIX = PAY
-
-
-def _pay_label(amount: Money) -> Text:
-    return Text(N_("Pay {amount} now"), {"amount": amount})
 
 
 async def due_now(ctx: Ctx) -> Money | None:
@@ -42,7 +38,7 @@ def pay_row(ctx: Ctx, amount: Money) -> tuple[Button, ...]:
     """One "Pay {amount} now" button: a link to the bank's page, or a press that sends an invoice."""
     assert ctx.pay_now is not None
     if ctx.pay_now.kind == "link":
-        return (Button(_pay_label(amount), "", url=_link(ctx, amount.amount)),)
+        return (Button(pay_label(amount), "", url=_link(ctx, amount.amount)),)
     return (pay_button(amount),)
 
 

@@ -109,7 +109,8 @@ async def on_window(ctx: Ctx, payload: str) -> bool:
 
 async def record_callback(ctx: Ctx, window: str, day: date | None = None) -> None:
     """The call-back asked for: in `window` of `day` (typed: "tomorrow morning"), else of the
-    soonest day. The case's detail holds the day, for the console's list of cases."""
+    soonest day. The case keeps the day in its detail; the collectors' notice and the bank's event
+    name it."""
     detail = day.isoformat() if day else ""
     case_id = await cases.open_case(ctx.db, ctx.ref, "callback", window, detail, ctx.now)
     record = ctx.record

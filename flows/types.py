@@ -105,10 +105,15 @@ def person_button() -> Button:
 PAY = "pay:"  # a "Pay now" button's callback data: "pay:<amount>" or "pay:other" (flows/pay_now.py)
 
 
+def pay_label(amount: Any) -> Text:
+    """"Pay {amount} now" (amount: Money), on an invoice button or a checkout link."""
+    return Text(N_("Pay {amount} now"), {"amount": amount})
+
+
 def pay_button(amount: Any) -> Button:
-    """"Pay {amount} now" that sends a Telegram invoice when pressed (amount: Money); checked
-    then, so a button read late still bills only what is owed."""
-    return Button(Text(N_("Pay {amount} now"), {"amount": amount}), f"{PAY}{amount.amount}")
+    """The button that sends a Telegram invoice for `amount` when pressed; checked then, so a
+    button read late still bills only what is owed."""
+    return Button(pay_label(amount), f"{PAY}{amount.amount}")
 
 
 def command_button(label: str, command: str) -> Button:

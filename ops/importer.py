@@ -80,12 +80,12 @@ class ProgressDisplay(Protocol):
 class Progress:
     """Counts from the file's byte position to a display, if there is one."""
 
-    def __init__(self, raw: io.BufferedReader | None, display: ProgressDisplay | None) -> None:
-        self.raw, self.display = raw, display  # no file: nothing to show
-        self.total = max(os.fstat(raw.fileno()).st_size, 1) if raw is not None else 1
+    def __init__(self, raw: io.BufferedReader, display: ProgressDisplay | None) -> None:
+        self.raw, self.display = raw, display
+        self.total = max(os.fstat(raw.fileno()).st_size, 1)
 
     def tick(self, rows: int) -> None:
-        if self.display is not None and self.raw is not None and rows % 1000 == 0:
+        if self.display is not None and rows % 1000 == 0:
             self.display.tick(rows, min(100, self.raw.tell() * 100 // self.total))
 
     def clear(self) -> None:
@@ -120,11 +120,10 @@ class _Run:
     a task of its own while the next one is read was measured, 2026-12-02: no quicker on either
     engine, as the checking workers and the database already share the cores.)"""
 
-    def __init__(self, store: Store, spec: _Spec, write: Writer,
+    def __init__(self, store: Store, spec: _Spec, write: Writer, progress: Progress,
                  on_error: Callable[[str], None] | None) -> None:
         self.store, self.report, self.on_error = store, ImportReport(spec.kind), on_error
-        self.key_column, self.write = spec.key_column, write
-        self.progress = Progress(None, None)  # the file's, once it is open
+        self.key_column, self.write, self.progress = spec.key_column, write, progress
         self.batch = _Batch()
 
     def reject(self, line: int, message: str) -> None:
@@ -236,19 +235,20 @@ async def _import_on(
     store: Store, path: str, spec: _Spec, context: Context, write: Writer,
     progress: ProgressDisplay | None, on_error: Callable[[str], None] | None,
 ) -> ImportReport:
-    run = _Run(store, spec, write, on_error)
     try:
         raw = open(path, "rb")  # closed below; its byte position drives the progress bar
     except OSError as exc:
-        run.report.fatal = f"{path}: {exc.strerror or 'cannot be read'}"
+        report = ImportReport(spec.kind, fatal=f"{path}: {exc.strerror or 'cannot be read'}")
     else:
         with raw:
-            run.progress = Progress(raw, progress or None)  # progress=False: none, as None
+            bar = Progress(raw, progress or None)  # progress=False: none, as None
+            run = _Run(store, spec, write, bar, on_error)
             await _read(run, raw, spec, context)
-            run.progress.clear()
-    if run.report.fatal and on_error:
-        on_error(run.report.fatal)
-    return run.report
+            bar.clear()
+            report = run.report
+    if report.fatal and on_error:
+        on_error(report.fatal)
+    return report
 
 
 async def _read(run: _Run, raw: io.BufferedReader, spec: _Spec, context: Context) -> None:
